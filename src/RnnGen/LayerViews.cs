@@ -1,0 +1,124 @@
+namespace RnnGen;
+
+/// <summary>
+/// What a model member declared with a layer attribute exposes at run time: its name, kind, sizes and
+/// views of its parameters and gradients inside the model's buffers. Generated models create these.
+/// </summary>
+public abstract class Layer
+{
+    /// <summary>Creates the view.</summary>
+    protected Layer(string name, int inputSize, int outputSize, IReadOnlyList<NamedTensor> parameters, IReadOnlyList<NamedTensor> gradients)
+    {
+        Name = name;
+        InputSize = inputSize;
+        OutputSize = outputSize;
+        Parameters = parameters;
+        Gradients = gradients;
+    }
+
+    /// <summary>The member name, e.g. <c>Encoder</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>Features per step this layer reads (for an embedding: 1 token id).</summary>
+    public int InputSize { get; }
+
+    /// <summary>Features per step (or per sequence) this layer outputs.</summary>
+    public int OutputSize { get; }
+
+    /// <summary>The layer's parameters, PyTorch names prefixed with the member name.</summary>
+    public IReadOnlyList<NamedTensor> Parameters { get; }
+
+    /// <summary>Gradient views with the same names and shapes as <see cref="Parameters"/>.</summary>
+    public IReadOnlyList<NamedTensor> Gradients { get; }
+
+    /// <summary>Number of trainable floats (the Keras count).</summary>
+    public int ParameterCount
+    {
+        get
+        {
+            int count = 0;
+            foreach (NamedTensor tensor in Parameters)
+            {
+                count += tensor.Length;
+            }
+
+            return count;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name} ({GetType().Name}, {InputSize} -> {OutputSize}, {ParameterCount:N0} parameters)";
+}
+
+/// <summary>An <see cref="EmbeddingAttribute"/> layer.</summary>
+public sealed class EmbeddingLayer : Layer
+{
+    /// <summary>Creates the view.</summary>
+    public EmbeddingLayer(string name, int vocabularySize, int dimension, IReadOnlyList<NamedTensor> parameters, IReadOnlyList<NamedTensor> gradients)
+        : base(name, 1, dimension, parameters, gradients) => VocabularySize = vocabularySize;
+
+    /// <summary>Number of token ids.</summary>
+    public int VocabularySize { get; }
+
+    /// <summary>The <c>[vocabularySize, dimension]</c> table.</summary>
+    public NamedTensor Weight => Parameters[0];
+}
+
+/// <summary>The kind of cell of a <see cref="RecurrentLayer"/>.</summary>
+public enum CellKind
+{
+    /// <summary>Elman RNN.</summary>
+    SimpleRnn,
+    /// <summary>LSTM.</summary>
+    Lstm,
+    /// <summary>GRU.</summary>
+    Gru,
+}
+
+/// <summary>A <see cref="SimpleRnnAttribute"/>, <see cref="LstmAttribute"/> or <see cref="GruAttribute"/> layer.</summary>
+public sealed class RecurrentLayer : Layer
+{
+    /// <summary>Creates the view.</summary>
+    public RecurrentLayer(string name, CellKind cell, int inputSize, int units, bool bidirectional, MergeMode merge, bool returnSequences,
+        IReadOnlyList<NamedTensor> parameters, IReadOnlyList<NamedTensor> gradients)
+        : base(name, inputSize, bidirectional && merge == MergeMode.Concat ? 2 * units : units, parameters, gradients)
+    {
+        Cell = cell;
+        Units = units;
+        Bidirectional = bidirectional;
+        Merge = merge;
+        ReturnSequences = returnSequences;
+    }
+
+    /// <summary>The cell.</summary>
+    public CellKind Cell { get; }
+
+    /// <summary>Hidden units per direction.</summary>
+    public int Units { get; }
+
+    /// <summary>Whether the layer runs in both directions.</summary>
+    public bool Bidirectional { get; }
+
+    /// <summary>How directions are merged (bidirectional only).</summary>
+    public MergeMode Merge { get; }
+
+    /// <summary>Whether the layer outputs every step.</summary>
+    public bool ReturnSequences { get; }
+}
+
+/// <summary>A <see cref="DenseAttribute"/> layer.</summary>
+public sealed class DenseLayer : Layer
+{
+    /// <summary>Creates the view.</summary>
+    public DenseLayer(string name, int inputSize, int units, Activation activation, IReadOnlyList<NamedTensor> parameters, IReadOnlyList<NamedTensor> gradients)
+        : base(name, inputSize, units, parameters, gradients) => Activation = activation;
+
+    /// <summary>The output activation.</summary>
+    public Activation Activation { get; }
+
+    /// <summary><c>[units, inputSize]</c>.</summary>
+    public NamedTensor Weight => Parameters[0];
+
+    /// <summary><c>[units]</c>.</summary>
+    public NamedTensor Bias => Parameters[1];
+}

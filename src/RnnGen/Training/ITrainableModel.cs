@@ -1,0 +1,39 @@
+namespace RnnGen.Training;
+
+/// <summary>
+/// What the training loop needs of a generated model. Every <c>[RnnModel]</c> class with a
+/// <see cref="RnnModelAttribute.Loss"/> implements it.
+/// </summary>
+public interface ITrainableModel
+{
+    /// <summary>Features per step (1 for token-id models).</summary>
+    int ModelInputSize { get; }
+
+    /// <summary>Outputs per sequence, or per step when <see cref="OutputIsSequence"/>.</summary>
+    int ModelOutputSize { get; }
+
+    /// <summary>Whether the model outputs every step (many-to-many).</summary>
+    bool OutputIsSequence { get; }
+
+    /// <summary>Whether inputs are token ids.</summary>
+    bool TakesTokens { get; }
+
+    /// <summary>The declared loss.</summary>
+    Loss Loss { get; }
+
+    /// <summary>All trainable parameters, one contiguous buffer.</summary>
+    Span<float> Parameters { get; }
+
+    /// <summary>Gradients, same layout as <see cref="Parameters"/>.</summary>
+    Span<float> Gradients { get; }
+
+    /// <summary>
+    /// Training-mode forward pass: keeps what <see cref="Backward"/> needs, writes the model's outputs
+    /// (probabilities after softmax/sigmoid) to <paramref name="outputs"/> when it is not empty, and returns the
+    /// mean loss of the batch (padded steps masked out).
+    /// </summary>
+    float Forward(in SequenceBatch batch, Span<float> outputs);
+
+    /// <summary>Accumulates ∂loss/∂parameters of the last <see cref="Forward"/> into <see cref="Gradients"/>.</summary>
+    void Backward();
+}
