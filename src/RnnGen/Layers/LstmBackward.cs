@@ -1,3 +1,6 @@
+using System.Numerics.Tensors;
+using RnnGen.Kernels;
+
 namespace RnnGen.Layers;
 
 public static partial class LstmKernel
@@ -9,5 +12,116 @@ public static partial class LstmKernel
     /// </summary>
     public static void Backward<TShape>(in RecurrentWeights weights, in RecurrentGradients gradients,
         in RecurrentSequence sequence, in RecurrentSequenceGradients sequenceGradients) where TShape : IRecurrentShape
-        => throw new NotImplementedException();
+    {
+        int H = TShape.Units, I = TShape.InputSize, G = 4 * H;
+        int B = sequence.Batch, T = sequence.Time, R = B * T;
+        Span<float> cache = sequence.Cache;
+        ReadOnlySpan<float> gates = cache.Slice(0, R * G);
+        ReadOnlySpan<float> cells = cache.Slice(R * G, R * H);
+        Span<float> dGates = cache.Slice(R * 5 * H, R * G);
+        Span<float> hPrev = cache.Slice(R * 9 * H, R * H);
+        Span<float> cPrev = cache.Slice(R * 10 * H, R * H);
+        Span<float> dh = cache.Slice(R * 11 * H, B * H);
+        Span<float> dc = cache.Slice(R * 11 * H + B * H, B * H);
+        Span<float> dhNew = cache.Slice(R * 11 * H + 2 * B * H, B * H);
+        bool peepholes = !weights.Peepholes.IsEmpty;
+
+        // The state each real step started from, for c_{t−1} in the cell update and h_{t−1} in ∂W_hh.
+        RecurrentCommon.GatherPrevious(sequence, sequence.Hidden, sequence.InitialHidden, H, hPrev);
+        RecurrentCommon.GatherPrevious(sequence, cells, sequence.InitialCell, H, cPrev);
+
+        // Gradient arriving through the final state enters at each sequence's last processed step.
+        RecurrentCommon.StartState(sequenceGradients.FinalHidden, dh);
+        RecurrentCommon.StartState(sequenceGradients.FinalCell, dc);
+        dGates.Clear();
+
+        for (int step = T - 1; step >= 0; step--)
+        {
+            int t = RecurrentCommon.TimeAt(sequence, step);
+            for (int b = 0; b < B; b++)
+            {
+                if (t >= RecurrentCommon.Length(sequence, b))
+                {
+                    continue; // padding: nothing happened here
+                }
+
+                int row = b * T + t;
+                Span<float> dhb = dh.Slice(b * H, H), dcb = dc.Slice(b * H, H);
+                if (!sequenceGradients.Hidden.IsEmpty)
+                {
+                    TensorPrimitives.Add(dhb, sequenceGradients.Hidden.Slice(row * H, H), dhb);
+                }
+
+                ReadOnlySpan<float> pre = gates.Slice(row * G, G);
+                ReadOnlySpan<float> c = cells.Slice(row * H, H), cp = cPrev.Slice(row * H, H);
+                Span<float> dz = dGates.Slice(row * G, G);
+                for (int j = 0; j < H; j++)
+                {
+                    float i = pre[j], f = pre[H + j], g = pre[2 * H + j], o = pre[3 * H + j];
+                    float tc = MathF.Tanh(c[j]);
+
+                    // forward: h = o ⊙ tanh(c), so ∂o = ∂h ⊙ tanh(c) and ∂c += ∂h ⊙ o ⊙ (1 − tanh²(c))
+                    float dzo = dhb[j] * tc * o * (1 - o);
+                    float dcj = dcb[j] + dhb[j] * o * (1 - tc * tc);
+                    if (peepholes)
+                    {
+                        // forward: o = σ(… + p_o ⊙ c), so ∂c += ∂z_o ⊙ p_o
+                        dcj += dzo * weights.Peepholes[2 * H + j];
+                    }
+
+                    // forward: c = f ⊙ c_prev + i ⊙ g
+                    float dzi = dcj * g * i * (1 - i);
+                    float dzf = dcj * cp[j] * f * (1 - f);
+                    float dzg = dcj * i * (1 - g * g);
+                    float dcPrev = dcj * f;
+                    if (peepholes)
+                    {
+                        // forward: i = σ(… + p_i ⊙ c_prev), f = σ(… + p_f ⊙ c_prev)
+                        dcPrev += dzi * weights.Peepholes[j] + dzf * weights.Peepholes[H + j];
+                        gradients.Peepholes[j] += dzi * cp[j];
+                        gradients.Peepholes[H + j] += dzf * cp[j];
+                        gradients.Peepholes[2 * H + j] += dzo * c[j];
+                    }
+
+                    dz[j] = dzi;
+                    dz[H + j] = dzf;
+                    dz[2 * H + j] = dzg;
+                    dz[3 * H + j] = dzo;
+                    dcb[j] = dcPrev;
+                }
+            }
+
+            // ∂h_{t−1}[B, H] = ∂pre_t · W_hh; padded sequences keep the gradient they carry
+            Gemm.MultiplyNN(B, H, G, dGates.Slice(t * G), T * G, weights.Recurrent, H, dhNew, H, accumulate: false);
+            for (int b = 0; b < B; b++)
+            {
+                if (t < RecurrentCommon.Length(sequence, b))
+                {
+                    dhNew.Slice(b * H, H).CopyTo(dh.Slice(b * H, H));
+                }
+            }
+        }
+
+        if (!sequenceGradients.InitialHidden.IsEmpty)
+        {
+            dh.CopyTo(sequenceGradients.InitialHidden);
+        }
+
+        if (!sequenceGradients.InitialCell.IsEmpty)
+        {
+            dc.CopyTo(sequenceGradients.InitialCell);
+        }
+
+        // Weight gradients: one matrix product over all steps each.
+        // ∂W_ih[4H, I] += ∂preᵀ · x ; ∂W_hh[4H, H] += ∂preᵀ · h_prev ; ∂b += Σ ∂pre
+        Gemm.MultiplyTN(G, I, R, dGates, G, sequence.Input, sequence.InputStride, gradients.Input, I, accumulate: true);
+        Gemm.MultiplyTN(G, H, R, dGates, G, hPrev, H, gradients.Recurrent, H, accumulate: true);
+        RecurrentCommon.SumRows(dGates, R, G, 0, G, gradients.Bias);
+
+        // ∂x[B·T, I] += ∂pre · W_ih
+        if (!sequenceGradients.Input.IsEmpty)
+        {
+            Gemm.MultiplyNN(R, I, G, dGates, G, weights.Input, I, sequenceGradients.Input, sequence.InputStride, accumulate: true);
+        }
+    }
 }

@@ -1,13 +1,83 @@
+using System.Numerics.Tensors;
+using RnnGen.Kernels;
+
 namespace RnnGen.Layers;
 
-/// <summary>Lstm kernels for one direction of one layer over a batch (forward here, backward in <c>LstmBackward.cs</c>).</summary>
+/// <summary>
+/// LSTM kernels for one direction of one layer over a batch (forward here, backward in <c>LstmBackward.cs</c>).
+/// Gate order i, f, g, o (PyTorch). Cache layout, R = B·T rows: gates [R, 4H] (after their activations),
+/// cells [R, H]; then backward scratch: ∂gates [R, 4H], h_prev [R, H], c_prev [R, H], ∂h, ∂c, ∂h_new [B, H].
+/// </summary>
 public static partial class LstmKernel
 {
     /// <summary>Floats of <see cref="RecurrentSequence.Cache"/> needed for <paramref name="batch"/> sequences of <paramref name="time"/> steps (forward cache plus backward scratch).</summary>
     public static int CacheSize<TShape>(int batch, int time) where TShape : IRecurrentShape
-        => throw new NotImplementedException();
+        => batch * time * 11 * TShape.Units + 3 * batch * TShape.Units;
 
-    /// <summary>Runs the layer direction over the batch; fills Hidden, FinalHidden (FinalCell) and the cache.</summary>
+    /// <summary>Runs the layer direction over the batch; fills Hidden, FinalHidden, FinalCell and the cache.</summary>
     public static void Forward<TShape>(in RecurrentWeights weights, in RecurrentSequence sequence) where TShape : IRecurrentShape
-        => throw new NotImplementedException();
+    {
+        int H = TShape.Units, I = TShape.InputSize, G = 4 * H;
+        int B = sequence.Batch, T = sequence.Time, R = B * T;
+        Span<float> gates = sequence.Cache.Slice(0, R * G);
+        Span<float> cells = sequence.Cache.Slice(R * G, R * H);
+        Span<float> h = sequence.FinalHidden.Slice(0, B * H);
+        Span<float> c = sequence.FinalCell.Slice(0, B * H);
+        bool peepholes = !weights.Peepholes.IsEmpty;
+
+        // pre[B·T, 4H] = x · W_ihᵀ + b for all steps at once
+        RecurrentCommon.ProjectInputs(sequence, weights.Input, weights.Bias, I, G, gates);
+        RecurrentCommon.StartState(sequence.InitialHidden, h);
+        RecurrentCommon.StartState(sequence.InitialCell, c);
+
+        for (int step = 0; step < T; step++)
+        {
+            int t = RecurrentCommon.TimeAt(sequence, step);
+
+            // pre_t[B, 4H] += h_{t−1} · W_hhᵀ   (rows b·T + t of the gate buffer)
+            Gemm.MultiplyNT(B, G, H, h, H, weights.Recurrent, H, gates.Slice(t * G), T * G, accumulate: true);
+
+            for (int b = 0; b < B; b++)
+            {
+                int row = b * T + t;
+                Span<float> hOut = sequence.Hidden.Slice(row * H, H);
+                if (t >= RecurrentCommon.Length(sequence, b))
+                {
+                    hOut.Clear(); // padding: the state is frozen, the output is zero
+                    continue;
+                }
+
+                Span<float> pre = gates.Slice(row * G, G);
+                Span<float> i = pre.Slice(0, H), f = pre.Slice(H, H), g = pre.Slice(2 * H, H), o = pre.Slice(3 * H, H);
+                Span<float> cb = c.Slice(b * H, H), hb = h.Slice(b * H, H);
+                if (peepholes)
+                {
+                    // i, f see c_{t−1} through their diagonal peephole weights
+                    TensorPrimitives.MultiplyAdd(weights.Peepholes.Slice(0, H), cb, i, i);
+                    TensorPrimitives.MultiplyAdd(weights.Peepholes.Slice(H, H), cb, f, f);
+                }
+
+                // i, f = σ(·), g = tanh(·)
+                Activations.Sigmoid(pre.Slice(0, 2 * H), pre.Slice(0, 2 * H));
+                Activations.Tanh(g, g);
+
+                // c_t = f ⊙ c_{t−1} + i ⊙ g
+                TensorPrimitives.Multiply(f, cb, cb);
+                TensorPrimitives.MultiplyAdd(i, g, cb, cb);
+                if (peepholes)
+                {
+                    // o sees c_t
+                    TensorPrimitives.MultiplyAdd(weights.Peepholes.Slice(2 * H, H), cb, o, o);
+                }
+
+                // o = σ(·), h_t = o ⊙ tanh(c_t)
+                Activations.Sigmoid(o, o);
+                Activations.Tanh(cb, hb);
+                TensorPrimitives.Multiply(o, hb, hb);
+
+                cb.CopyTo(cells.Slice(row * H, H));
+                hb.CopyTo(hOut);
+            }
+        }
+    }
 }

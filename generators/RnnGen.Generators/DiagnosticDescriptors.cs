@@ -1,0 +1,137 @@
+using Microsoft.CodeAnalysis;
+
+namespace RnnGen.Generators;
+
+/// <summary>Every diagnostic RnnGen reports. Each ID has a page in docs/diagnostics/.</summary>
+public static class DiagnosticDescriptors
+{
+    private const string Category = "RnnGen";
+    private const string HelpRoot = "https://github.com/rnngen/rnngen/blob/main/docs/diagnostics/";
+
+    public const string ClassNotPartialId = "RNN0001";
+    public const string MemberNotPartialPropertyId = "RNN0002";
+    public const string WrongLayerTypeId = "RNN0003";
+    public const string TwoLayerAttributesId = "RNN0004";
+    public const string LayerOutsideModelId = "RNN0005";
+    public const string NoLayersId = "RNN0006";
+    public const string SizeOutOfRangeId = "RNN0007";
+    public const string InputSizeMissingId = "RNN0008";
+    public const string InputSizeTwiceId = "RNN0009";
+    public const string EmbeddingNotFirstId = "RNN0010";
+    public const string SequenceExpectedId = "RNN0011";
+    public const string BidirectionalOnNonRecurrentId = "RNN0012";
+    public const string InvalidRecurrentActivationId = "RNN0013";
+    public const string CrossEntropyNeedsSoftmaxId = "RNN0014";
+    public const string BinaryCrossEntropyNeedsSigmoidId = "RNN0015";
+    public const string SoftmaxOverOneUnitId = "RNN0016";
+    public const string RecurrentAfterDenseId = "RNN0017";
+    public const string NameCollisionId = "RNN0018";
+    public const string SoftmaxNotLastId = "RNN0019";
+    public const string InternalErrorId = "RNN9999";
+
+    public static readonly DiagnosticDescriptor ClassNotPartial = Error(ClassNotPartialId,
+        "RnnModel class must be partial",
+        "The [RnnModel] class '{0}' must be declared 'partial' so that RnnGen can generate its code",
+        "The generator adds the model's constructor, constants and methods to the class in another part of it; add the 'partial' modifier.");
+
+    public static readonly DiagnosticDescriptor MemberNotPartialProperty = Error(MemberNotPartialPropertyId,
+        "Layer member must be a partial property",
+        "Layer '{0}' must be declared as 'public partial {1} {0} {{ get; }}'",
+        "Each layer is a partial property with a getter only; the generator implements it.");
+
+    public static readonly DiagnosticDescriptor WrongLayerType = Error(WrongLayerTypeId,
+        "Layer member has the wrong type",
+        "Layer '{0}' is declared with [{1}] and must have type '{2}', not '{3}'",
+        "Embedding layers are EmbeddingLayer, SimpleRnn/Lstm/Gru layers are RecurrentLayer, Dense layers are DenseLayer.");
+
+    public static readonly DiagnosticDescriptor TwoLayerAttributes = Error(TwoLayerAttributesId,
+        "A member carries more than one layer attribute",
+        "Member '{0}' has both [{1}] and [{2}]; declare one layer per member",
+        "Each member is exactly one layer. Declare a second member for a second layer.");
+
+    public static readonly DiagnosticDescriptor LayerOutsideModel = Error(LayerOutsideModelId,
+        "Layer attribute outside an [RnnModel] class",
+        "Member '{0}' has [{1}] but class '{2}' is not marked [RnnModel]; the layer would be ignored",
+        "Layer attributes only mean something on members of a class marked [RnnModel].");
+
+    public static readonly DiagnosticDescriptor NoLayers = Error(NoLayersId,
+        "RnnModel class declares no layers",
+        "The [RnnModel] class '{0}' declares no layer; add partial properties with [Embedding], [SimpleRnn], [Lstm], [Gru] or [Dense]",
+        "A model needs at least one layer.");
+
+    public static readonly DiagnosticDescriptor SizeOutOfRange = Error(SizeOutOfRangeId,
+        "Size out of range",
+        "{0} of '{1}' is {2}; it must be between 1 and {3}",
+        "Sizes must be positive; sizes beyond the limit would need more memory than a .NET array holds.");
+
+    public static readonly DiagnosticDescriptor InputSizeMissing = Error(InputSizeMissingId,
+        "Input size missing",
+        "Model '{0}' starts with '{1}' ({2}), which reads floats, but no InputSize is set; set [RnnModel(InputSize = …)] or start with an [Embedding] layer",
+        "The width of the input is a compile-time constant: either the first layer is an Embedding (inputs are token ids) or the model declares InputSize.");
+
+    public static readonly DiagnosticDescriptor InputSizeTwice = Error(InputSizeTwiceId,
+        "Input size given twice",
+        "Model '{0}' sets InputSize = {1} but its first layer '{2}' is an Embedding, which reads token ids; remove InputSize",
+        "An embedding model reads one token id per step; InputSize applies only to models that read floats.");
+
+    public static readonly DiagnosticDescriptor EmbeddingNotFirst = Error(EmbeddingNotFirstId,
+        "Embedding must be the first layer",
+        "Embedding '{0}' must be the first layer of the model, but it follows '{1}'",
+        "An embedding maps token ids to vectors; only the model input is made of token ids.");
+
+    public static readonly DiagnosticDescriptor SequenceExpected = Error(SequenceExpectedId,
+        "Recurrent layer needs a sequence",
+        "Layer '{0}' expects a sequence [batch, time, {1}] but '{2}' returns only its last step [batch, {1}]; set ReturnSequences = true on '{2}'",
+        "A recurrent layer reads one input per time step; the layer before it must return its output at every step.");
+
+    public static readonly DiagnosticDescriptor BidirectionalOnNonRecurrent = Error(BidirectionalOnNonRecurrentId,
+        "Bidirectional on a non-recurrent layer",
+        "[Bidirectional] on '{0}' has no meaning: '{0}' is a {1} layer, not a recurrent one",
+        "Only SimpleRnn, Lstm and Gru layers run in time and can run in both directions.");
+
+    public static readonly DiagnosticDescriptor InvalidRecurrentActivation = Error(InvalidRecurrentActivationId,
+        "Unsupported SimpleRnn activation",
+        "SimpleRnn '{0}' uses Activation.{1}; a recurrent activation must be Tanh, Relu or Sigmoid",
+        "The Elman cell supports tanh (default), ReLU and sigmoid.");
+
+    public static readonly DiagnosticDescriptor CrossEntropyNeedsSoftmax = Error(CrossEntropyNeedsSoftmaxId,
+        "CrossEntropy needs a softmax output over at least 2 classes",
+        "Loss.CrossEntropy needs the last layer to be [Dense(classes ≥ 2, Activation.Softmax)], but the last layer '{0}' is {1}",
+        "Categorical cross-entropy compares a probability distribution over classes with the target class.");
+
+    public static readonly DiagnosticDescriptor BinaryCrossEntropyNeedsSigmoid = Error(BinaryCrossEntropyNeedsSigmoidId,
+        "BinaryCrossEntropy needs a sigmoid output",
+        "Loss.BinaryCrossEntropy needs the last layer to be [Dense(n, Activation.Sigmoid)], but the last layer '{0}' is {1}",
+        "Binary cross-entropy compares independent probabilities in (0, 1) with 0/1 targets.");
+
+    public static readonly DiagnosticDescriptor SoftmaxOverOneUnit = Warning(SoftmaxOverOneUnitId,
+        "Softmax over one unit",
+        "Dense '{0}' applies softmax over 1 unit, which always outputs 1; use Activation.Sigmoid with Loss.BinaryCrossEntropy for a binary output",
+        "A softmax normalises over the units of a row; over a single unit it is the constant 1 and nothing can be learned.");
+
+    public static readonly DiagnosticDescriptor RecurrentAfterDense = Error(RecurrentAfterDenseId,
+        "Recurrent layer after a Dense layer",
+        "Recurrent layer '{0}' follows Dense layer '{1}'; Dense layers must come after the recurrent layers",
+        "Dense layers apply per row of the last recurrent layer's output; a recurrent layer after them is not supported.");
+
+    public static readonly DiagnosticDescriptor NameCollision = Error(NameCollisionId,
+        "Layer name collides with a generated member",
+        "Layer '{0}' has the name of a member RnnGen generates on the model; rename the layer",
+        "The generator emits members such as Predict, Step, State, Summary, Parameters and Sizes on the model class.");
+
+    public static readonly DiagnosticDescriptor SoftmaxNotLast = Error(SoftmaxNotLastId,
+        "Softmax only on the last layer",
+        "Dense '{0}' uses Activation.Softmax but is not the last layer; softmax is supported as the output activation only",
+        "Softmax produces the output distribution; hidden layers use Linear, Tanh, Relu or Sigmoid.");
+
+    public static readonly DiagnosticDescriptor InternalError = Error(InternalErrorId,
+        "RnnGen failed to generate the model",
+        "RnnGen could not generate code for '{0}': {1}",
+        "An unexpected error occurred in the generator. Please report it with the declaration that caused it.");
+
+    private static DiagnosticDescriptor Error(string id, string title, string message, string description)
+        => new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description, HelpRoot + id + ".md");
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message, string description)
+        => new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, description, HelpRoot + id + ".md");
+}

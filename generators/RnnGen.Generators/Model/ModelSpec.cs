@@ -1,0 +1,81 @@
+namespace RnnGen.Generators.Model;
+
+/// <summary>Layer kinds of the DSL (mirror of the attributes).</summary>
+internal enum LayerKind
+{
+    Embedding,
+    SimpleRnn,
+    Lstm,
+    Gru,
+    Dense,
+}
+
+/// <summary>Mirror of <c>RnnGen.Activation</c> (same values).</summary>
+internal enum ActivationKind
+{
+    Linear,
+    Tanh,
+    Relu,
+    Sigmoid,
+    Softmax,
+}
+
+/// <summary>Mirror of <c>RnnGen.Loss</c>.</summary>
+internal enum LossKind
+{
+    None,
+    MeanSquaredError,
+    BinaryCrossEntropy,
+    CrossEntropy,
+}
+
+/// <summary>Mirror of <c>RnnGen.MergeMode</c>.</summary>
+internal enum MergeKind
+{
+    Concat,
+    Sum,
+    Average,
+    Multiply,
+}
+
+/// <summary>One layer member, as declared. Strings, ints, bools and enums only, so the pipeline caches.</summary>
+internal sealed record LayerSpec(
+    string Name,
+    string Accessibility,
+    string TypeName,
+    LayerKind Kind,
+    int Units,
+    int VocabularySize,
+    ActivationKind Activation,
+    bool ReturnSequences,
+    bool Peepholes,
+    bool ResetAfter,
+    bool Bidirectional,
+    MergeKind Merge)
+{
+    public bool IsRecurrent => Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
+
+    public int Directions => Bidirectional ? 2 : 1;
+
+    /// <summary>Gate blocks G: 1 SimpleRnn, 4 LSTM, 3 GRU.</summary>
+    public int Gates => Kind switch { LayerKind.Lstm => 4, LayerKind.Gru => 3, _ => 1 };
+
+    /// <summary>Width of one output row of this layer.</summary>
+    public int OutputWidth => Kind switch
+    {
+        LayerKind.Embedding => Units,
+        LayerKind.Dense => Units,
+        _ => Bidirectional && Merge == MergeKind.Concat ? 2 * Units : Units,
+    };
+}
+
+/// <summary>A whole <c>[RnnModel]</c> class: where it lives and its layers in declaration order.</summary>
+internal sealed record ModelSpec(
+    string Namespace,
+    string ClassName,
+    string Accessibility,
+    EquatableArray<string> ContainingTypes,
+    int InputSize,
+    LossKind Loss,
+    int Initializer,
+    EquatableArray<LayerSpec> Layers);

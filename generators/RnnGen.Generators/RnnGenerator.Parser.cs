@@ -1,0 +1,427 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using RnnGen.Generators.Model;
+
+namespace RnnGen.Generators;
+
+/// <summary>The result of parsing one <c>[RnnModel]</c> class: a model to emit (null if invalid) and its diagnostics.</summary>
+internal sealed record ParseResult(ModelSpec? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+
+public sealed partial class RnnGenerator
+{
+    /// <summary>Turns the symbols of one <c>[RnnModel]</c> class into a <see cref="ModelSpec"/> or diagnostics. Never throws.</summary>
+    internal static class Parser
+    {
+        /// <summary>Upper bound of any size: keeps every buffer within a .NET array.</summary>
+        public const int MaxSize = 1 << 24;
+
+        private static readonly HashSet<string> GeneratedNames = new(StringComparer.Ordinal)
+        {
+            "InputSize", "OutputSize", "ParameterCount", "VocabularySize", "OutputIsSequence", "Sizes", "State",
+            "CreateState", "Step", "Predict", "Forward", "Backward", "ZeroGradients", "Parameters", "Gradients",
+            "NamedParameters", "NamedGradients", "Summary", "SaveWeights", "LoadWeights", "Layers", "Loss",
+            "ModelInputSize", "ModelOutputSize", "TakesTokens",
+        };
+
+        public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            var diagnostics = new List<DiagnosticInfo>();
+            var type = (INamedTypeSymbol)context.TargetSymbol;
+            try
+            {
+                ModelSpec? model = ParseModel(type, context.Attributes[0], diagnostics, cancellationToken);
+                return new ParseResult(diagnostics.Any(IsError) ? null : model, ToEquatable(diagnostics));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, type.Locations.FirstOrDefault(), type.Name, ex.GetType().Name + ": " + ex.Message));
+                return new ParseResult(null, ToEquatable(diagnostics));
+            }
+        }
+
+        private static bool IsError(DiagnosticInfo d) => d.Id != DiagnosticDescriptors.SoftmaxOverOneUnitId;
+
+        private static EquatableArray<T> ToEquatable<T>(IEnumerable<T> items) where T : IEquatable<T> => new(items.ToImmutableArray());
+
+        private static ModelSpec? ParseModel(INamedTypeSymbol type, AttributeData modelAttribute, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        {
+            // The class and every class containing it must be partial.
+            for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
+            {
+                foreach (SyntaxReference reference in t.DeclaringSyntaxReferences)
+                {
+                    if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ClassNotPartial, declaration.Identifier.GetLocation(), t.Name));
+                        return null;
+                    }
+                }
+            }
+
+            int inputSize = 0;
+            LossKind loss = LossKind.None;
+            int initializer = 0;
+            foreach (KeyValuePair<string, TypedConstant> named in modelAttribute.NamedArguments)
+            {
+                switch (named.Key)
+                {
+                    case "InputSize": inputSize = (int)named.Value.Value!; break;
+                    case "Loss": loss = (LossKind)(int)named.Value.Value!; break;
+                    case "Initializer": initializer = (int)named.Value.Value!; break;
+                }
+            }
+
+            Location modelLocation = type.Locations.FirstOrDefault() ?? Location.None;
+            Location inputSizeLocation = ArgumentLocation(modelAttribute, "InputSize", cancellationToken) ?? modelLocation;
+
+            var layers = new List<LayerSpec>();
+            var layerLocations = new List<Location>();
+            foreach (ISymbol member in type.GetMembers())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                LayerSpec? layer = ParseMember(member, diagnostics, cancellationToken, out Location location);
+                if (layer is not null)
+                {
+                    layers.Add(layer);
+                    layerLocations.Add(location);
+                }
+            }
+
+            if (layers.Count == 0)
+            {
+                if (diagnostics.Count == 0)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, modelLocation, type.Name));
+                }
+
+                return null;
+            }
+
+            Validate(type.Name, inputSize, inputSizeLocation, loss, layers, layerLocations, diagnostics);
+
+            var containing = new List<string>();
+            for (INamedTypeSymbol? t = type.ContainingType; t is not null; t = t.ContainingType)
+            {
+                containing.Insert(0, (t.IsStatic ? "static " : string.Empty) + "partial " + (t.TypeKind == TypeKind.Struct ? "struct " : "class ") + t.Name);
+            }
+
+            string ns = type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString();
+            return new ModelSpec(ns, type.Name, Accessibility(type.DeclaredAccessibility), ToEquatable(containing),
+                layers[0].Kind == LayerKind.Embedding ? 1 : inputSize, loss, initializer, ToEquatable(layers));
+        }
+
+        private static LayerSpec? ParseMember(ISymbol member, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken, out Location location)
+        {
+            location = member.Locations.FirstOrDefault() ?? Location.None;
+            AttributeData? layerAttribute = null;
+            AttributeData? bidirectional = null;
+            foreach (AttributeData attribute in member.GetAttributes())
+            {
+                string? name = LayerAttributeName(attribute.AttributeClass);
+                if (name is not null)
+                {
+                    if (layerAttribute is not null)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TwoLayerAttributes, AttributeLocation(attribute, cancellationToken) ?? location,
+                            member.Name, LayerAttributeName(layerAttribute.AttributeClass), name));
+                        return null;
+                    }
+
+                    layerAttribute = attribute;
+                }
+                else if (IsRnnGenAttribute(attribute.AttributeClass, "BidirectionalAttribute"))
+                {
+                    bidirectional = attribute;
+                }
+            }
+
+            if (layerAttribute is null)
+            {
+                if (bidirectional is not null)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BidirectionalOnNonRecurrent, AttributeLocation(bidirectional, cancellationToken) ?? location, member.Name, "non-layer"));
+                }
+
+                return null;
+            }
+
+            string attributeName = LayerAttributeName(layerAttribute.AttributeClass)!;
+            LayerKind kind = attributeName switch
+            {
+                "Embedding" => LayerKind.Embedding,
+                "SimpleRnn" => LayerKind.SimpleRnn,
+                "Lstm" => LayerKind.Lstm,
+                "Gru" => LayerKind.Gru,
+                _ => LayerKind.Dense,
+            };
+            string expectedType = kind switch
+            {
+                LayerKind.Embedding => "EmbeddingLayer",
+                LayerKind.Dense => "DenseLayer",
+                _ => "RecurrentLayer",
+            };
+
+            if (member is not IPropertySymbol property || !IsPartialGetOnly(property, cancellationToken))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberNotPartialProperty, location, member.Name, expectedType));
+                return null;
+            }
+
+            if (!(property.Type.Name == expectedType && property.Type.ContainingNamespace?.ToDisplayString() == "RnnGen"))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WrongLayerType, location, member.Name, attributeName, "RnnGen." + expectedType, property.Type.ToDisplayString()));
+                return null;
+            }
+
+            if (GeneratedNames.Contains(member.Name))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameCollision, location, member.Name));
+                return null;
+            }
+
+            ImmutableArray<TypedConstant> args = layerAttribute.ConstructorArguments;
+            int units, vocabulary = 0;
+            ActivationKind activation = ActivationKind.Linear;
+            if (kind == LayerKind.Embedding)
+            {
+                vocabulary = (int)args[0].Value!;
+                units = (int)args[1].Value!;
+            }
+            else
+            {
+                units = (int)args[0].Value!;
+                if (kind == LayerKind.SimpleRnn)
+                {
+                    activation = args.Length > 1 ? (ActivationKind)(int)args[1].Value! : ActivationKind.Tanh;
+                }
+                else if (kind == LayerKind.Dense && args.Length > 1)
+                {
+                    activation = (ActivationKind)(int)args[1].Value!;
+                }
+            }
+
+            bool returnSequences = false, peepholes = false, resetAfter = true;
+            foreach (KeyValuePair<string, TypedConstant> named in layerAttribute.NamedArguments)
+            {
+                switch (named.Key)
+                {
+                    case "ReturnSequences": returnSequences = (bool)named.Value.Value!; break;
+                    case "Peepholes": peepholes = (bool)named.Value.Value!; break;
+                    case "ResetAfter": resetAfter = (bool)named.Value.Value!; break;
+                }
+            }
+
+            MergeKind merge = MergeKind.Concat;
+            if (bidirectional is not null)
+            {
+                foreach (KeyValuePair<string, TypedConstant> named in bidirectional.NamedArguments)
+                {
+                    if (named.Key == "Merge")
+                    {
+                        merge = (MergeKind)(int)named.Value.Value!;
+                    }
+                }
+            }
+
+            var layer = new LayerSpec(member.Name, Accessibility(property.DeclaredAccessibility), expectedType, kind, units, vocabulary,
+                activation, returnSequences, peepholes, resetAfter, bidirectional is not null, merge);
+
+            // Size checks point at the argument that is wrong.
+            Location attributeLocation = AttributeLocation(layerAttribute, cancellationToken) ?? location;
+            if (kind == LayerKind.Embedding)
+            {
+                CheckSize(diagnostics, "vocabularySize", member.Name, vocabulary, ConstructorArgumentLocation(layerAttribute, 0, cancellationToken) ?? attributeLocation);
+                CheckSize(diagnostics, "dimension", member.Name, units, ConstructorArgumentLocation(layerAttribute, 1, cancellationToken) ?? attributeLocation);
+            }
+            else
+            {
+                CheckSize(diagnostics, "units", member.Name, units, ConstructorArgumentLocation(layerAttribute, 0, cancellationToken) ?? attributeLocation);
+            }
+
+            if (bidirectional is not null && !layer.IsRecurrent)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BidirectionalOnNonRecurrent, AttributeLocation(bidirectional, cancellationToken) ?? location, member.Name, attributeName));
+            }
+
+            if (kind == LayerKind.SimpleRnn && activation is not (ActivationKind.Tanh or ActivationKind.Relu or ActivationKind.Sigmoid))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidRecurrentActivation, ConstructorArgumentLocation(layerAttribute, 1, cancellationToken) ?? attributeLocation, member.Name, activation));
+            }
+
+            location = attributeLocation;
+            return layer;
+        }
+
+        private static void Validate(string modelName, int inputSize, Location inputSizeLocation, LossKind loss, List<LayerSpec> layers, List<Location> locations, List<DiagnosticInfo> diagnostics)
+        {
+            LayerSpec first = layers[0];
+            if (first.Kind == LayerKind.Embedding)
+            {
+                if (inputSize != 0)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InputSizeTwice, inputSizeLocation, modelName, inputSize, first.Name));
+                }
+            }
+            else if (inputSize == 0)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InputSizeMissing, inputSizeLocation, modelName, first.Name, first.Kind));
+            }
+            else
+            {
+                CheckSize(diagnostics, "InputSize", modelName, inputSize, inputSizeLocation);
+            }
+
+            for (int i = 1; i < layers.Count; i++)
+            {
+                LayerSpec layer = layers[i], previous = layers[i - 1];
+                if (layer.Kind == LayerKind.Embedding)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EmbeddingNotFirst, locations[i], layer.Name, previous.Name));
+                }
+                else if (layer.IsRecurrent && previous.Kind == LayerKind.Dense)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.RecurrentAfterDense, locations[i], layer.Name, previous.Name));
+                }
+                else if (layer.IsRecurrent && previous.IsRecurrent && !previous.ReturnSequences)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SequenceExpected, locations[i], layer.Name, previous.OutputWidth, previous.Name));
+                }
+            }
+
+            for (int i = 0; i < layers.Count; i++)
+            {
+                LayerSpec layer = layers[i];
+                if (layer.Kind == LayerKind.Dense && layer.Activation == ActivationKind.Softmax)
+                {
+                    if (i != layers.Count - 1)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SoftmaxNotLast, locations[i], layer.Name));
+                    }
+                    else if (layer.Units == 1)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SoftmaxOverOneUnit, locations[i], layer.Name));
+                    }
+                }
+            }
+
+            LayerSpec last = layers[layers.Count - 1];
+            int lastIndex = layers.Count - 1;
+            string lastText = last.Kind == LayerKind.Dense ? $"[Dense({last.Units}, Activation.{last.Activation})]" : $"a {last.Kind} layer";
+            if (loss == LossKind.CrossEntropy && !(last.Kind == LayerKind.Dense && last.Activation == ActivationKind.Softmax && last.Units >= 2))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CrossEntropyNeedsSoftmax, locations[lastIndex], last.Name, lastText));
+            }
+            else if (loss == LossKind.BinaryCrossEntropy && !(last.Kind == LayerKind.Dense && last.Activation == ActivationKind.Sigmoid))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BinaryCrossEntropyNeedsSigmoid, locations[lastIndex], last.Name, lastText));
+            }
+        }
+
+        private static void CheckSize(List<DiagnosticInfo> diagnostics, string what, string owner, int value, Location location)
+        {
+            if (value < 1 || value > MaxSize)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SizeOutOfRange, location, what, owner, value, MaxSize));
+            }
+        }
+
+        private static bool IsPartialGetOnly(IPropertySymbol property, CancellationToken cancellationToken)
+        {
+            if (property.SetMethod is not null || property.GetMethod is null || property.IsStatic)
+            {
+                return false;
+            }
+
+            foreach (SyntaxReference reference in property.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(cancellationToken) is PropertyDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        internal static string? LayerAttributeName(INamedTypeSymbol? attributeClass)
+        {
+            if (attributeClass is null || attributeClass.ContainingNamespace?.ToDisplayString() != "RnnGen")
+            {
+                return null;
+            }
+
+            return attributeClass.Name switch
+            {
+                "EmbeddingAttribute" => "Embedding",
+                "SimpleRnnAttribute" => "SimpleRnn",
+                "LstmAttribute" => "Lstm",
+                "GruAttribute" => "Gru",
+                "DenseAttribute" => "Dense",
+                _ => null,
+            };
+        }
+
+        private static bool IsRnnGenAttribute(INamedTypeSymbol? attributeClass, string name)
+            => attributeClass is not null && attributeClass.Name == name && attributeClass.ContainingNamespace?.ToDisplayString() == "RnnGen";
+
+        private static Location? AttributeLocation(AttributeData attribute, CancellationToken cancellationToken)
+            => attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation();
+
+        private static Location? ConstructorArgumentLocation(AttributeData attribute, int index, CancellationToken cancellationToken)
+        {
+            if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax syntax && syntax.ArgumentList is { } list)
+            {
+                int positional = 0;
+                foreach (AttributeArgumentSyntax argument in list.Arguments)
+                {
+                    if (argument.NameEquals is null)
+                    {
+                        if (positional == index)
+                        {
+                            return argument.GetLocation();
+                        }
+
+                        positional++;
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        private static Location? ArgumentLocation(AttributeData attribute, string name, CancellationToken cancellationToken)
+        {
+            if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax syntax && syntax.ArgumentList is { } list)
+            {
+                foreach (AttributeArgumentSyntax argument in list.Arguments)
+                {
+                    if (argument.NameEquals?.Name.Identifier.ValueText == name)
+                    {
+                        return argument.GetLocation();
+                    }
+                }
+
+                return syntax.GetLocation();
+            }
+
+            return null;
+        }
+
+        private static string Accessibility(Accessibility accessibility) => accessibility switch
+        {
+            Microsoft.CodeAnalysis.Accessibility.Public => "public",
+            Microsoft.CodeAnalysis.Accessibility.Internal => "internal",
+            Microsoft.CodeAnalysis.Accessibility.Private => "private",
+            Microsoft.CodeAnalysis.Accessibility.Protected => "protected",
+            Microsoft.CodeAnalysis.Accessibility.ProtectedOrInternal => "protected internal",
+            Microsoft.CodeAnalysis.Accessibility.ProtectedAndInternal => "private protected",
+            _ => "internal",
+        };
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.CodeAnalysis;
+using RnnGen.Generators.Model;
+
+namespace RnnGen.Generators;
+
+/// <summary>
+/// Generates the code of every <c>[RnnModel]</c> partial class: parse (symbols → <see cref="ModelSpec"/>),
+/// then emit (<see cref="ModelSpec"/> → C#). Diagnostics go out on their own output so a moved line
+/// re-reports them without regenerating code.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed partial class RnnGenerator : IIncrementalGenerator
+{
+    /// <summary>Tracking names of the pipeline steps (asserted by the caching tests).</summary>
+    public static class StepNames
+    {
+        public const string Parse = "RnnGen.Parse";
+        public const string Models = "RnnGen.Models";
+        public const string Diagnostics = "RnnGen.Diagnostics";
+    }
+
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        IncrementalValuesProvider<ParseResult> parsed = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                "RnnGen.RnnModelAttribute",
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
+                static (ctx, ct) => Parser.Parse(ctx, ct))
+            .WithTrackingName(StepNames.Parse);
+
+        IncrementalValuesProvider<ModelSpec> models = parsed
+            .Where(static r => r.Model is not null)
+            .Select(static (r, _) => r.Model!)
+            .WithTrackingName(StepNames.Models);
+
+        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = parsed
+            .Select(static (r, _) => r.Diagnostics)
+            .Where(static d => d.Count > 0)
+            .WithTrackingName(StepNames.Diagnostics);
+
+        context.RegisterSourceOutput(diagnostics, static (spc, list) =>
+        {
+            foreach (DiagnosticInfo info in list)
+            {
+                spc.ReportDiagnostic(info.ToDiagnostic());
+            }
+        });
+
+        context.RegisterSourceOutput(models, static (spc, model) =>
+        {
+            string source;
+            try
+            {
+                source = Emitter.Emit(model);
+            }
+            catch (System.Exception ex)
+            {
+                spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, model.ClassName, ex.GetType().Name + ": " + ex.Message));
+                return;
+            }
+
+            spc.AddSource(Emitter.HintName(model), source);
+        });
+    }
+}

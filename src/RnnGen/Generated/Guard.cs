@@ -1,0 +1,71 @@
+using System.ComponentModel;
+
+namespace RnnGen.Generated;
+
+/// <summary>Argument checks of generated models: each message names the parameter, the expected and the actual value.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class Guard
+{
+    /// <summary>Throws unless <paramref name="value"/> ≥ 1.</summary>
+    public static void Positive(string name, int value)
+    {
+        if (value < 1)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name}: expected a positive count but got {value}.");
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="actual"/> = batch · time · width, the length of a <paramref name="shape"/> tensor.</summary>
+    public static void Length(string name, int actual, int batch, int time, int width, string shape)
+    {
+        long expected = (long)batch * time * width;
+        if (actual != expected)
+        {
+            string formula = time == 1 ? $"{batch}·{width}" : width == 1 ? $"{batch}·{time}" : $"{batch}·{time}·{width}";
+            throw new ArgumentException($"{name}: expected {shape} = {formula} = {expected} elements but got {actual}.", name);
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="lengths"/> is empty or holds <paramref name="batch"/> values in 1 … <paramref name="time"/>.</summary>
+    public static void Lengths(string name, ReadOnlySpan<int> lengths, int batch, int time)
+    {
+        if (lengths.IsEmpty)
+        {
+            return;
+        }
+
+        if (lengths.Length != batch)
+        {
+            throw new ArgumentException($"{name}: expected one length per sequence, [batchSize] = {batch}, but got {lengths.Length}.", name);
+        }
+
+        for (int b = 0; b < lengths.Length; b++)
+        {
+            if (lengths[b] < 1 || lengths[b] > time)
+            {
+                throw new ArgumentOutOfRangeException(name, lengths[b], $"{name}[{b}]: expected a length in 1…timeSteps = 1…{time} but got {lengths[b]}.");
+            }
+        }
+    }
+
+    /// <summary>Zeroes the rows <c>[b, t, :]</c> with t ≥ lengths[b] of a <c>[B, T, width]</c> tensor.</summary>
+    public static void ZeroPaddedRows(Span<float> values, ReadOnlySpan<int> lengths, int time, int width)
+    {
+        for (int b = 0; b < lengths.Length; b++)
+        {
+            int start = (b * time + lengths[b]) * width;
+            values.Slice(start, (time - lengths[b]) * width).Clear();
+        }
+    }
+
+    /// <summary>Row weights <c>[B, T]</c>: 1 for t &lt; lengths[b], 0 for padded steps.</summary>
+    public static void FillRowWeights(Span<float> weights, ReadOnlySpan<int> lengths, int time)
+    {
+        for (int b = 0; b < lengths.Length; b++)
+        {
+            Span<float> row = weights.Slice(b * time, time);
+            row.Slice(0, lengths[b]).Fill(1f);
+            row.Slice(lengths[b]).Clear();
+        }
+    }
+}

@@ -1,0 +1,84 @@
+namespace RnnGen.Initialization;
+
+/// <summary>
+/// Layer initialisation as Keras or PyTorch does it by default, in RnnGen's PyTorch weight layout.
+/// Generated constructors call these layer by layer with one random stream.
+/// </summary>
+public static class ModelInitialization
+{
+    /// <summary>Keras: U(±0.05). PyTorch: N(0, 1).</summary>
+    public static void Embedding(Initializer initializer, Span<float> table, DeterministicRandom random)
+    {
+        if (initializer == Initializer.PyTorch)
+        {
+            Initializers.Normal(table, 1f, random);
+        }
+        else
+        {
+            Initializers.Uniform(table, 0.05f, random);
+        }
+    }
+
+    /// <summary>Keras: glorot-uniform weight, zero bias. PyTorch: weight and bias U(±1/√in).</summary>
+    public static void Dense(Initializer initializer, Span<float> weight, Span<float> bias, int inputSize, int units, DeterministicRandom random)
+    {
+        if (initializer == Initializer.PyTorch)
+        {
+            float limit = 1f / MathF.Sqrt(inputSize);
+            Initializers.Uniform(weight, limit, random);
+            Initializers.Uniform(bias, limit, random);
+        }
+        else
+        {
+            Initializers.GlorotUniform(weight, inputSize, units, random);
+            bias.Clear();
+        }
+    }
+
+    /// <summary>
+    /// One direction of a recurrent layer. Keras: input kernel glorot-uniform over its [I, G·H] shape, recurrent
+    /// kernel orthogonal over its [H, G·H] shape (stored transposed here), biases zero, LSTM forget-gate bias 1,
+    /// peepholes glorot-uniform over [3, H]. PyTorch: everything U(±1/√H).
+    /// </summary>
+    public static void Recurrent(Initializer initializer, CellKind cell, int inputSize, int units,
+        Span<float> inputWeights, Span<float> recurrentWeights, Span<float> bias, Span<float> recurrentBias, Span<float> peepholes,
+        DeterministicRandom random)
+    {
+        int gates = cell switch { CellKind.Lstm => 4, CellKind.Gru => 3, _ => 1 };
+        if (initializer == Initializer.PyTorch)
+        {
+            float limit = 1f / MathF.Sqrt(units);
+            Initializers.Uniform(inputWeights, limit, random);
+            Initializers.Uniform(recurrentWeights, limit, random);
+            Initializers.Uniform(bias, limit, random);
+            Initializers.Uniform(recurrentBias, limit, random);
+            Initializers.Uniform(peepholes, limit, random);
+            return;
+        }
+
+        Initializers.GlorotUniform(inputWeights, inputSize, gates * units, random);
+
+        // Keras's recurrent kernel U is [H, G·H] with orthonormal rows; ours is Uᵀ, [G·H, H].
+        float[] keras = new float[units * gates * units];
+        Initializers.Orthogonal(keras, units, gates * units, random);
+        for (int r = 0; r < units; r++)
+        {
+            for (int c = 0; c < gates * units; c++)
+            {
+                recurrentWeights[c * units + r] = keras[r * gates * units + c];
+            }
+        }
+
+        bias.Clear();
+        recurrentBias.Clear();
+        if (cell == CellKind.Lstm)
+        {
+            bias.Slice(units, units).Fill(1f); // unit_forget_bias: the f block (i, f, g, o)
+        }
+
+        if (!peepholes.IsEmpty)
+        {
+            Initializers.GlorotUniform(peepholes, 3, units, random);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Numerics.Tensors;
+using RnnGen.Kernels;
+
+namespace RnnGen.Layers;
+
+/// <summary>Pieces every recurrent kernel shares: the hoisted input projection, step order, padding, previous states.</summary>
+internal static class RecurrentCommon
+{
+    /// <summary>Length of sequence <paramref name="b"/> (all T steps when no lengths are given).</summary>
+    public static int Length(in RecurrentSequence s, int b) => s.Lengths.IsEmpty ? s.Time : s.Lengths[b];
+
+    /// <summary>The time index of the <paramref name="step"/>-th step in processing order (descending when Reverse).</summary>
+    public static int TimeAt(in RecurrentSequence s, int step) => s.Reverse ? s.Time - 1 - step : step;
+
+    /// <summary>
+    /// The input projection for every step at once, hoisted out of the recurrence:
+    /// <c>pre[B·T, G·H] = x[B·T, I] · W_ihᵀ + b</c> — one matrix product instead of one per step.
+    /// </summary>
+    public static void ProjectInputs(in RecurrentSequence s, ReadOnlySpan<float> inputWeights, ReadOnlySpan<float> bias,
+        int inputSize, int width, Span<float> pre)
+    {
+        int rows = s.Batch * s.Time;
+        for (int r = 0; r < rows; r++)
+        {
+            bias.CopyTo(pre.Slice(r * width, width));
+        }
+
+        Gemm.MultiplyNT(rows, width, inputSize, s.Input, s.InputStride, inputWeights, inputSize, pre, width, accumulate: true);
+    }
+
+    /// <summary>Starts the running state from the initial state (or zero); the two may be the same memory.</summary>
+    public static void StartState(ReadOnlySpan<float> initial, Span<float> state)
+    {
+        if (initial.IsEmpty)
+        {
+            state.Clear();
+        }
+        else if (!initial.Overlaps(state))
+        {
+            initial.CopyTo(state);
+        }
+    }
+
+    /// <summary>
+    /// For every real step, the state the step started from (<c>h_{t−1}</c> in processing order: the previous step's
+    /// stored value, or the initial state at a sequence's first step), as rows of <paramref name="previous"/> [B·T, H].
+    /// Padded rows are zero.
+    /// </summary>
+    public static void GatherPrevious(in RecurrentSequence s, ReadOnlySpan<float> sequence, ReadOnlySpan<float> initial, int units, Span<float> previous)
+    {
+        int T = s.Time;
+        for (int b = 0; b < s.Batch; b++)
+        {
+            int length = Length(s, b);
+            for (int t = 0; t < T; t++)
+            {
+                Span<float> row = previous.Slice((b * T + t) * units, units);
+                bool active = t < length;
+                bool first = s.Reverse ? t == length - 1 : t == 0;
+                if (!active)
+                {
+                    row.Clear();
+                }
+                else if (first)
+                {
+                    if (initial.IsEmpty)
+                    {
+                        row.Clear();
+                    }
+                    else
+                    {
+                        initial.Slice(b * units, units).CopyTo(row);
+                    }
+                }
+                else
+                {
+                    int tp = s.Reverse ? t + 1 : t - 1;
+                    sequence.Slice((b * T + tp) * units, units).CopyTo(row);
+                }
+            }
+        }
+    }
+
+    /// <summary>∂b += Σ_rows ∂pre over <paramref name="width"/> columns starting at <paramref name="offset"/>.</summary>
+    public static void SumRows(ReadOnlySpan<float> gradients, int rows, int stride, int offset, int width, Span<float> bias)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            TensorPrimitives.Add(bias.Slice(0, width), gradients.Slice(r * stride + offset, width), bias.Slice(0, width));
+        }
+    }
+}
