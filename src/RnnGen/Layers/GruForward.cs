@@ -1,13 +1,109 @@
+using System.Numerics.Tensors;
+using RnnGen.Kernels;
+
 namespace RnnGen.Layers;
 
-/// <summary>Gru kernels for one direction of one layer over a batch (forward here, backward in <c>GruBackward.cs</c>).</summary>
+/// <summary>
+/// GRU kernels for one direction of one layer (forward here, backward in <c>GruBackward.cs</c>), gate order r, z, n.
+/// Reset-after (weights.RecurrentBias given; PyTorch/cuDNN/Keras default): <c>n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))</c>.
+/// Reset-before (Cho et al. 2014): <c>n = tanh(W_in x + b_n + W_hn (r ⊙ h))</c>. Both: <c>h' = (1 − z) ⊙ n + z ⊙ h</c>.
+/// Cache layout, R = B·T rows: gates [R, 3H] (r, z, n after activation), hn [R, H] (reset-after: W_hn h + b_hn;
+/// reset-before: r ⊙ h); then backward scratch: ∂a_ih [R, 3H], ∂a_hh [R, 3H], h_prev [R, H], and per step
+/// h·W_hhᵀ [B, 3H], ∂h, ∂h_new, ∂h_direct, ∂(r ⊙ h) [B, H].
+/// </summary>
 public static partial class GruKernel
 {
     /// <summary>Floats of <see cref="RecurrentSequence.Cache"/> needed for <paramref name="batch"/> sequences of <paramref name="time"/> steps (forward cache plus backward scratch).</summary>
     public static int CacheSize<TShape>(int batch, int time) where TShape : IRecurrentShape
-        => throw new NotImplementedException();
+        => batch * time * 11 * TShape.Units + 7 * batch * TShape.Units;
 
-    /// <summary>Runs the layer direction over the batch; fills Hidden, FinalHidden (FinalCell) and the cache.</summary>
+    /// <summary>Runs the layer direction over the batch; fills Hidden, FinalHidden and the cache.</summary>
     public static void Forward<TShape>(in RecurrentWeights weights, in RecurrentSequence sequence) where TShape : IRecurrentShape
-        => throw new NotImplementedException();
+    {
+        int H = TShape.Units, I = TShape.InputSize, G = 3 * H;
+        int B = sequence.Batch, T = sequence.Time, R = B * T;
+        Span<float> cache = sequence.Cache;
+        Span<float> gates = cache.Slice(0, R * G);
+        Span<float> hn = cache.Slice(R * G, R * H);
+        Span<float> hp = cache.Slice(R * 11 * H, B * G);
+        Span<float> h = sequence.FinalHidden.Slice(0, B * H);
+        bool resetAfter = !weights.RecurrentBias.IsEmpty;
+
+        // pre[B·T, 3H] = x · W_ihᵀ + b_ih for all steps at once
+        RecurrentCommon.ProjectInputs(sequence, weights.Input, weights.Bias, I, G, gates);
+        RecurrentCommon.StartState(sequence.InitialHidden, h);
+
+        for (int step = 0; step < T; step++)
+        {
+            int t = RecurrentCommon.TimeAt(sequence, step);
+            if (resetAfter)
+            {
+                // hp[B, 3H] = h_{t−1} · W_hhᵀ + b_hh
+                for (int b = 0; b < B; b++)
+                {
+                    weights.RecurrentBias.CopyTo(hp.Slice(b * G, G));
+                }
+
+                Gemm.MultiplyNT(B, G, H, h, H, weights.Recurrent, H, hp, G, accumulate: true);
+            }
+            else
+            {
+                // pre_t[:, r z] += h_{t−1} · W_h[r z]ᵀ
+                Gemm.MultiplyNT(B, 2 * H, H, h, H, weights.Recurrent, H, gates.Slice(t * G), T * G, accumulate: true);
+            }
+
+            for (int b = 0; b < B; b++)
+            {
+                int row = b * T + t;
+                if (t >= RecurrentCommon.Length(sequence, b))
+                {
+                    sequence.Hidden.Slice(row * H, H).Clear();
+                    hn.Slice(row * H, H).Clear();
+                    continue;
+                }
+
+                Span<float> pre = gates.Slice(row * G, G);
+                Span<float> rz = pre.Slice(0, 2 * H), r = pre.Slice(0, H);
+                Span<float> hb = h.Slice(b * H, H), hnRow = hn.Slice(row * H, H);
+                if (resetAfter)
+                {
+                    // r, z = σ(x·W_i[r z]ᵀ + b_i + h·W_h[r z]ᵀ + b_h); hn = h·W_hnᵀ + b_hn; pre_n += r ⊙ hn
+                    TensorPrimitives.Add(rz, hp.Slice(b * G, 2 * H), rz);
+                    Activations.Sigmoid(rz, rz);
+                    hp.Slice(b * G + 2 * H, H).CopyTo(hnRow);
+                    TensorPrimitives.MultiplyAdd(r, hnRow, pre.Slice(2 * H, H), pre.Slice(2 * H, H));
+                }
+                else
+                {
+                    // r, z = σ(·); rh = r ⊙ h (the n gate's recurrent product follows below, for all rows at once)
+                    Activations.Sigmoid(rz, rz);
+                    TensorPrimitives.Multiply(r, hb, hnRow);
+                }
+            }
+
+            if (!resetAfter)
+            {
+                // pre_t[:, n] += (r ⊙ h) · W_hnᵀ
+                Gemm.MultiplyNT(B, H, H, hn.Slice(t * H), T * H, weights.Recurrent.Slice(2 * H * H), H, gates.Slice(t * G + 2 * H), T * G, accumulate: true);
+            }
+
+            for (int b = 0; b < B; b++)
+            {
+                int row = b * T + t;
+                if (t >= RecurrentCommon.Length(sequence, b))
+                {
+                    continue;
+                }
+
+                // n = tanh(pre_n); h_t = (1 − z) ⊙ n + z ⊙ h_{t−1} = n + z ⊙ (h_{t−1} − n)
+                Span<float> pre = gates.Slice(row * G, G);
+                Span<float> z = pre.Slice(H, H), n = pre.Slice(2 * H, H);
+                Span<float> hb = h.Slice(b * H, H);
+                Activations.Tanh(n, n);
+                TensorPrimitives.Subtract(hb, n, hb);
+                TensorPrimitives.MultiplyAdd(z, hb, n, hb);
+                hb.CopyTo(sequence.Hidden.Slice(row * H, H));
+            }
+        }
+    }
 }
