@@ -6,13 +6,31 @@ namespace RnnGen.Kernels;
 public static class Activations
 {
     /// <summary><c>y = σ(x)</c>; y may be x.</summary>
-    public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Sigmoid(x, y);
+    public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y)
+    {
+        if (!x.IsEmpty)
+        {
+            TensorPrimitives.Sigmoid(x, y);
+        }
+    }
 
     /// <summary><c>y = tanh(x)</c>; y may be x.</summary>
-    public static void Tanh(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Tanh(x, y);
+    public static void Tanh(ReadOnlySpan<float> x, Span<float> y)
+    {
+        if (!x.IsEmpty)
+        {
+            TensorPrimitives.Tanh(x, y);
+        }
+    }
 
     /// <summary><c>y = max(0, x)</c>; y may be x.</summary>
-    public static void Relu(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Max(x, 0f, y);
+    public static void Relu(ReadOnlySpan<float> x, Span<float> y)
+    {
+        if (!x.IsEmpty)
+        {
+            TensorPrimitives.Max(x, 0f, y);
+        }
+    }
 
     /// <summary>Applies <paramref name="activation"/> in place; softmax over rows of <paramref name="width"/>.</summary>
     public static void Apply(Activation activation, Span<float> values, int width)
@@ -26,12 +44,28 @@ public static class Activations
             case Activation.Softmax:
                 for (int start = 0; start + width <= values.Length; start += width)
                 {
-                    Span<float> row = values.Slice(start, width);
-                    TensorPrimitives.SoftMax(row, row);
+                    Softmax(values.Slice(start, width));
                 }
 
                 break;
             default: throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
         }
+    }
+
+    /// <summary>
+    /// In-place softmax of one row, stable for large logits: <c>e^(z − max) / Σ e^(z − max)</c>
+    /// (TensorPrimitives.SoftMax does not subtract the maximum and overflows to NaN).
+    /// </summary>
+    public static void Softmax(Span<float> row)
+    {
+        if (row.IsEmpty)
+        {
+            return;
+        }
+
+        float max = TensorPrimitives.Max(row);
+        TensorPrimitives.Subtract(row, max, row);
+        TensorPrimitives.Exp(row, row);
+        TensorPrimitives.Divide(row, TensorPrimitives.Sum(row), row);
     }
 }

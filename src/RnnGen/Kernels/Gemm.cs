@@ -1,23 +1,79 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace RnnGen.Kernels;
+
+/// <summary>Which implementation the matrix products use.</summary>
+public enum GemmPath
+{
+    /// <summary>The widest path the machine accelerates (chosen at startup).</summary>
+    Auto,
+    /// <summary>The scalar reference.</summary>
+    Scalar,
+    /// <summary>128-bit vectors.</summary>
+    Vector128,
+    /// <summary>256-bit vectors with fused multiply-add (AVX2 + FMA on x64).</summary>
+    Vector256,
+}
 
 /// <summary>
 /// Single-precision matrix products on row-major matrices with leading dimensions (row strides).
 /// <c>accumulate</c>: <see langword="true"/> adds to C, <see langword="false"/> overwrites it.
+/// Dispatches to the 256-bit (AVX2 + FMA), 128-bit or scalar implementation by what the machine supports.
 /// </summary>
 public static class Gemm
 {
+    private static readonly GemmPath Best =
+        Vector256.IsHardwareAccelerated && (Fma.IsSupported || !X86Base.IsSupported) ? GemmPath.Vector256 :
+        Vector128.IsHardwareAccelerated ? GemmPath.Vector128 : GemmPath.Scalar;
+
+    /// <summary>The path used now (<see cref="Override"/> if set, else the best supported).</summary>
+    public static GemmPath ActivePath => Override == GemmPath.Auto ? Best : Override;
+
+    /// <summary>Forces a path (tests compare every path with the scalar reference); <see cref="GemmPath.Auto"/> restores the default.</summary>
+    internal static GemmPath Override { get; set; }
+
+    /// <summary>Whether <paramref name="path"/> is accelerated on this machine.</summary>
+    public static bool IsSupported(GemmPath path) => path switch
+    {
+        GemmPath.Vector256 => Best == GemmPath.Vector256,
+        GemmPath.Vector128 => Vector128.IsHardwareAccelerated,
+        _ => true,
+    };
+
     /// <summary><c>C[m, n] (+)= A[m, k] · B[n, k]ᵀ</c> — activations times PyTorch-layout weights.</summary>
     public static void MultiplyNT(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         Span<float> c, int ldc, bool accumulate)
-        => GemmScalar.MultiplyNT(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+    {
+        switch (ActivePath)
+        {
+            case GemmPath.Vector256: GemmVector256.MultiplyNT(m, n, k, a, lda, b, ldb, c, ldc, accumulate); break;
+            case GemmPath.Vector128: GemmVector128.MultiplyNT(m, n, k, a, lda, b, ldb, c, ldc, accumulate); break;
+            default: GemmScalar.MultiplyNT(m, n, k, a, lda, b, ldb, c, ldc, accumulate); break;
+        }
+    }
 
     /// <summary><c>C[m, n] (+)= A[m, k] · B[k, n]</c> — gradients times weights (∂x = ∂z · W).</summary>
     public static void MultiplyNN(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         Span<float> c, int ldc, bool accumulate)
-        => GemmScalar.MultiplyNN(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+    {
+        switch (ActivePath)
+        {
+            case GemmPath.Vector256: GemmVector256.MultiplyNN(m, n, k, a, lda, b, ldb, c, ldc, accumulate); break;
+            case GemmPath.Vector128: GemmVector128.MultiplyNN(m, n, k, a, lda, b, ldb, c, ldc, accumulate); break;
+            default: GemmScalar.MultiplyNN(m, n, k, a, lda, b, ldb, c, ldc, accumulate); break;
+        }
+    }
 
     /// <summary><c>C[m, n] (+)= A[k, m]ᵀ · B[k, n]</c> — weight gradients summed over rows (∂W += ∂zᵀ · x).</summary>
     public static void MultiplyTN(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         Span<float> c, int ldc, bool accumulate)
-        => GemmScalar.MultiplyTN(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+    {
+        switch (ActivePath)
+        {
+            case GemmPath.Vector256: GemmVector256.MultiplyNN(m, n, k, a, lda, b, ldb, c, ldc, accumulate, aTransposed: true); break;
+            case GemmPath.Vector128: GemmVector128.MultiplyNN(m, n, k, a, lda, b, ldb, c, ldc, accumulate, aTransposed: true); break;
+            default: GemmScalar.MultiplyTN(m, n, k, a, lda, b, ldb, c, ldc, accumulate); break;
+        }
+    }
 }

@@ -1,0 +1,283 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace RnnGen.Kernels;
+
+/// <summary>
+/// Matrix products on 256-bit vectors (AVX2 + FMA here), register-blocked: NT as 2×4 blocks of dot products,
+/// NN and TN as 4-row × 16-column blocks of broadcast-multiply-adds. Bounds are checked once per call.
+/// </summary>
+internal static class GemmVector256
+{
+    private const int W = 8; // floats per vector
+
+    public static void MultiplyNT(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+        Span<float> c, int ldc, bool accumulate)
+    {
+        GemmChecks.NT(m, n, k, a, lda, b, ldb, c, ldc);
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        ref float A = ref MemoryMarshal.GetReference(a);
+        ref float Bm = ref MemoryMarshal.GetReference(b);
+        ref float C = ref MemoryMarshal.GetReference(c);
+        int kv = k - k % W;
+        int i = 0;
+        for (; i + 2 <= m; i += 2)
+        {
+            ref float a0 = ref Unsafe.Add(ref A, i * lda);
+            ref float a1 = ref Unsafe.Add(ref A, (i + 1) * lda);
+            int j = 0;
+            for (; j + 4 <= n; j += 4)
+            {
+                ref float b0 = ref Unsafe.Add(ref Bm, j * ldb);
+                ref float b1 = ref Unsafe.Add(ref Bm, (j + 1) * ldb);
+                ref float b2 = ref Unsafe.Add(ref Bm, (j + 2) * ldb);
+                ref float b3 = ref Unsafe.Add(ref Bm, (j + 3) * ldb);
+                Vector256<float> s00 = default, s01 = default, s02 = default, s03 = default;
+                Vector256<float> s10 = default, s11 = default, s12 = default, s13 = default;
+                for (int p = 0; p < kv; p += W)
+                {
+                    Vector256<float> x0 = Vector256.LoadUnsafe(ref a0, (nuint)p), x1 = Vector256.LoadUnsafe(ref a1, (nuint)p);
+                    Vector256<float> y = Vector256.LoadUnsafe(ref b0, (nuint)p);
+                    s00 = Vector256.FusedMultiplyAdd(x0, y, s00);
+                    s10 = Vector256.FusedMultiplyAdd(x1, y, s10);
+                    y = Vector256.LoadUnsafe(ref b1, (nuint)p);
+                    s01 = Vector256.FusedMultiplyAdd(x0, y, s01);
+                    s11 = Vector256.FusedMultiplyAdd(x1, y, s11);
+                    y = Vector256.LoadUnsafe(ref b2, (nuint)p);
+                    s02 = Vector256.FusedMultiplyAdd(x0, y, s02);
+                    s12 = Vector256.FusedMultiplyAdd(x1, y, s12);
+                    y = Vector256.LoadUnsafe(ref b3, (nuint)p);
+                    s03 = Vector256.FusedMultiplyAdd(x0, y, s03);
+                    s13 = Vector256.FusedMultiplyAdd(x1, y, s13);
+                }
+
+                float r00 = Vector256.Sum(s00), r01 = Vector256.Sum(s01), r02 = Vector256.Sum(s02), r03 = Vector256.Sum(s03);
+                float r10 = Vector256.Sum(s10), r11 = Vector256.Sum(s11), r12 = Vector256.Sum(s12), r13 = Vector256.Sum(s13);
+                for (int p = kv; p < k; p++)
+                {
+                    float x0 = Unsafe.Add(ref a0, p), x1 = Unsafe.Add(ref a1, p);
+                    float y0 = Unsafe.Add(ref b0, p), y1 = Unsafe.Add(ref b1, p), y2 = Unsafe.Add(ref b2, p), y3 = Unsafe.Add(ref b3, p);
+                    r00 += x0 * y0; r01 += x0 * y1; r02 += x0 * y2; r03 += x0 * y3;
+                    r10 += x1 * y0; r11 += x1 * y1; r12 += x1 * y2; r13 += x1 * y3;
+                }
+
+                Store(ref C, i * ldc + j, r00, accumulate);
+                Store(ref C, i * ldc + j + 1, r01, accumulate);
+                Store(ref C, i * ldc + j + 2, r02, accumulate);
+                Store(ref C, i * ldc + j + 3, r03, accumulate);
+                Store(ref C, (i + 1) * ldc + j, r10, accumulate);
+                Store(ref C, (i + 1) * ldc + j + 1, r11, accumulate);
+                Store(ref C, (i + 1) * ldc + j + 2, r12, accumulate);
+                Store(ref C, (i + 1) * ldc + j + 3, r13, accumulate);
+            }
+
+            for (; j < n; j++)
+            {
+                ref float b0 = ref Unsafe.Add(ref Bm, j * ldb);
+                Store(ref C, i * ldc + j, Dot(ref a0, ref b0, k), accumulate);
+                Store(ref C, (i + 1) * ldc + j, Dot(ref a1, ref b0, k), accumulate);
+            }
+        }
+
+        for (; i < m; i++)
+        {
+            ref float a0 = ref Unsafe.Add(ref A, i * lda);
+            int j = 0;
+            for (; j + 4 <= n; j += 4)
+            {
+                ref float b0 = ref Unsafe.Add(ref Bm, j * ldb);
+                ref float b1 = ref Unsafe.Add(ref Bm, (j + 1) * ldb);
+                ref float b2 = ref Unsafe.Add(ref Bm, (j + 2) * ldb);
+                ref float b3 = ref Unsafe.Add(ref Bm, (j + 3) * ldb);
+                Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
+                for (int p = 0; p < kv; p += W)
+                {
+                    Vector256<float> x = Vector256.LoadUnsafe(ref a0, (nuint)p);
+                    s0 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref b0, (nuint)p), s0);
+                    s1 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref b1, (nuint)p), s1);
+                    s2 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref b2, (nuint)p), s2);
+                    s3 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref b3, (nuint)p), s3);
+                }
+
+                float r0 = Vector256.Sum(s0), r1 = Vector256.Sum(s1), r2 = Vector256.Sum(s2), r3 = Vector256.Sum(s3);
+                for (int p = kv; p < k; p++)
+                {
+                    float x = Unsafe.Add(ref a0, p);
+                    r0 += x * Unsafe.Add(ref b0, p);
+                    r1 += x * Unsafe.Add(ref b1, p);
+                    r2 += x * Unsafe.Add(ref b2, p);
+                    r3 += x * Unsafe.Add(ref b3, p);
+                }
+
+                Store(ref C, i * ldc + j, r0, accumulate);
+                Store(ref C, i * ldc + j + 1, r1, accumulate);
+                Store(ref C, i * ldc + j + 2, r2, accumulate);
+                Store(ref C, i * ldc + j + 3, r3, accumulate);
+            }
+
+            for (; j < n; j++)
+            {
+                Store(ref C, i * ldc + j, Dot(ref a0, ref Unsafe.Add(ref Bm, j * ldb), k), accumulate);
+            }
+        }
+    }
+
+    /// <summary>C[m, n] (+)= A[m, k] · B[k, n] (aTransposed: A is stored [k, m]).</summary>
+    public static void MultiplyNN(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+        Span<float> c, int ldc, bool accumulate, bool aTransposed = false)
+    {
+        if (aTransposed)
+        {
+            GemmChecks.TN(m, n, k, a, lda, b, ldb, c, ldc);
+        }
+        else
+        {
+            GemmChecks.NN(m, n, k, a, lda, b, ldb, c, ldc);
+        }
+
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        ref float A = ref MemoryMarshal.GetReference(a);
+        ref float Bm = ref MemoryMarshal.GetReference(b);
+        ref float C = ref MemoryMarshal.GetReference(c);
+
+        // A[i, p] lives at i·lda + p, or at p·lda + i when transposed.
+        nint rowStep = aTransposed ? 1 : lda, depthStep = aTransposed ? lda : 1;
+        int nv = n - n % (2 * W);
+        int i = 0;
+        for (; i + 4 <= m; i += 4)
+        {
+            int j = 0;
+            for (; j < nv; j += 2 * W)
+            {
+                Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
+                Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
+                ref float ai = ref Unsafe.Add(ref A, i * rowStep);
+                for (int p = 0; p < k; p++)
+                {
+                    ref float bp = ref Unsafe.Add(ref Bm, p * ldb + j);
+                    Vector256<float> y0 = Vector256.LoadUnsafe(ref bp), y1 = Vector256.LoadUnsafe(ref bp, W);
+                    ref float ap = ref Unsafe.Add(ref ai, p * depthStep);
+                    Vector256<float> x = Vector256.Create(ap);
+                    c00 = Vector256.FusedMultiplyAdd(x, y0, c00);
+                    c01 = Vector256.FusedMultiplyAdd(x, y1, c01);
+                    x = Vector256.Create(Unsafe.Add(ref ap, rowStep));
+                    c10 = Vector256.FusedMultiplyAdd(x, y0, c10);
+                    c11 = Vector256.FusedMultiplyAdd(x, y1, c11);
+                    x = Vector256.Create(Unsafe.Add(ref ap, 2 * rowStep));
+                    c20 = Vector256.FusedMultiplyAdd(x, y0, c20);
+                    c21 = Vector256.FusedMultiplyAdd(x, y1, c21);
+                    x = Vector256.Create(Unsafe.Add(ref ap, 3 * rowStep));
+                    c30 = Vector256.FusedMultiplyAdd(x, y0, c30);
+                    c31 = Vector256.FusedMultiplyAdd(x, y1, c31);
+                }
+
+                StoreVector(ref C, i * ldc + j, c00, c01, accumulate);
+                StoreVector(ref C, (i + 1) * ldc + j, c10, c11, accumulate);
+                StoreVector(ref C, (i + 2) * ldc + j, c20, c21, accumulate);
+                StoreVector(ref C, (i + 3) * ldc + j, c30, c31, accumulate);
+            }
+
+            for (int r = i; r < i + 4; r++)
+            {
+                RowTail(ref A, ref Bm, ref C, r, nv, n, k, rowStep, depthStep, ldb, ldc, accumulate);
+            }
+        }
+
+        for (; i < m; i++)
+        {
+            ref float ai = ref Unsafe.Add(ref A, i * rowStep);
+            for (int j = 0; j < nv; j += 2 * W)
+            {
+                Vector256<float> c0 = default, c1 = default;
+                for (int p = 0; p < k; p++)
+                {
+                    ref float bp = ref Unsafe.Add(ref Bm, p * ldb + j);
+                    Vector256<float> x = Vector256.Create(Unsafe.Add(ref ai, p * depthStep));
+                    c0 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref bp), c0);
+                    c1 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref bp, W), c1);
+                }
+
+                StoreVector(ref C, i * ldc + j, c0, c1, accumulate);
+            }
+
+            RowTail(ref A, ref Bm, ref C, i, nv, n, k, rowStep, depthStep, ldb, ldc, accumulate);
+        }
+    }
+
+    /// <summary>Columns [from, n) of row i, one vector at a time then scalars.</summary>
+    private static void RowTail(ref float A, ref float Bm, ref float C, int i, int from, int n, int k, nint rowStep, nint depthStep, int ldb, int ldc, bool accumulate)
+    {
+        ref float ai = ref Unsafe.Add(ref A, i * rowStep);
+        int j = from;
+        for (; j + W <= n; j += W)
+        {
+            Vector256<float> acc = default;
+            for (int p = 0; p < k; p++)
+            {
+                acc = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref ai, p * depthStep)), Vector256.LoadUnsafe(ref Unsafe.Add(ref Bm, p * ldb + j)), acc);
+            }
+
+            ref float cj = ref Unsafe.Add(ref C, i * ldc + j);
+            (accumulate ? acc + Vector256.LoadUnsafe(ref cj) : acc).StoreUnsafe(ref cj);
+        }
+
+        for (; j < n; j++)
+        {
+            float sum = 0;
+            for (int p = 0; p < k; p++)
+            {
+                sum += Unsafe.Add(ref ai, p * depthStep) * Unsafe.Add(ref Bm, p * ldb + j);
+            }
+
+            Store(ref C, i * ldc + j, sum, accumulate);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreVector(ref float C, int offset, Vector256<float> v0, Vector256<float> v1, bool accumulate)
+    {
+        ref float c = ref Unsafe.Add(ref C, offset);
+        if (accumulate)
+        {
+            v0 += Vector256.LoadUnsafe(ref c);
+            v1 += Vector256.LoadUnsafe(ref c, W);
+        }
+
+        v0.StoreUnsafe(ref c);
+        v1.StoreUnsafe(ref c, W);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(ref float C, int offset, float value, bool accumulate)
+    {
+        ref float c = ref Unsafe.Add(ref C, offset);
+        c = accumulate ? c + value : value;
+    }
+
+    private static float Dot(ref float x, ref float y, int k)
+    {
+        int kv = k - k % W;
+        Vector256<float> s = default;
+        for (int p = 0; p < kv; p += W)
+        {
+            s = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, (nuint)p), Vector256.LoadUnsafe(ref y, (nuint)p), s);
+        }
+
+        float r = Vector256.Sum(s);
+        for (int p = kv; p < k; p++)
+        {
+            r += Unsafe.Add(ref x, p) * Unsafe.Add(ref y, p);
+        }
+
+        return r;
+    }
+}
