@@ -1,0 +1,48 @@
+using RnnGen.Data;
+
+namespace RnnGen.Training;
+
+/// <summary>How <see cref="Trainer.Fit"/> trains.</summary>
+public sealed class FitOptions
+{
+    /// <summary>Passes over the training data.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Examples per mini-batch.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Whether the training examples are reshuffled every epoch (seeded by <see cref="Seed"/>).</summary>
+    public bool Shuffle { get; init; } = true;
+
+    /// <summary>Seed of the shuffling.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Keras's validation_split: the last fraction of the data (before shuffling) is held out for validation.</summary>
+    public double ValidationSplit { get; init; }
+
+    /// <summary>Validation data given explicitly (takes precedence over <see cref="ValidationSplit"/>).</summary>
+    public SequenceDataSet? ValidationData { get; init; }
+
+    /// <summary>Stop when the validation loss (else the training loss) has not improved for this many epochs; null: never.</summary>
+    public int? EarlyStoppingPatience { get; init; }
+
+    /// <summary>With early stopping: put back the weights of the best epoch at the end.</summary>
+    public bool RestoreBestWeights { get; init; } = true;
+
+    /// <summary>Called after every epoch.</summary>
+    public Action<EpochResult>? OnEpochEnd { get; init; }
+
+    /// <summary>Called after every batch (epoch, batch index, batches per epoch, running mean loss).</summary>
+    public Action<BatchProgress>? OnBatchEnd { get; init; }
+
+    /// <summary>Writes a Keras-like progress bar and an epoch summary line to the console.</summary>
+    public bool ConsoleProgress { get; init; }
+}
+
+/// <summary>Progress inside an epoch.</summary>
+/// <param name="Epoch">1-based epoch.</param>
+/// <param name="Batch">1-based batch.</param>
+/// <param name="Batches">Batches per epoch.</param>
+/// <param name="Loss">Mean training loss so far this epoch.</param>
+/// <param name="Metric">The metric so far this epoch.</param>
+public readonly record struct BatchProgress(int Epoch, int Batch, int Batches, double Loss, double Metric);

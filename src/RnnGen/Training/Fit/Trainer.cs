@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Globalization;
+using RnnGen.Data;
+using RnnGen.Initialization;
+
+namespace RnnGen.Training;
+
+/// <summary>The training loop: <c>model.Fit(data, optimizer, options)</c> and <c>model.Evaluate(data)</c> for every generated model with a loss.</summary>
+public static class Trainer
+{
+    /// <summary>
+    /// Trains <paramref name="model"/> on <paramref name="data"/>: per epoch, seeded shuffling, mini-batches of
+    /// Forward → Backward → optimizer update, then validation; returns the per-epoch history. The batch loop allocates
+    /// nothing once the first batch has sized the buffers (console progress aside).
+    /// </summary>
+    public static TrainingHistory Fit<TModel>(this TModel model, SequenceDataSet data, Optimizer optimizer, FitOptions? options = null)
+        where TModel : ITrainableModel
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        options ??= new FitOptions();
+        if (options.Epochs < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Epochs, $"options.Epochs: expected at least 1 but got {options.Epochs}.");
+        if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, $"options.BatchSize: expected at least 1 but got {options.BatchSize}.");
+        CheckData(model, data, nameof(data));
+
+        SequenceDataSet training = data, validation = options.ValidationData!;
+        if (validation is null && options.ValidationSplit > 0)
+        {
+            (training, validation) = data.SplitTail(options.ValidationSplit);
+        }
+
+        if (validation is not null) CheckData(model, validation, "options.ValidationData");
+
+        int[] order = Enumerable.Range(0, training.Count).ToArray();
+        var random = new DeterministicRandom(options.Seed);
+        var buffers = new BatchBuffers();
+        float[] outputs = new float[options.BatchSize * (model.OutputIsSequence ? training.TimeSteps : 1) * model.ModelOutputSize];
+        var metrics = new MetricAccumulator(model.Loss);
+        var history = new TrainingHistory(metrics.MetricName);
+        float[]? best = options.EarlyStoppingPatience is null ? null : new float[model.Parameters.Length];
+        double bestLoss = double.PositiveInfinity;
+        int sinceBest = 0;
+        int batches = (training.Count + options.BatchSize - 1) / options.BatchSize;
+
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            if (options.Shuffle) random.Shuffle(order.AsSpan());
+            metrics.Reset();
+            for (int batch = 0; batch < batches; batch++)
+            {
+                int start = batch * options.BatchSize, n = Math.Min(options.BatchSize, training.Count - start);
+                SequenceBatch view = training.FillBatch(order.AsSpan(start, n), buffers);
+                Span<float> batchOutputs = outputs.AsSpan(0, n * (model.OutputIsSequence ? training.TimeSteps : 1) * model.ModelOutputSize);
+                model.Gradients.Clear();
+                float loss = model.Forward(view, batchOutputs);
+                model.Backward();
+                optimizer.Update(model.Parameters, model.Gradients);
+                metrics.Add(loss, view, batchOutputs, model.ModelOutputSize, model.OutputIsSequence);
+                options.OnBatchEnd?.Invoke(new BatchProgress(epoch, batch + 1, batches, metrics.MeanLoss, metrics.Metric));
+                if (options.ConsoleProgress) WriteProgress(epoch, options.Epochs, batch + 1, batches, metrics);
+            }
+
+            double trainLoss = metrics.MeanLoss, trainMetric = metrics.Metric;
+            EvaluationResult? val = validation is null ? null : model.Evaluate(validation, options.BatchSize);
+            var result = new EpochResult(epoch, trainLoss, trainMetric, val?.Loss, val?.Metric, clock.Elapsed);
+            history.Add(result);
+            if (options.ConsoleProgress) WriteEpoch(result, options.Epochs, batches, metrics.MetricName);
+            options.OnEpochEnd?.Invoke(result);
+
+            double monitored = val?.Loss ?? trainLoss;
+            if (monitored < bestLoss)
+            {
+                bestLoss = monitored;
+                sinceBest = 0;
+                history.BestEpoch = epoch;
+                if (best is not null) model.Parameters.CopyTo(best);
+            }
+            else if (best is not null && ++sinceBest >= options.EarlyStoppingPatience)
+            {
+                history.StoppedEarly = true;
+                break;
+            }
+        }
+
+        if (best is not null && options.RestoreBestWeights)
+        {
+            best.CopyTo(model.Parameters);
+        }
+        else
+        {
+            history.BestEpoch = history.Epochs.Count;
+        }
+
+        return history;
+    }
+
+    /// <summary>Mean loss and metric of <paramref name="model"/> on <paramref name="data"/> (no parameter changes).</summary>
+    public static EvaluationResult Evaluate<TModel>(this TModel model, SequenceDataSet data, int batchSize = 32)
+        where TModel : ITrainableModel
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        CheckData(model, data, nameof(data));
+        var buffers = new BatchBuffers();
+        int perExample = (model.OutputIsSequence ? data.TimeSteps : 1) * model.ModelOutputSize;
+        float[] outputs = new float[batchSize * perExample];
+        int[] order = Enumerable.Range(0, data.Count).ToArray();
+        var metrics = new MetricAccumulator(model.Loss);
+        for (int start = 0; start < data.Count; start += batchSize)
+        {
+            int n = Math.Min(batchSize, data.Count - start);
+            SequenceBatch view = data.FillBatch(order.AsSpan(start, n), buffers);
+            float loss = model.Forward(view, outputs.AsSpan(0, n * perExample));
+            metrics.Add(loss, view, outputs.AsSpan(0, n * perExample), model.ModelOutputSize, model.OutputIsSequence);
+        }
+
+        return new EvaluationResult(metrics.MeanLoss, metrics.Metric, metrics.MetricName, metrics.Perplexity);
+    }
+
+    private static void CheckData(ITrainableModel model, SequenceDataSet data, string name)
+    {
+        if (model.TakesTokens != data.HasTokens)
+        {
+            throw new ArgumentException($"{name}: the model reads {(model.TakesTokens ? "token ids" : "floats")} but the data set holds {(data.HasTokens ? "token ids" : "floats")}.", name);
+        }
+
+        if (!model.TakesTokens && data.FeatureSize != model.ModelInputSize)
+        {
+            throw new ArgumentException($"{name}: the model reads {model.ModelInputSize} features per step but the data set has {data.FeatureSize}.", name);
+        }
+
+        if ((model.Loss == Loss.CrossEntropy) != data.HasClassTargets)
+        {
+            throw new ArgumentException($"{name}: Loss.{model.Loss} needs {(model.Loss == Loss.CrossEntropy ? "class-id" : "float")} targets.", name);
+        }
+
+        int expected = (model.OutputIsSequence ? data.TimeSteps : 1) * (model.Loss == Loss.CrossEntropy ? 1 : model.ModelOutputSize);
+        if (data.TargetsPerExample != expected)
+        {
+            throw new ArgumentException($"{name}: expected {expected} target values per example but the data set has {data.TargetsPerExample}.", name);
+        }
+    }
+
+    private static void WriteProgress(int epoch, int epochs, int batch, int batches, MetricAccumulator metrics)
+    {
+        if (batch != batches && batch % Math.Max(1, batches / 20) != 0) return;
+        const int width = 30;
+        int done = width * batch / batches;
+        string bar = new string('=', Math.Max(0, done - 1)) + (done < width ? ">" : "=") + new string('.', width - done);
+        Console.Write(string.Create(CultureInfo.InvariantCulture, $"\rEpoch {epoch}/{epochs} [{bar}] {batch}/{batches} - loss: {metrics.MeanLoss:F4} - {metrics.MetricName}: {metrics.Metric:F4}   "));
+    }
+
+    private static void WriteEpoch(EpochResult e, int epochs, int batches, string metric)
+    {
+        string validation = e.ValidationLoss is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" - val_loss: {e.ValidationLoss:F4} - val_{metric}: {e.ValidationMetric:F4}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\rEpoch {e.Epoch}/{epochs} {batches}/{batches} - {e.Duration.TotalSeconds:F1}s - loss: {e.Loss:F4} - {metric}: {e.Metric:F4}{validation}          "));
+    }
+}
