@@ -38,11 +38,19 @@ public sealed partial class RnnGenerator
                 ModelSpec? model = ParseModel(type, context.Attributes[0], diagnostics, cancellationToken);
                 return new ParseResult(diagnostics.Any(IsError) ? null : model, ToEquatable(diagnostics));
             }
+            catch (MalformedAttributeException)
+            {
+                return new ParseResult(null, ToEquatable(diagnostics.Where(d => d.Id != DiagnosticDescriptors.InternalErrorId)));
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, type.Locations.FirstOrDefault(), type.Name, ex.GetType().Name + ": " + ex.Message));
                 return new ParseResult(null, ToEquatable(diagnostics));
             }
+        }
+
+        private sealed class MalformedAttributeException : Exception
+        {
         }
 
         private static bool IsError(DiagnosticInfo d) => d.Id != DiagnosticDescriptors.SoftmaxOverOneUnitId;
@@ -186,6 +194,12 @@ public sealed partial class RnnGenerator
             }
 
             ImmutableArray<TypedConstant> args = layerAttribute.ConstructorArguments;
+            if (layerAttribute.AttributeConstructor is null || args.Length < (kind == LayerKind.Embedding ? 2 : 1) || args.Any(a => a.Kind == TypedConstantKind.Error || a.Value is null))
+            {
+                // The compiler already reports the malformed attribute; generating nothing adds no second error for it.
+                throw new MalformedAttributeException();
+            }
+
             int units, vocabulary = 0;
             ActivationKind activation = ActivationKind.Linear;
             if (kind == LayerKind.Embedding)
@@ -410,7 +424,7 @@ public sealed partial class RnnGenerator
                 return syntax.GetLocation();
             }
 
-            return null;
+            return (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax)?.Name.GetLocation();
         }
 
         private static string Accessibility(Accessibility accessibility) => accessibility switch

@@ -1,0 +1,117 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+
+namespace RnnGen.Generators.Tests;
+
+/// <summary>
+/// One case per diagnostic: the invalid declaration reports the ID at the marked span <c>[|…|]</c> (and never crashes the
+/// generator); the fixed declaration reports nothing and compiles clean.
+/// </summary>
+public sealed class DiagnosticTests
+{
+    public static TheoryData<string, string, string> Cases() => new()
+    {
+        { "RNN0001", GeneratorHarness.Source("[RnnModel(InputSize = 3)] public class [|M|] { [Lstm(4)] public partial RecurrentLayer Rnn { get; } }"),
+                     GeneratorHarness.Source("[RnnModel(InputSize = 3)] public partial class M { [Lstm(4)] public partial RecurrentLayer Rnn { get; } }") },
+        { "RNN0002", GeneratorHarness.Model("[Lstm(4)] public RecurrentLayer [|Rnn|] { get; } = null!;"),
+                     GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; }") },
+        { "RNN0003", GeneratorHarness.Model("[Lstm(4)] public partial DenseLayer [|Rnn|] { get; }"),
+                     GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; }") },
+        { "RNN0004", GeneratorHarness.Model("[Lstm(4), [|Gru(4)|]] public partial RecurrentLayer Rnn { get; }"),
+                     GeneratorHarness.Model("[Gru(4)] public partial RecurrentLayer Rnn { get; }") },
+        { "RNN0006", GeneratorHarness.Source("[RnnModel(InputSize = 3)] public partial class [|M|] { }"),
+                     GeneratorHarness.Model("[Dense(2)] public partial DenseLayer Out { get; }") },
+        { "RNN0007", GeneratorHarness.Model("[Lstm([|0|])] public partial RecurrentLayer Rnn { get; }"),
+                     GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; }") },
+        { "RNN0008", GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; }", "[[|RnnModel|]]"),
+                     GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; }", "[RnnModel(InputSize = 1)]") },
+        { "RNN0009", GeneratorHarness.Model("[Embedding(10, 4)] public partial EmbeddingLayer E { get; } [Lstm(4)] public partial RecurrentLayer Rnn { get; }", "[RnnModel([|InputSize = 3|])]"),
+                     GeneratorHarness.Model("[Embedding(10, 4)] public partial EmbeddingLayer E { get; } [Lstm(4)] public partial RecurrentLayer Rnn { get; }", "[RnnModel]") },
+        { "RNN0010", GeneratorHarness.Model("[Lstm(4, ReturnSequences = true)] public partial RecurrentLayer Rnn { get; } [[|Embedding(10, 4)|]] public partial EmbeddingLayer E { get; }"),
+                     GeneratorHarness.Model("[Lstm(4, ReturnSequences = true)] public partial RecurrentLayer Rnn { get; }") },
+        { "RNN0011", GeneratorHarness.Model("[Lstm(128)] public partial RecurrentLayer Encoder { get; } [[|Lstm(64)|]] public partial RecurrentLayer Decoder { get; }"),
+                     GeneratorHarness.Model("[Lstm(128, ReturnSequences = true)] public partial RecurrentLayer Encoder { get; } [Lstm(64)] public partial RecurrentLayer Decoder { get; }") },
+        { "RNN0012", GeneratorHarness.Model("[[|Bidirectional|], Dense(2)] public partial DenseLayer Out { get; }"),
+                     GeneratorHarness.Model("[Dense(2)] public partial DenseLayer Out { get; }") },
+        { "RNN0013", GeneratorHarness.Model("[SimpleRnn(4, [|Activation.Softmax|])] public partial RecurrentLayer Rnn { get; }"),
+                     GeneratorHarness.Model("[SimpleRnn(4, Activation.Relu)] public partial RecurrentLayer Rnn { get; }") },
+        { "RNN0014", GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } [[|Dense(3)|]] public partial DenseLayer Out { get; }", "[RnnModel(InputSize = 3, Loss = Loss.CrossEntropy)]"),
+                     GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(3, Activation.Softmax)] public partial DenseLayer Out { get; }", "[RnnModel(InputSize = 3, Loss = Loss.CrossEntropy)]") },
+        { "RNN0015", GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } [[|Dense(1, Activation.Tanh)|]] public partial DenseLayer Out { get; }", "[RnnModel(InputSize = 3, Loss = Loss.BinaryCrossEntropy)]"),
+                     GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(1, Activation.Sigmoid)] public partial DenseLayer Out { get; }", "[RnnModel(InputSize = 3, Loss = Loss.BinaryCrossEntropy)]") },
+        { "RNN0016", GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } [[|Dense(1, Activation.Softmax)|]] public partial DenseLayer Out { get; }"),
+                     GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(1, Activation.Sigmoid)] public partial DenseLayer Out { get; }") },
+        { "RNN0017", GeneratorHarness.Model("[Dense(4)] public partial DenseLayer In { get; } [[|Lstm(4)|]] public partial RecurrentLayer Rnn { get; }"),
+                     GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(4)] public partial DenseLayer Out { get; }") },
+        { "RNN0018", GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer [|Summary|] { get; }"),
+                     GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Memory { get; }") },
+        { "RNN0019", GeneratorHarness.Model("[Lstm(4, ReturnSequences = true)] public partial RecurrentLayer Rnn { get; } [[|Dense(3, Activation.Softmax)|]] public partial DenseLayer Hidden { get; } [Dense(2)] public partial DenseLayer Out { get; }"),
+                     GeneratorHarness.Model("[Lstm(4, ReturnSequences = true)] public partial RecurrentLayer Rnn { get; } [Dense(3, Activation.Tanh)] public partial DenseLayer Hidden { get; } [Dense(2)] public partial DenseLayer Out { get; }") },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void The_invalid_example_reports_the_diagnostic_at_its_span(string id, string invalid, string fixedSource)
+    {
+        (string source, TextSpan span) = GeneratorHarness.Marked(invalid);
+        (GeneratorDriverRunResult result, _) = GeneratorHarness.Run(source);
+        Assert.Null(result.Results[0].Exception);
+        Diagnostic diagnostic = Assert.Single(result.Diagnostics, d => d.Id == id);
+        Assert.Equal(span, diagnostic.Location.SourceSpan);
+        Assert.EndsWith($"docs/diagnostics/{id}.md", diagnostic.Descriptor.HelpLinkUri);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Id == DiagnosticDescriptors.InternalErrorId);
+
+        (GeneratorDriverRunResult fixedResult, Compilation output) = GeneratorHarness.Run(fixedSource);
+        Assert.Empty(fixedResult.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompileProblems(output));
+    }
+
+    [Fact]
+    public void The_sequence_message_names_both_layers_and_both_shapes()
+    {
+        (GeneratorDriverRunResult result, _) = GeneratorHarness.Run(GeneratorHarness.Model(
+            "[Lstm(128)] public partial RecurrentLayer Encoder { get; } [Lstm(64)] public partial RecurrentLayer Decoder { get; }"));
+        Assert.Equal(
+            "Layer 'Decoder' expects a sequence [batch, time, 128] but 'Encoder' returns only its last step [batch, 128]; set ReturnSequences = true on 'Encoder'",
+            Assert.Single(result.Diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void Every_descriptor_has_a_documentation_page_and_a_release_entry()
+    {
+        string root = RepositoryRoot();
+        string releases = File.ReadAllText(Path.Combine(root, "generators", "RnnGen.Generators", "AnalyzerReleases.Unshipped.md"));
+        foreach (var field in typeof(DiagnosticDescriptors).GetFields().Where(f => f.FieldType == typeof(DiagnosticDescriptor)))
+        {
+            var descriptor = (DiagnosticDescriptor)field.GetValue(null)!;
+            Assert.True(File.Exists(Path.Combine(root, "docs", "diagnostics", descriptor.Id + ".md")), $"docs/diagnostics/{descriptor.Id}.md is missing");
+            Assert.Contains(descriptor.Id + " |", releases);
+        }
+    }
+
+    [Fact]
+    public void Broken_declarations_never_crash_the_generator()
+    {
+        string[] broken =
+        {
+            GeneratorHarness.Source("[RnnModel(InputSize = -1)] public partial class A { [Lstm(-5)] public partial RecurrentLayer Rnn { get; } }"),
+            GeneratorHarness.Source("[RnnModel] public partial class B { [Lstm] public partial RecurrentLayer Rnn { get; } }"),
+            GeneratorHarness.Source("[RnnModel] public partial class C { [Embedding(0, 0)] public partial EmbeddingLayer E { get; } }"),
+            GeneratorHarness.Source("[RnnModel(InputSize = 2)] public partial class D { [Dense(int.MaxValue)] public partial DenseLayer Out { get; } }"),
+            GeneratorHarness.Source("[RnnModel(InputSize = 2)] public partial class E { [Lstm(4)] public partial Missing Rnn { get; } }"),
+        };
+        foreach (string source in broken)
+        {
+            (GeneratorDriverRunResult result, _) = GeneratorHarness.Run(source);
+            Assert.Null(result.Results[0].Exception);
+            Assert.DoesNotContain(result.Diagnostics, d => d.Id == DiagnosticDescriptors.InternalErrorId);
+        }
+    }
+
+    internal static string RepositoryRoot()
+    {
+        string? directory = AppContext.BaseDirectory;
+        while (directory is not null && !File.Exists(Path.Combine(directory, "RnnGen.sln"))) directory = Path.GetDirectoryName(directory);
+        return directory ?? throw new InvalidOperationException("RnnGen.sln not found above " + AppContext.BaseDirectory);
+    }
+}
