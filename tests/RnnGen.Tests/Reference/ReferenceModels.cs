@@ -70,7 +70,7 @@ public partial class ReluSequenceRegressor
     [Dense(2)] public partial DenseLayer Out { get; }
 }
 
-public sealed record ReferenceCase(string Name, Func<Training.ITrainableModel> Create, ReferenceModel Reference, int Vocabulary)
+public sealed record ReferenceCase(string Name, Func<RnnGen.Training.ITrainableModel> Create, ReferenceModel Reference, int Vocabulary)
 {
     public override string ToString() => Name;
 
