@@ -27,6 +27,7 @@ public static class DiagnosticDescriptors
     public const string RecurrentAfterDenseId = "RNN0017";
     public const string NameCollisionId = "RNN0018";
     public const string SoftmaxNotLastId = "RNN0019";
+    public const string ArgumentSizeMismatchId = "RNN0020";
     public const string InternalErrorId = "RNN9999";
 
     public static readonly DiagnosticDescriptor ClassNotPartial = Error(ClassNotPartialId,
@@ -123,6 +124,11 @@ public static class DiagnosticDescriptors
         "Softmax only on the last layer",
         "Dense '{0}' uses Activation.Softmax but is not the last layer; softmax is supported as the output activation only",
         "Softmax produces the output distribution; hidden layers use Linear, Tanh, Relu or Sigmoid.");
+
+    public static readonly DiagnosticDescriptor ArgumentSizeMismatch = Error(ArgumentSizeMismatchId,
+        "Argument size does not match the model",
+        "{0}: '{1}' holds {2} values but {3} expects {4}",
+        "When the length of a buffer passed to Predict or Step is a compile-time constant, RnnGen checks it against the model's sizes before the program runs.");
 
     public static readonly DiagnosticDescriptor InternalError = Error(InternalErrorId,
         "RnnGen failed to generate the model",

@@ -30,12 +30,15 @@ public sealed partial class RnnGenerator
         };
 
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+            => Parse((INamedTypeSymbol)context.TargetSymbol, context.Attributes[0], cancellationToken);
+
+        /// <summary>Parses one class marked <c>[RnnModel]</c> (used by the generator and by the analyzer alike).</summary>
+        public static ParseResult Parse(INamedTypeSymbol type, AttributeData modelAttribute, CancellationToken cancellationToken)
         {
             var diagnostics = new List<DiagnosticInfo>();
-            var type = (INamedTypeSymbol)context.TargetSymbol;
             try
             {
-                ModelSpec? model = ParseModel(type, context.Attributes[0], diagnostics, cancellationToken);
+                ModelSpec? model = ParseModel(type, modelAttribute, diagnostics, cancellationToken);
                 return new ParseResult(diagnostics.Any(IsError) ? null : model, ToEquatable(diagnostics));
             }
             catch (MalformedAttributeException)

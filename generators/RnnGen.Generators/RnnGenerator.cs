@@ -5,8 +5,8 @@ namespace RnnGen.Generators;
 
 /// <summary>
 /// Generates the code of every <c>[RnnModel]</c> partial class: parse (symbols → <see cref="ModelSpec"/>),
-/// then emit (<see cref="ModelSpec"/> → C#). Diagnostics go out on their own output so a moved line
-/// re-reports them without regenerating code.
+/// then emit (<see cref="ModelSpec"/> → C#). The same parser feeds <see cref="RnnModelAnalyzer"/>, which reports the
+/// declaration diagnostics; the generator reports only its own failures (RNN9999).
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class RnnGenerator : IIncrementalGenerator
@@ -16,7 +16,6 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
     {
         public const string Parse = "RnnGen.Parse";
         public const string Models = "RnnGen.Models";
-        public const string Diagnostics = "RnnGen.Diagnostics";
     }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -33,19 +32,7 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
             .Select(static (r, _) => r.Model!)
             .WithTrackingName(StepNames.Models);
 
-        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = parsed
-            .Select(static (r, _) => r.Diagnostics)
-            .Where(static d => d.Count > 0)
-            .WithTrackingName(StepNames.Diagnostics);
-
-        context.RegisterSourceOutput(diagnostics, static (spc, list) =>
-        {
-            foreach (DiagnosticInfo info in list)
-            {
-                spc.ReportDiagnostic(info.ToDiagnostic());
-            }
-        });
-
+        // Declaration diagnostics are reported by RnnModelAnalyzer (live in the IDE, once); the generator only skips invalid models.
         context.RegisterSourceOutput(models, static (spc, model) =>
         {
             string source;

@@ -13,7 +13,7 @@ public sealed class CachingTests
         [Dense(2, Activation.Softmax)] public partial DenseLayer Out { get; }
         """, "[RnnModel(InputSize = 3, Loss = Loss.CrossEntropy)]");
 
-    private static readonly string[] TrackedSteps = { RnnGenerator.StepNames.Parse, RnnGenerator.StepNames.Models, RnnGenerator.StepNames.Diagnostics };
+    private static readonly string[] TrackedSteps = { RnnGenerator.StepNames.Parse, RnnGenerator.StepNames.Models };
 
     [Fact]
     public void An_unrelated_edit_leaves_every_step_cached()
@@ -67,7 +67,9 @@ public sealed class CachingTests
             }
         }
 
-        Assert.True(visited >= 3, "expected outputs from the parse, model and diagnostics steps");
+        Assert.True(visited >= 2, $"expected outputs from the parse and model steps, walked {visited}");
+        Assert.NotEmpty(result.TrackedSteps[RnnGenerator.StepNames.Parse]);
+        Assert.NotEmpty(result.TrackedSteps[RnnGenerator.StepNames.Models]);
     }
 
     private static void Walk(object? value, string path, HashSet<object> seen)

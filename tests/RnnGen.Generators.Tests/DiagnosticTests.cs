@@ -47,6 +47,12 @@ public sealed class DiagnosticTests
                      GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Memory { get; }") },
         { "RNN0019", GeneratorHarness.Model("[Lstm(4, ReturnSequences = true)] public partial RecurrentLayer Rnn { get; } [[|Dense(3, Activation.Softmax)|]] public partial DenseLayer Hidden { get; } [Dense(2)] public partial DenseLayer Out { get; }"),
                      GeneratorHarness.Model("[Lstm(4, ReturnSequences = true)] public partial RecurrentLayer Rnn { get; } [Dense(3, Activation.Tanh)] public partial DenseLayer Hidden { get; } [Dense(2)] public partial DenseLayer Out { get; }") },
+        { "RNN0005", GeneratorHarness.Source("public partial class Helper { [[|Lstm(4)|]] public partial RecurrentLayer Rnn { get; } public partial RecurrentLayer Rnn => null!; }"),
+                     GeneratorHarness.Source("[RnnModel(InputSize = 2)] public partial class Helper { [Lstm(4)] public partial RecurrentLayer Rnn { get; } }") },
+        { "RNN0020", GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2)] public partial DenseLayer Out { get; }\n" +
+                         "void Use() { var m = new M(); m.Predict(new float[2 * 5 * 3], 2, 5, [|new float[3]|]); }"),
+                     GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2)] public partial DenseLayer Out { get; }\n" +
+                         "void Use() { var m = new M(); m.Predict(new float[2 * 5 * 3], 2, 5, new float[4]); }") },
     };
 
     [Theory]
@@ -54,14 +60,15 @@ public sealed class DiagnosticTests
     public void The_invalid_example_reports_the_diagnostic_at_its_span(string id, string invalid, string fixedSource)
     {
         (string source, TextSpan span) = GeneratorHarness.Marked(invalid);
-        (GeneratorDriverRunResult result, _) = GeneratorHarness.Run(source);
+        (IReadOnlyList<Diagnostic> diagnostics, GeneratorDriverRunResult result, _) = GeneratorHarness.Analyze(source);
         Assert.Null(result.Results[0].Exception);
-        Diagnostic diagnostic = Assert.Single(result.Diagnostics, d => d.Id == id);
+        Diagnostic diagnostic = Assert.Single(diagnostics, d => d.Id == id);
         Assert.Equal(span, diagnostic.Location.SourceSpan);
         Assert.EndsWith($"docs/diagnostics/{id}.md", diagnostic.Descriptor.HelpLinkUri);
-        Assert.DoesNotContain(result.Diagnostics, d => d.Id == DiagnosticDescriptors.InternalErrorId);
+        Assert.DoesNotContain(diagnostics.Concat(result.Diagnostics), d => d.Id == DiagnosticDescriptors.InternalErrorId);
 
-        (GeneratorDriverRunResult fixedResult, Compilation output) = GeneratorHarness.Run(fixedSource);
+        (IReadOnlyList<Diagnostic> fixedDiagnostics, GeneratorDriverRunResult fixedResult, Compilation output) = GeneratorHarness.Analyze(fixedSource);
+        Assert.Empty(fixedDiagnostics);
         Assert.Empty(fixedResult.Diagnostics);
         Assert.Empty(GeneratorHarness.CompileProblems(output));
     }
@@ -69,11 +76,11 @@ public sealed class DiagnosticTests
     [Fact]
     public void The_sequence_message_names_both_layers_and_both_shapes()
     {
-        (GeneratorDriverRunResult result, _) = GeneratorHarness.Run(GeneratorHarness.Model(
+        (IReadOnlyList<Diagnostic> diagnostics, _, _) = GeneratorHarness.Analyze(GeneratorHarness.Model(
             "[Lstm(128)] public partial RecurrentLayer Encoder { get; } [Lstm(64)] public partial RecurrentLayer Decoder { get; }"));
         Assert.Equal(
             "Layer 'Decoder' expects a sequence [batch, time, 128] but 'Encoder' returns only its last step [batch, 128]; set ReturnSequences = true on 'Encoder'",
-            Assert.Single(result.Diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
@@ -102,9 +109,9 @@ public sealed class DiagnosticTests
         };
         foreach (string source in broken)
         {
-            (GeneratorDriverRunResult result, _) = GeneratorHarness.Run(source);
+            (IReadOnlyList<Diagnostic> diagnostics, GeneratorDriverRunResult result, _) = GeneratorHarness.Analyze(source);
             Assert.Null(result.Results[0].Exception);
-            Assert.DoesNotContain(result.Diagnostics, d => d.Id == DiagnosticDescriptors.InternalErrorId);
+            Assert.DoesNotContain(diagnostics.Concat(result.Diagnostics), d => d.Id == DiagnosticDescriptors.InternalErrorId);
         }
     }
 

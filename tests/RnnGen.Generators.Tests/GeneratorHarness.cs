@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 
 namespace RnnGen.Generators.Tests;
@@ -40,6 +41,15 @@ public static class GeneratorHarness
     {
         GeneratorDriver driver = Driver().RunGeneratorsAndUpdateCompilation(Compilation(sources), out Compilation output, out _);
         return (driver.GetRunResult(), output);
+    }
+
+    /// <summary>Runs the generator, then the analyzer over the result; returns the analyzer's diagnostics and the output compilation.</summary>
+    public static (IReadOnlyList<Diagnostic> Diagnostics, GeneratorDriverRunResult Generator, Compilation Output) Analyze(params string[] sources)
+    {
+        (GeneratorDriverRunResult result, Compilation output) = Run(sources);
+        var analyzers = ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(new RnnModelAnalyzer());
+        IReadOnlyList<Diagnostic> diagnostics = output.WithAnalyzers(analyzers).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+        return (diagnostics, result, output);
     }
 
     /// <summary>Errors and warnings of the compilation with the generated code (none expected for a valid model).</summary>
