@@ -119,12 +119,14 @@ public sealed class ModelBehaviourTests
     public void Bad_arguments_name_the_parameter_and_both_sizes()
     {
         var model = new Forecaster();
-        var ex = Assert.Throws<ArgumentException>(() => model.Predict(new float[29], 2, 15, new float[2]));
+        // Sizes held in variables: constant sizes would be compile-time errors (RNN0020) already.
+        int tooFewInputs = 29, tooManyOutputs = 3;
+        var ex = Assert.Throws<ArgumentException>(() => model.Predict(new float[tooFewInputs], 2, 15, new float[2]));
         Assert.Equal("inputs", ex.ParamName);
         Assert.Contains("30", ex.Message);
         Assert.Contains("29", ex.Message);
 
-        ex = Assert.Throws<ArgumentException>(() => model.Predict(new float[30], 2, 15, new float[3]));
+        ex = Assert.Throws<ArgumentException>(() => model.Predict(new float[30], 2, 15, new float[tooManyOutputs]));
         Assert.Equal("outputs", ex.ParamName);
 
         var range = Assert.Throws<ArgumentOutOfRangeException>(() => model.Predict(new float[30], 2, 15, new float[2], new[] { 15, 16 }));
