@@ -180,6 +180,12 @@ public sealed partial class RnnGenerator
                 w.Line("global::System.Span<float> ws = _workspace;");
                 w.Line("ws.Slice(L.BackwardStart, L.Total - L.BackwardStart).Clear();");
                 w.Line($"outputGradient.CopyTo(ws.Slice(L.{plan.Last.Name}_DOut, {rows} * OutputSize));");
+                if (plan.OutputIsSequence)
+                {
+                    w.Line("// Padded steps output constant zeros: a gradient arriving there must not reach any parameter.");
+                    w.Line($"if (_trainedWithLengths) global::RnnGen.Generated.Guard.ZeroPaddedRows(ws.Slice(L.{plan.Last.Name}_DOut, {rows} * OutputSize), TrainedLengths, T, OutputSize);");
+                }
+
                 w.Line("BackwardCore(L, finalStateGradient, inputGradient, initialStateGradient);");
             }
 

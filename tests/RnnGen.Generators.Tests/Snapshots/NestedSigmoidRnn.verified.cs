@@ -249,6 +249,8 @@ static partial class Outer
             Layout L = Layout.Compute(batchSize, timeSteps);
             Ensure(ref workspace, L.Total);
             inputs.CopyTo(workspace.AsSpan(L.Input, inputs.Length));
+            // Whatever fills the padding (even NaN) must not reach a weight gradient, which sums x over every row.
+            if (!lengths.IsEmpty) global::RnnGen.Generated.Guard.ZeroPaddedRows(workspace.AsSpan(L.Input, inputs.Length), lengths, timeSteps, InputSize);
             return L;
         }
 
@@ -432,6 +434,8 @@ static partial class Outer
             global::System.Span<float> ws = _workspace;
             ws.Slice(L.BackwardStart, L.Total - L.BackwardStart).Clear();
             outputGradient.CopyTo(ws.Slice(L.Out_DOut, B * T * OutputSize));
+            // Padded steps output constant zeros: a gradient arriving there must not reach any parameter.
+            if (_trainedWithLengths) global::RnnGen.Generated.Guard.ZeroPaddedRows(ws.Slice(L.Out_DOut, B * T * OutputSize), TrainedLengths, T, OutputSize);
             BackwardCore(L, finalStateGradient, inputGradient, initialStateGradient);
         }
 

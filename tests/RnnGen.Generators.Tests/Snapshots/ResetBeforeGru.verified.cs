@@ -268,6 +268,8 @@ public partial class ResetBeforeGru : global::RnnGen.ISequenceModel, global::Rnn
         Layout L = Layout.Compute(batchSize, timeSteps);
         Ensure(ref workspace, L.Total);
         inputs.CopyTo(workspace.AsSpan(L.Input, inputs.Length));
+        // Whatever fills the padding (even NaN) must not reach a weight gradient, which sums x over every row.
+        if (!lengths.IsEmpty) global::RnnGen.Generated.Guard.ZeroPaddedRows(workspace.AsSpan(L.Input, inputs.Length), lengths, timeSteps, InputSize);
         return L;
     }
 

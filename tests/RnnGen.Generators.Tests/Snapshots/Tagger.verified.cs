@@ -519,6 +519,8 @@ public partial class Tagger : global::RnnGen.Training.ITrainableModel
         global::System.Span<float> ws = _workspace;
         ws.Slice(L.BackwardStart, L.Total - L.BackwardStart).Clear();
         outputGradient.CopyTo(ws.Slice(L.Tags_DOut, B * T * OutputSize));
+        // Padded steps output constant zeros: a gradient arriving there must not reach any parameter.
+        if (_trainedWithLengths) global::RnnGen.Generated.Guard.ZeroPaddedRows(ws.Slice(L.Tags_DOut, B * T * OutputSize), TrainedLengths, T, OutputSize);
         BackwardCore(L, finalStateGradient, inputGradient, initialStateGradient);
     }
 
