@@ -61,3 +61,11 @@ public partial class BiSummarizer
     [Bidirectional(Merge = MergeMode.Sum), Lstm(5)] public partial RecurrentLayer Encoder { get; }
     [Dense(3, Activation.Tanh)] public partial DenseLayer Out { get; }
 }
+
+/// <summary>Declares PyTorch as its default initialisation.</summary>
+[RnnModel(InputSize = 2, Initializer = Initializer.PyTorch)]
+public partial class PyTorchDefault
+{
+    [Lstm(6, Peepholes = true, ReturnSequences = true)] public partial RecurrentLayer Rnn { get; }
+    [SimpleRnn(4)] public partial RecurrentLayer Last { get; }
+}
