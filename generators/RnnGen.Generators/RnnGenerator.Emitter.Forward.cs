@@ -212,7 +212,10 @@ public sealed partial class RnnGenerator
                         default:
                             for (int d = 0; d < s.Directions; d++)
                             {
-                                w.Line($"// {n}, {(d == 0 ? "forward" : "backward")} direction: {CellEquation(s)}");
+                                string steps = d == 0 ? "t = 0 … len_b − 1" : "t = len_b − 1 … 0";
+                                string final = s.ReturnSequences ? $"h[B, T, {Int(s.Units)}]" : $"h_last[B, {Int(s.Units)}]";
+                                w.Line($"// {n}, {(d == 0 ? "forward" : "backward")} direction ({steps}), x[B, T, {Int(layer.InputWidth)}] → {final}:");
+                                w.Line($"//   {CellEquation(s)}");
                                 w.Line($"{KernelName(s)}.Forward<{layer.ShapeStruct}>({ActivationArgument(s)}{n}Weights({Int(d)}), {n}Sequence({Int(d)}, L, ws, lengths, useState));");
                             }
 

@@ -219,7 +219,8 @@ public partial class Forecaster : global::RnnGen.ISequenceModel, global::RnnGen.
         global::System.Span<float> p = _parameters;
         int B = L.Batch, T = L.Time;
 
-        // Memory, forward direction: [i f g o] = [σ σ tanh σ](x · W_ihᵀ + h · W_hhᵀ + b), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c')
+        // Memory, forward direction (t = 0 … len_b − 1), x[B, T, 1] → h_last[B, 32]:
+        //   [i f g o] = [σ σ tanh σ](x · W_ihᵀ + h · W_hhᵀ + b), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c')
         global::RnnGen.Layers.LstmKernel.Forward<MemoryShape>(MemoryWeights(0), MemorySequence(0, L, ws, lengths, useState));
 
         // Next: y[B, 1] = linear(x · Wᵀ + b)

@@ -237,7 +237,8 @@ public partial class ImdbClassifier : global::RnnGen.Training.ITrainableModel
         // Embedding: e[B, T, 32] = weight[tokens[b, t], :]
         global::RnnGen.Layers.EmbeddingKernel.Forward(10000, 32, tokens, p.Slice(0, 320000), ws.Slice(L.Embedding_Out, B * T * 32));
 
-        // Rnn, forward direction: h' = tanh(x · W_ihᵀ + h · W_hhᵀ + b)
+        // Rnn, forward direction (t = 0 … len_b − 1), x[B, T, 32] → h_last[B, 32]:
+        //   h' = tanh(x · W_ihᵀ + h · W_hhᵀ + b)
         global::RnnGen.Layers.SimpleRnnKernel.Forward<RnnShape>(global::RnnGen.Activation.Tanh, RnnWeights(0), RnnSequence(0, L, ws, lengths, useState));
 
         // Classifier: y[B, 1] = sigmoid(x · Wᵀ + b)

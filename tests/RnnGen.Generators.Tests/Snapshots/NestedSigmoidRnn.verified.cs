@@ -217,7 +217,8 @@ static partial class Outer
             global::System.Span<float> p = _parameters;
             int B = L.Batch, T = L.Time;
 
-            // Rnn, forward direction: h' = sigmoid(x · W_ihᵀ + h · W_hhᵀ + b)
+            // Rnn, forward direction (t = 0 … len_b − 1), x[B, T, 2] → h[B, T, 3]:
+            //   h' = sigmoid(x · W_ihᵀ + h · W_hhᵀ + b)
             global::RnnGen.Layers.SimpleRnnKernel.Forward<RnnShape>(global::RnnGen.Activation.Sigmoid, RnnWeights(0), RnnSequence(0, L, ws, lengths, useState));
 
             // Out: y[B·T, 1] = sigmoid(x · Wᵀ + b)

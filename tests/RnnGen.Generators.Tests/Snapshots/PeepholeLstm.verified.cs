@@ -194,7 +194,8 @@ internal partial class PeepholeLstm : global::RnnGen.ISequenceModel
         global::System.Span<float> p = _parameters;
         int B = L.Batch, T = L.Time;
 
-        // Rnn, forward direction: i, f = σ(W x + U h + p ⊙ c + b), g = tanh(…), c' = f ⊙ c + i ⊙ g, o = σ(W x + U h + p ⊙ c' + b), h' = o ⊙ tanh(c')
+        // Rnn, forward direction (t = 0 … len_b − 1), x[B, T, 8] → h[B, T, 16]:
+        //   i, f = σ(W x + U h + p ⊙ c + b), g = tanh(…), c' = f ⊙ c + i ⊙ g, o = σ(W x + U h + p ⊙ c' + b), h' = o ⊙ tanh(c')
         global::RnnGen.Layers.LstmKernel.Forward<RnnShape>(RnnWeights(0), RnnSequence(0, L, ws, lengths, useState));
     }
 

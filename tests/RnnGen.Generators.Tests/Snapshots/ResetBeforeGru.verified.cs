@@ -232,9 +232,11 @@ public partial class ResetBeforeGru : global::RnnGen.ISequenceModel, global::Rnn
         global::System.Span<float> p = _parameters;
         int B = L.Batch, T = L.Time;
 
-        // Rnn, forward direction: r, z = σ(…), n = tanh(W_in x + W_hn (r ⊙ h) + b_n), h' = (1 − z) ⊙ n + z ⊙ h
+        // Rnn, forward direction (t = 0 … len_b − 1), x[B, T, 4] → h_last[B, 6]:
+        //   r, z = σ(…), n = tanh(W_in x + W_hn (r ⊙ h) + b_n), h' = (1 − z) ⊙ n + z ⊙ h
         global::RnnGen.Layers.GruKernel.Forward<RnnShape>(RnnWeights(0), RnnSequence(0, L, ws, lengths, useState));
-        // Rnn, backward direction: r, z = σ(…), n = tanh(W_in x + W_hn (r ⊙ h) + b_n), h' = (1 − z) ⊙ n + z ⊙ h
+        // Rnn, backward direction (t = len_b − 1 … 0), x[B, T, 4] → h_last[B, 6]:
+        //   r, z = σ(…), n = tanh(W_in x + W_hn (r ⊙ h) + b_n), h' = (1 − z) ⊙ n + z ⊙ h
         global::RnnGen.Layers.GruKernel.Forward<RnnShape>(RnnWeights(1), RnnSequence(1, L, ws, lengths, useState));
         // Rnn: merge the directions (Average) → [B, 6]
         global::RnnGen.Layers.MergeKernel.Forward(global::RnnGen.MergeMode.Average, B, 6, ws.Slice(L.Rnn_Final0, B * 6), ws.Slice(L.Rnn_Final1, B * 6), ws.Slice(L.Rnn_Out, B * 6));

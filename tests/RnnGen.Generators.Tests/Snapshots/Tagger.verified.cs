@@ -302,14 +302,17 @@ public partial class Tagger : global::RnnGen.Training.ITrainableModel
         // Words: e[B, T, 64] = weight[tokens[b, t], :]
         global::RnnGen.Layers.EmbeddingKernel.Forward(20000, 64, tokens, p.Slice(0, 1280000), ws.Slice(L.Words_Out, B * T * 64));
 
-        // Encoder, forward direction: [i f g o] = [σ σ tanh σ](x · W_ihᵀ + h · W_hhᵀ + b), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c')
+        // Encoder, forward direction (t = 0 … len_b − 1), x[B, T, 64] → h[B, T, 128]:
+        //   [i f g o] = [σ σ tanh σ](x · W_ihᵀ + h · W_hhᵀ + b), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c')
         global::RnnGen.Layers.LstmKernel.Forward<EncoderShape>(EncoderWeights(0), EncoderSequence(0, L, ws, lengths, useState));
-        // Encoder, backward direction: [i f g o] = [σ σ tanh σ](x · W_ihᵀ + h · W_hhᵀ + b), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c')
+        // Encoder, backward direction (t = len_b − 1 … 0), x[B, T, 64] → h[B, T, 128]:
+        //   [i f g o] = [σ σ tanh σ](x · W_ihᵀ + h · W_hhᵀ + b), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c')
         global::RnnGen.Layers.LstmKernel.Forward<EncoderShape>(EncoderWeights(1), EncoderSequence(1, L, ws, lengths, useState));
         // Encoder: merge the directions (Concat) → [B, T, 256]
         global::RnnGen.Layers.MergeKernel.Forward(global::RnnGen.MergeMode.Concat, B * T, 128, ws.Slice(L.Encoder_Hidden0, B * T * 128), ws.Slice(L.Encoder_Hidden1, B * T * 128), ws.Slice(L.Encoder_Out, B * T * 256));
 
-        // Refine, forward direction: r, z = σ(…), n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 − z) ⊙ n + z ⊙ h
+        // Refine, forward direction (t = 0 … len_b − 1), x[B, T, 256] → h[B, T, 64]:
+        //   r, z = σ(…), n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 − z) ⊙ n + z ⊙ h
         global::RnnGen.Layers.GruKernel.Forward<RefineShape>(RefineWeights(0), RefineSequence(0, L, ws, lengths, useState));
 
         // Tags: y[B·T, 17] = softmax(x · Wᵀ + b)
