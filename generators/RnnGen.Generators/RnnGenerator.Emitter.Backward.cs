@@ -29,6 +29,10 @@ public sealed partial class RnnGenerator
                 w.Line("if (!outputs.IsEmpty) CopyOutput(L, _workspace, outputs, lengths);");
                 w.Line("_trainedWithState = state is not null;");
                 if (plan.Last.Spec.Kind == LayerKind.Dense) w.Line("_trainedFused = false;");
+                if (m.Loss != LossKind.None)
+                {
+                    w.Line("_lossGradientReady = false; // Backward() would otherwise reuse the loss gradient of an earlier batch");
+                }
             }
 
             w.Line();
@@ -152,6 +156,12 @@ public sealed partial class RnnGenerator
             using (w.Block("public void Backward(global::System.ReadOnlySpan<float> outputGradient, State? finalStateGradient = null, global::System.Span<float> inputGradient = default, State? initialStateGradient = null)"))
             {
                 w.Line("if (!_hasTrained) throw new global::System.InvalidOperationException(\"Backward needs a training-mode Forward first; Predict and Step in between discard its caches.\");");
+                if (plan.FusedLoss)
+                {
+                    w.Line("// After Forward(batch) the last layer holds logits for the fused loss, not the outputs this gradient refers to.");
+                    w.Line("if (_trainedFused) throw new global::System.InvalidOperationException(\"Backward(outputGradient, …) needs a Forward(" + InputName(plan) + ", …) first; after Forward(batch, outputs) call Backward().\");");
+                }
+
                 w.Line("Layout L = _trained;");
                 w.Line("int B = L.Batch, T = L.Time;");
                 w.Line($"global::RnnGen.Generated.Guard.Length(nameof(outputGradient), outputGradient.Length, B, {(plan.OutputIsSequence ? "T" : "1")}, OutputSize, \"{outShape}\");");
@@ -170,7 +180,12 @@ public sealed partial class RnnGenerator
                 w.Line("global::System.Span<float> ws = _workspace;");
                 w.Line("ws.Slice(L.BackwardStart, L.Total - L.BackwardStart).Clear();");
                 w.Line($"outputGradient.CopyTo(ws.Slice(L.{plan.Last.Name}_DOut, {rows} * OutputSize));");
-                if (plan.Last.Spec.Kind == LayerKind.Dense) w.Line("_trainedFused = false;");
+                if (plan.OutputIsSequence)
+                {
+                    w.Line("// Padded steps output constant zeros: a gradient arriving there must not reach any parameter.");
+                    w.Line($"if (_trainedWithLengths) global::RnnGen.Generated.Guard.ZeroPaddedRows(ws.Slice(L.{plan.Last.Name}_DOut, {rows} * OutputSize), TrainedLengths, T, OutputSize);");
+                }
+
                 w.Line("BackwardCore(L, finalStateGradient, inputGradient, initialStateGradient);");
             }
 

@@ -285,6 +285,8 @@ public sealed partial class RnnGenerator
                 if (!plan.TakesTokens)
                 {
                     w.Line("inputs.CopyTo(workspace.AsSpan(L.Input, inputs.Length));");
+                    w.Line("// Whatever fills the padding (even NaN) must not reach a weight gradient, which sums x over every row.");
+                    w.Line("if (!lengths.IsEmpty) global::RnnGen.Generated.Guard.ZeroPaddedRows(workspace.AsSpan(L.Input, inputs.Length), lengths, timeSteps, InputSize);");
                 }
 
                 w.Line("return L;");

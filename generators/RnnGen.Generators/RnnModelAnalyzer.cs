@@ -116,9 +116,10 @@ public sealed class RnnModelAnalyzer : DiagnosticAnalyzer
             {
                 Report(context, input.Argument, $"{model}.Step", inputName, input.Length, $"a multiple of InputSize = {per} (InputSize floats per stream)");
             }
-            else if (lengths.TryGetValue("output", out var output))
+            else if (lengths.TryGetValue("output", out var output) && lengths.TryGetValue(inputName, out var i))
             {
-                int streams = lengths.TryGetValue(inputName, out var i) ? i.Length / per : 1;
+                // Without a constant input the number of streams is the state's, unknown here: nothing to compare.
+                int streams = i.Length / per;
                 if (output.Length != streams * outputSize.Value)
                 {
                     Report(context, output.Argument, $"{model}.Step", "output", output.Length, $"{streams} stream(s) · OutputSize = {streams}·{outputSize} = {streams * outputSize.Value}");

@@ -39,16 +39,36 @@ public sealed class CachingTests
             o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
     }
 
-    [Fact]
-    public void Editing_the_model_recomputes_it()
+    [Theory]
+    [InlineData("Lstm(4", "Lstm(5", "public const int RnnUnits = 5;")]
+    [InlineData("InputSize = 3", "InputSize = 7", "public const int InputSize = 7;")]
+    [InlineData("Loss = Loss.CrossEntropy", "Loss = Loss.CrossEntropy, Initializer = Initializer.PyTorch", "this(seed, global::RnnGen.Initializer.PyTorch)")]
+    public void Editing_the_model_recomputes_it(string before, string after, string emitted)
     {
         CSharpCompilation compilation = GeneratorHarness.Compilation(ModelSource);
         GeneratorDriver driver = GeneratorHarness.Driver().RunGenerators(compilation);
+        Assert.Contains(before, ModelSource);
         CSharpCompilation edited = compilation.ReplaceSyntaxTree(compilation.SyntaxTrees.First(),
-            CSharpSyntaxTree.ParseText(ModelSource.Replace("Lstm(4", "Lstm(5"), GeneratorHarness.ParseOptions, path: "Test0.cs"));
+            CSharpSyntaxTree.ParseText(ModelSource.Replace(before, after), GeneratorHarness.ParseOptions, path: "Test0.cs"));
         GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results[0];
+        Assert.Contains(result.TrackedSteps[RnnGenerator.StepNames.Parse].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
         Assert.Contains(result.TrackedSteps[RnnGenerator.StepNames.Models].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
-        Assert.Contains("public const int RnnUnits = 5;", result.GeneratedSources[0].SourceText.ToString());
+        Assert.Contains(emitted, result.GeneratedSources[0].SourceText.ToString());
+    }
+
+    [Fact]
+    public void A_whitespace_edit_of_the_model_file_parses_again_but_emits_nothing_new()
+    {
+        // The model is equal by value, so the emit step sees Unchanged and the output is reused.
+        CSharpCompilation compilation = GeneratorHarness.Compilation(ModelSource);
+        GeneratorDriver driver = GeneratorHarness.Driver().RunGenerators(compilation);
+        CSharpCompilation edited = compilation.ReplaceSyntaxTree(compilation.SyntaxTrees.First(),
+            CSharpSyntaxTree.ParseText("// a comment moves every line\n" + ModelSource, GeneratorHarness.ParseOptions, path: "Test0.cs"));
+        GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results[0];
+        Assert.All(result.TrackedSteps[RnnGenerator.StepNames.Models].SelectMany(s => s.Outputs),
+            o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"model step was {o.Reason}"));
+        Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
+            o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"output step was {o.Reason}"));
     }
 
     [Fact]

@@ -251,6 +251,8 @@ public partial class Forecaster : global::RnnGen.ISequenceModel, global::RnnGen.
         Layout L = Layout.Compute(batchSize, timeSteps);
         Ensure(ref workspace, L.Total);
         inputs.CopyTo(workspace.AsSpan(L.Input, inputs.Length));
+        // Whatever fills the padding (even NaN) must not reach a weight gradient, which sums x over every row.
+        if (!lengths.IsEmpty) global::RnnGen.Generated.Guard.ZeroPaddedRows(workspace.AsSpan(L.Input, inputs.Length), lengths, timeSteps, InputSize);
         return L;
     }
 
@@ -354,6 +356,7 @@ public partial class Forecaster : global::RnnGen.ISequenceModel, global::RnnGen.
         if (!outputs.IsEmpty) CopyOutput(L, _workspace, outputs, lengths);
         _trainedWithState = state is not null;
         _trainedFused = false;
+        _lossGradientReady = false; // Backward() would otherwise reuse the loss gradient of an earlier batch
     }
 
     private void RememberBatch(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, in Layout L)
@@ -434,7 +437,6 @@ public partial class Forecaster : global::RnnGen.ISequenceModel, global::RnnGen.
         global::System.Span<float> ws = _workspace;
         ws.Slice(L.BackwardStart, L.Total - L.BackwardStart).Clear();
         outputGradient.CopyTo(ws.Slice(L.Next_DOut, B * OutputSize));
-        _trainedFused = false;
         BackwardCore(L, finalStateGradient, inputGradient, initialStateGradient);
     }
 

@@ -362,6 +362,7 @@ public partial class ImdbClassifier : global::RnnGen.Training.ITrainableModel
         if (!outputs.IsEmpty) CopyOutput(L, _workspace, outputs, lengths);
         _trainedWithState = state is not null;
         _trainedFused = false;
+        _lossGradientReady = false; // Backward() would otherwise reuse the loss gradient of an earlier batch
     }
 
     private void RememberBatch(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, in Layout L)
@@ -431,6 +432,8 @@ public partial class ImdbClassifier : global::RnnGen.Training.ITrainableModel
     public void Backward(global::System.ReadOnlySpan<float> outputGradient, State? finalStateGradient = null, global::System.Span<float> inputGradient = default, State? initialStateGradient = null)
     {
         if (!_hasTrained) throw new global::System.InvalidOperationException("Backward needs a training-mode Forward first; Predict and Step in between discard its caches.");
+        // After Forward(batch) the last layer holds logits for the fused loss, not the outputs this gradient refers to.
+        if (_trainedFused) throw new global::System.InvalidOperationException("Backward(outputGradient, …) needs a Forward(tokens, …) first; after Forward(batch, outputs) call Backward().");
         Layout L = _trained;
         int B = L.Batch, T = L.Time;
         global::RnnGen.Generated.Guard.Length(nameof(outputGradient), outputGradient.Length, B, 1, OutputSize, "[batchSize, OutputSize]");
@@ -440,7 +443,6 @@ public partial class ImdbClassifier : global::RnnGen.Training.ITrainableModel
         global::System.Span<float> ws = _workspace;
         ws.Slice(L.BackwardStart, L.Total - L.BackwardStart).Clear();
         outputGradient.CopyTo(ws.Slice(L.Classifier_DOut, B * OutputSize));
-        _trainedFused = false;
         BackwardCore(L, finalStateGradient, inputGradient, initialStateGradient);
     }
 

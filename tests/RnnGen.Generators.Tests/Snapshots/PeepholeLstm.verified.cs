@@ -223,6 +223,8 @@ internal partial class PeepholeLstm : global::RnnGen.ISequenceModel
         Layout L = Layout.Compute(batchSize, timeSteps);
         Ensure(ref workspace, L.Total);
         inputs.CopyTo(workspace.AsSpan(L.Input, inputs.Length));
+        // Whatever fills the padding (even NaN) must not reach a weight gradient, which sums x over every row.
+        if (!lengths.IsEmpty) global::RnnGen.Generated.Guard.ZeroPaddedRows(workspace.AsSpan(L.Input, inputs.Length), lengths, timeSteps, InputSize);
         return L;
     }
 
@@ -361,6 +363,8 @@ internal partial class PeepholeLstm : global::RnnGen.ISequenceModel
         global::System.Span<float> ws = _workspace;
         ws.Slice(L.BackwardStart, L.Total - L.BackwardStart).Clear();
         outputGradient.CopyTo(ws.Slice(L.Rnn_DOut, B * T * OutputSize));
+        // Padded steps output constant zeros: a gradient arriving there must not reach any parameter.
+        if (_trainedWithLengths) global::RnnGen.Generated.Guard.ZeroPaddedRows(ws.Slice(L.Rnn_DOut, B * T * OutputSize), TrainedLengths, T, OutputSize);
         BackwardCore(L, finalStateGradient, inputGradient, initialStateGradient);
     }
 

@@ -53,3 +53,11 @@ public partial class TokenTagger
     [Bidirectional, Gru(6, ReturnSequences = true)] public partial RecurrentLayer Encoder { get; }
     [Dense(5, Activation.Softmax)] public partial DenseLayer Tags { get; }
 }
+
+/// <summary>A many-to-one bidirectional model: each direction's last step (its own, under padding) merged by sum.</summary>
+[RnnModel(InputSize = 2)]
+public partial class BiSummarizer
+{
+    [Bidirectional(Merge = MergeMode.Sum), Lstm(5)] public partial RecurrentLayer Encoder { get; }
+    [Dense(3, Activation.Tanh)] public partial DenseLayer Out { get; }
+}
