@@ -5,8 +5,8 @@ namespace RnnGen.Generators;
 
 /// <summary>
 /// Generates the code of every <c>[RnnModel]</c> partial class: parse (symbols → <see cref="ModelSpec"/>),
-/// then emit (<see cref="ModelSpec"/> → C#). The same parser feeds <see cref="RnnModelAnalyzer"/>, which reports the
-/// declaration diagnostics; the generator reports only its own failures (RNN9999).
+/// then emit (<see cref="ModelSpec"/> → C#), and report the declaration diagnostics. <see cref="RnnModelAnalyzer"/> adds the
+/// checks that need no model: layer attributes outside a model and constant-size buffers at call sites.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class RnnGenerator : IIncrementalGenerator
@@ -16,6 +16,7 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
     {
         public const string Parse = "RnnGen.Parse";
         public const string Models = "RnnGen.Models";
+        public const string Diagnostics = "RnnGen.Diagnostics";
     }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -32,7 +33,22 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
             .Select(static (r, _) => r.Model!)
             .WithTrackingName(StepNames.Models);
 
-        // Declaration diagnostics are reported by RnnModelAnalyzer (live in the IDE, once); the generator only skips invalid models.
+        // Declaration diagnostics travel as data on their own output: a moved line re-reports them without regenerating code.
+        // They come from the generator, not an analyzer, because the command-line compiler skips analyzers once a
+        // compilation has errors — and a broken declaration always has some (the partial members lack their other half).
+        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = parsed
+            .Select(static (r, _) => r.Diagnostics)
+            .Where(static d => d.Count > 0)
+            .WithTrackingName(StepNames.Diagnostics);
+
+        context.RegisterSourceOutput(diagnostics, static (spc, list) =>
+        {
+            foreach (DiagnosticInfo info in list)
+            {
+                spc.ReportDiagnostic(info.ToDiagnostic());
+            }
+        });
+
         context.RegisterSourceOutput(models, static (spc, model) =>
         {
             string source;

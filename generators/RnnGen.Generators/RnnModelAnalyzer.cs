@@ -11,17 +11,16 @@ using RnnGen.Generators.Model;
 namespace RnnGen.Generators;
 
 /// <summary>
-/// Reports every declaration mistake of an <c>[RnnModel]</c> class (the generator's parser, run on each model as the user
-/// types), layer attributes outside a model, and call sites whose buffer sizes are compile-time constants that do not fit
-/// the model.
+/// Reports what the generator cannot see: layer attributes outside an <c>[RnnModel]</c> class, and call sites whose buffer
+/// sizes are compile-time constants that do not fit the model. (Declaration mistakes are reported by the generator.)
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RnnModelAnalyzer : DiagnosticAnalyzer
 {
     private static readonly string[] LayerAttributeNames = { "EmbeddingAttribute", "SimpleRnnAttribute", "LstmAttribute", "GruAttribute", "DenseAttribute" };
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = typeof(DiagnosticDescriptors).GetFields()
-        .Select(f => f.GetValue(null)).OfType<DiagnosticDescriptor>().ToImmutableArray();
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(DiagnosticDescriptors.LayerOutsideModel, DiagnosticDescriptors.ArgumentSizeMismatch);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -35,26 +34,9 @@ public sealed class RnnModelAnalyzer : DiagnosticAnalyzer
                 return; // RnnGen is not referenced
             }
 
-            start.RegisterSymbolAction(c => AnalyzeType(c, modelAttribute), SymbolKind.NamedType);
             start.RegisterSymbolAction(c => AnalyzeMember(c, modelAttribute), SymbolKind.Property, SymbolKind.Field, SymbolKind.Method);
             start.RegisterOperationAction(c => AnalyzeInvocation(c, modelAttribute), OperationKind.Invocation);
         });
-    }
-
-    private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol modelAttribute)
-    {
-        var type = (INamedTypeSymbol)context.Symbol;
-        AttributeData? attribute = type.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, modelAttribute));
-        if (attribute is null)
-        {
-            return;
-        }
-
-        ParseResult result = RnnGenerator.Parser.Parse(type, attribute, context.CancellationToken);
-        foreach (DiagnosticInfo info in result.Diagnostics)
-        {
-            context.ReportDiagnostic(info.ToDiagnostic());
-        }
     }
 
     private static void AnalyzeMember(SymbolAnalysisContext context, INamedTypeSymbol modelAttribute)

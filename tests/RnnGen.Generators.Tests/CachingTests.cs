@@ -13,7 +13,7 @@ public sealed class CachingTests
         [Dense(2, Activation.Softmax)] public partial DenseLayer Out { get; }
         """, "[RnnModel(InputSize = 3, Loss = Loss.CrossEntropy)]");
 
-    private static readonly string[] TrackedSteps = { RnnGenerator.StepNames.Parse, RnnGenerator.StepNames.Models };
+    private static readonly string[] TrackedSteps = { RnnGenerator.StepNames.Parse, RnnGenerator.StepNames.Models, RnnGenerator.StepNames.Diagnostics };
 
     [Fact]
     public void An_unrelated_edit_leaves_every_step_cached()

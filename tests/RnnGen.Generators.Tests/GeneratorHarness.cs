@@ -43,12 +43,12 @@ public static class GeneratorHarness
         return (driver.GetRunResult(), output);
     }
 
-    /// <summary>Runs the generator, then the analyzer over the result; returns the analyzer's diagnostics and the output compilation.</summary>
+    /// <summary>Runs the generator, then the analyzer over the result; returns RnnGen's diagnostics from both, and the output compilation.</summary>
     public static (IReadOnlyList<Diagnostic> Diagnostics, GeneratorDriverRunResult Generator, Compilation Output) Analyze(params string[] sources)
     {
         (GeneratorDriverRunResult result, Compilation output) = Run(sources);
         var analyzers = ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(new RnnModelAnalyzer());
-        IReadOnlyList<Diagnostic> diagnostics = output.WithAnalyzers(analyzers).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+        IReadOnlyList<Diagnostic> diagnostics = result.Diagnostics.Concat(output.WithAnalyzers(analyzers).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult()).ToList();
         return (diagnostics, result, output);
     }
 
