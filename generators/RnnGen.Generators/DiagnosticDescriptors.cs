@@ -28,6 +28,7 @@ public static class DiagnosticDescriptors
     public const string NameCollisionId = "RNN0018";
     public const string SoftmaxNotLastId = "RNN0019";
     public const string ArgumentSizeMismatchId = "RNN0020";
+    public const string ModelTooLargeId = "RNN0021";
     public const string InternalErrorId = "RNN9999";
 
     public static readonly DiagnosticDescriptor ClassNotPartial = Error(ClassNotPartialId,
@@ -129,6 +130,11 @@ public static class DiagnosticDescriptors
         "Argument size does not match the model",
         "{0}: '{1}' holds {2} values but {3} expects {4}",
         "When the length of a buffer passed to Predict or Step is a compile-time constant, RnnGen checks it against the model's sizes before the program runs.");
+
+    public static readonly DiagnosticDescriptor ModelTooLarge = Error(ModelTooLargeId,
+        "Model too large",
+        "Layer '{0}' brings the parameters of '{1}' to {2} floats, more than the {3} that one .NET array holds; make the layer smaller",
+        "All parameters live in one contiguous float array (and the gradients in another), so their count must fit a .NET array.");
 
     public static readonly DiagnosticDescriptor InternalError = Error(InternalErrorId,
         "RnnGen failed to generate the model",

@@ -125,7 +125,9 @@ public sealed partial class RnnGenerator
                 }
 
                 w.Line();
+                w.Line("// checked: a batch too large for one array must fail here, not as a negative offset later.");
                 using (w.Block("public static Layout Compute(int B, int T)"))
+                using (w.Block("checked"))
                 {
                     w.Line("Layout L = default;");
                     w.Line("L.Batch = B;");
@@ -283,7 +285,9 @@ public sealed partial class RnnGenerator
                 }
 
                 w.Line("global::RnnGen.Generated.Guard.Lengths(nameof(lengths), lengths, batchSize, timeSteps);");
-                w.Line("Layout L = Layout.Compute(batchSize, timeSteps);");
+                w.Line("Layout L;");
+                w.Line("try { L = Layout.Compute(batchSize, timeSteps); }");
+                w.Line("catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, timeSteps); }");
                 w.Line("Ensure(ref workspace, L.Total);");
                 if (!plan.TakesTokens)
                 {

@@ -327,6 +327,8 @@ public sealed partial class RnnGenerator
                 }
             }
 
+            CheckParameterCount(modelName, inputSize, layers, locations, diagnostics);
+
             LayerSpec last = layers[layers.Count - 1];
             int lastIndex = layers.Count - 1;
             string lastText = last.Kind == LayerKind.Dense ? $"[Dense({last.Units}, Activation.{last.Activation})]" : $"a {last.Kind} layer";
@@ -337,6 +339,41 @@ public sealed partial class RnnGenerator
             else if (loss == LossKind.BinaryCrossEntropy && !(last.Kind == LayerKind.Dense && last.Activation == ActivationKind.Sigmoid))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BinaryCrossEntropyNeedsSigmoid, locations[lastIndex], last.Name, lastText));
+            }
+        }
+
+        /// <summary>Largest array length .NET allows (Array.MaxLength, not in netstandard2.0).</summary>
+        public const long MaxArrayLength = 0x7FFFFFC7;
+
+        /// <summary>Each size is in range, but their products may not be: the parameters must fit one float array.</summary>
+        private static void CheckParameterCount(string modelName, int inputSize, List<LayerSpec> layers, List<Location> locations, List<DiagnosticInfo> diagnostics)
+        {
+            if (diagnostics.Any(d => d.Id == DiagnosticDescriptors.SizeOutOfRangeId || d.Id == DiagnosticDescriptors.InputSizeMissingId))
+            {
+                return; // the sizes themselves are wrong; a total would say nothing more
+            }
+
+            long total = 0, width = layers[0].Kind == LayerKind.Embedding ? 0 : inputSize;
+            for (int i = 0; i < layers.Count; i++)
+            {
+                LayerSpec layer = layers[i];
+                long h = layer.Units;
+                total += layer.Kind switch
+                {
+                    LayerKind.Embedding => (long)layer.VocabularySize * h,
+                    LayerKind.Dense => h * width + h,
+                    _ => layer.Directions * (layer.Gates * h * (width + h)
+                        + layer.Gates * h * (layer.Kind == LayerKind.Gru && layer.ResetAfter ? 2 : 1)
+                        + (layer.Kind == LayerKind.Lstm && layer.Peepholes ? 3 * h : 0)),
+                };
+                if (total > MaxArrayLength)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelTooLarge, locations[i], layer.Name, modelName,
+                        total.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), MaxArrayLength.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)));
+                    return;
+                }
+
+                width = layer.OutputWidth;
             }
         }
 

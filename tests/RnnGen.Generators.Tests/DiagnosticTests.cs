@@ -47,6 +47,8 @@ public sealed class DiagnosticTests
                      GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Memory { get; }") },
         { "RNN0019", GeneratorHarness.Model("[Lstm(4, ReturnSequences = true)] public partial RecurrentLayer Rnn { get; } [[|Dense(3, Activation.Softmax)|]] public partial DenseLayer Hidden { get; } [Dense(2)] public partial DenseLayer Out { get; }"),
                      GeneratorHarness.Model("[Lstm(4, ReturnSequences = true)] public partial RecurrentLayer Rnn { get; } [Dense(3, Activation.Tanh)] public partial DenseLayer Hidden { get; } [Dense(2)] public partial DenseLayer Out { get; }") },
+        { "RNN0021", GeneratorHarness.Model("[Lstm(100, ReturnSequences = true)] public partial RecurrentLayer Rnn { get; } [[|Lstm(30_000)|]] public partial RecurrentLayer Big { get; }"),
+                     GeneratorHarness.Model("[Lstm(100, ReturnSequences = true)] public partial RecurrentLayer Rnn { get; } [Lstm(300)] public partial RecurrentLayer Big { get; }") },
         { "RNN0005", GeneratorHarness.Source("public partial class Helper { [[|Lstm(4)|]] public partial RecurrentLayer Rnn { get; } public partial RecurrentLayer Rnn => null!; }"),
                      GeneratorHarness.Source("[RnnModel(InputSize = 2)] public partial class Helper { [Lstm(4)] public partial RecurrentLayer Rnn { get; } }") },
         { "RNN0020", GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2)] public partial DenseLayer Out { get; }\n" +
@@ -80,6 +82,19 @@ public sealed class DiagnosticTests
         Assert.Equal(
             "Layer 'Decoder' expects a sequence [batch, time, 128] but 'Encoder' returns only its last step [batch, 128]; set ReturnSequences = true on 'Encoder'",
             Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData("[RnnModel] public partial class Big { [Embedding(16_000_000, 1_000)] public partial EmbeddingLayer E { get; } [Lstm(4)] public partial RecurrentLayer R { get; } }", "'E' brings the parameters of 'Big' to 16,000,000,000 floats")]
+    [InlineData("[RnnModel(InputSize = 16_000_000)] public partial class Big { [Bidirectional, Gru(100)] public partial RecurrentLayer R { get; } }", "'R' brings the parameters of 'Big' to 9,600,061,200 floats")]
+    public void A_model_whose_parameters_overflow_an_array_is_reported_not_emitted(string body, string message)
+    {
+        (IReadOnlyList<Diagnostic> diagnostics, GeneratorDriverRunResult result, Compilation output) = GeneratorHarness.Analyze(GeneratorHarness.Source(body));
+        Diagnostic d = Assert.Single(diagnostics);
+        Assert.Equal(DiagnosticDescriptors.ModelTooLargeId, d.Id);
+        Assert.Contains(message, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(result.Results[0].GeneratedSources); // no negative array sizes in generated code
+        Assert.DoesNotContain(output.GetDiagnostics(), c => c.Id == "CS0248");
     }
 
     [Fact]

@@ -48,6 +48,10 @@ public static class Guard
         }
     }
 
+    /// <summary>The exception for a batch whose workspace would not fit one .NET array.</summary>
+    public static ArgumentOutOfRangeException WorkspaceTooLarge(int batch, int time)
+        => new("batchSize", batch, $"batchSize·timeSteps = {batch}·{time} = {(long)batch * time} steps need a workspace larger than one .NET array holds; run the batch in smaller parts.");
+
     /// <summary>Zeroes the rows <c>[b, t, :]</c> with t ≥ lengths[b] of a <c>[B, T, width]</c> tensor.</summary>
     public static void ZeroPaddedRows(Span<float> values, ReadOnlySpan<int> lengths, int time, int width)
     {

@@ -191,28 +191,32 @@ public partial class ImdbClassifier : global::RnnGen.Training.ITrainableModel
         public int Rnn_DFinal0; // ∂loss/∂(final hidden state) of Rnn, direction 0
         public int Classifier_DOut; // ∂loss/∂Classifier output
 
+        // checked: a batch too large for one array must fail here, not as a negative offset later.
         public static Layout Compute(int B, int T)
         {
-            Layout L = default;
-            L.Batch = B;
-            L.Time = T;
-            int o = 0;
-            L.Embedding_Out = o; o += B * T * 32;
-            L.Rnn_Init0 = o; o += B * 32;
-            L.Rnn_Hidden0 = o; o += B * T * 32;
-            L.Rnn_Final0 = o; o += B * 32;
-            L.Rnn_Cache0 = o; o += global::RnnGen.Layers.SimpleRnnKernel.CacheSize<RnnShape>(B, T);
-            L.Classifier_Out = o; o += B * 1;
-            L.Probabilities = o; o += B * 1;
-            L.LossGradient = o; o += B * 1;
-            L.RowWeights = o; o += B * T;
-            L.BackwardStart = o;
-            L.Embedding_DOut = o; o += B * T * 32;
-            L.Rnn_DOut = o; o += B * 32;
-            L.Rnn_DFinal0 = o; o += B * 32;
-            L.Classifier_DOut = o; o += B * 1;
-            L.Total = o;
-            return L;
+            checked
+            {
+                Layout L = default;
+                L.Batch = B;
+                L.Time = T;
+                int o = 0;
+                L.Embedding_Out = o; o += B * T * 32;
+                L.Rnn_Init0 = o; o += B * 32;
+                L.Rnn_Hidden0 = o; o += B * T * 32;
+                L.Rnn_Final0 = o; o += B * 32;
+                L.Rnn_Cache0 = o; o += global::RnnGen.Layers.SimpleRnnKernel.CacheSize<RnnShape>(B, T);
+                L.Classifier_Out = o; o += B * 1;
+                L.Probabilities = o; o += B * 1;
+                L.LossGradient = o; o += B * 1;
+                L.RowWeights = o; o += B * T;
+                L.BackwardStart = o;
+                L.Embedding_DOut = o; o += B * T * 32;
+                L.Rnn_DOut = o; o += B * 32;
+                L.Rnn_DFinal0 = o; o += B * 32;
+                L.Classifier_DOut = o; o += B * 1;
+                L.Total = o;
+                return L;
+            }
         }
     }
 
@@ -267,7 +271,9 @@ public partial class ImdbClassifier : global::RnnGen.Training.ITrainableModel
         global::RnnGen.Generated.Guard.Positive(nameof(timeSteps), timeSteps);
         global::RnnGen.Generated.Guard.Length(nameof(tokens), tokens.Length, batchSize, timeSteps, 1, "[batchSize, timeSteps]");
         global::RnnGen.Generated.Guard.Lengths(nameof(lengths), lengths, batchSize, timeSteps);
-        Layout L = Layout.Compute(batchSize, timeSteps);
+        Layout L;
+        try { L = Layout.Compute(batchSize, timeSteps); }
+        catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, timeSteps); }
         Ensure(ref workspace, L.Total);
         return L;
     }

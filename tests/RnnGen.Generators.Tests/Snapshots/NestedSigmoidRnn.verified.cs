@@ -175,27 +175,31 @@ static partial class Outer
             public int Rnn_DFinal0; // ∂loss/∂(final hidden state) of Rnn, direction 0
             public int Out_DOut; // ∂loss/∂Out output
 
+            // checked: a batch too large for one array must fail here, not as a negative offset later.
             public static Layout Compute(int B, int T)
             {
-                Layout L = default;
-                L.Batch = B;
-                L.Time = T;
-                int o = 0;
-                L.Input = o; o += B * T * 2;
-                L.Rnn_Init0 = o; o += B * 3;
-                L.Rnn_Hidden0 = o; o += B * T * 3;
-                L.Rnn_Final0 = o; o += B * 3;
-                L.Rnn_Cache0 = o; o += global::RnnGen.Layers.SimpleRnnKernel.CacheSize<RnnShape>(B, T);
-                L.Out_Out = o; o += B * T * 1;
-                L.Probabilities = o; o += B * T * 1;
-                L.LossGradient = o; o += B * T * 1;
-                L.RowWeights = o; o += B * T;
-                L.BackwardStart = o;
-                L.Rnn_DOut = o; o += B * T * 3;
-                L.Rnn_DFinal0 = o; o += B * 3;
-                L.Out_DOut = o; o += B * T * 1;
-                L.Total = o;
-                return L;
+                checked
+                {
+                    Layout L = default;
+                    L.Batch = B;
+                    L.Time = T;
+                    int o = 0;
+                    L.Input = o; o += B * T * 2;
+                    L.Rnn_Init0 = o; o += B * 3;
+                    L.Rnn_Hidden0 = o; o += B * T * 3;
+                    L.Rnn_Final0 = o; o += B * 3;
+                    L.Rnn_Cache0 = o; o += global::RnnGen.Layers.SimpleRnnKernel.CacheSize<RnnShape>(B, T);
+                    L.Out_Out = o; o += B * T * 1;
+                    L.Probabilities = o; o += B * T * 1;
+                    L.LossGradient = o; o += B * T * 1;
+                    L.RowWeights = o; o += B * T;
+                    L.BackwardStart = o;
+                    L.Rnn_DOut = o; o += B * T * 3;
+                    L.Rnn_DFinal0 = o; o += B * 3;
+                    L.Out_DOut = o; o += B * T * 1;
+                    L.Total = o;
+                    return L;
+                }
             }
         }
 
@@ -247,7 +251,9 @@ static partial class Outer
             global::RnnGen.Generated.Guard.Positive(nameof(timeSteps), timeSteps);
             global::RnnGen.Generated.Guard.Length(nameof(inputs), inputs.Length, batchSize, timeSteps, InputSize, "[batchSize, timeSteps, InputSize]");
             global::RnnGen.Generated.Guard.Lengths(nameof(lengths), lengths, batchSize, timeSteps);
-            Layout L = Layout.Compute(batchSize, timeSteps);
+            Layout L;
+            try { L = Layout.Compute(batchSize, timeSteps); }
+            catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, timeSteps); }
             Ensure(ref workspace, L.Total);
             inputs.CopyTo(workspace.AsSpan(L.Input, inputs.Length));
             // Whatever fills the padding (even NaN) must not reach a weight gradient, which sums x over every row.

@@ -184,33 +184,37 @@ public partial class ResetBeforeGru : global::RnnGen.ISequenceModel, global::Rnn
         public int Rnn_DFinal1; // ∂loss/∂(final hidden state) of Rnn, direction 1
         public int Out_DOut; // ∂loss/∂Out output
 
+        // checked: a batch too large for one array must fail here, not as a negative offset later.
         public static Layout Compute(int B, int T)
         {
-            Layout L = default;
-            L.Batch = B;
-            L.Time = T;
-            int o = 0;
-            L.Input = o; o += B * T * 4;
-            L.Rnn_Init0 = o; o += B * 6;
-            L.Rnn_Hidden0 = o; o += B * T * 6;
-            L.Rnn_Final0 = o; o += B * 6;
-            L.Rnn_Cache0 = o; o += global::RnnGen.Layers.GruKernel.CacheSize<RnnShape>(B, T);
-            L.Rnn_Init1 = o; o += B * 6;
-            L.Rnn_Hidden1 = o; o += B * T * 6;
-            L.Rnn_Final1 = o; o += B * 6;
-            L.Rnn_Cache1 = o; o += global::RnnGen.Layers.GruKernel.CacheSize<RnnShape>(B, T);
-            L.Rnn_Out = o; o += B * 6;
-            L.Out_Out = o; o += B * 3;
-            L.Probabilities = o; o += B * 3;
-            L.LossGradient = o; o += B * 3;
-            L.RowWeights = o; o += B * T;
-            L.BackwardStart = o;
-            L.Rnn_DOut = o; o += B * 6;
-            L.Rnn_DFinal0 = o; o += B * 6;
-            L.Rnn_DFinal1 = o; o += B * 6;
-            L.Out_DOut = o; o += B * 3;
-            L.Total = o;
-            return L;
+            checked
+            {
+                Layout L = default;
+                L.Batch = B;
+                L.Time = T;
+                int o = 0;
+                L.Input = o; o += B * T * 4;
+                L.Rnn_Init0 = o; o += B * 6;
+                L.Rnn_Hidden0 = o; o += B * T * 6;
+                L.Rnn_Final0 = o; o += B * 6;
+                L.Rnn_Cache0 = o; o += global::RnnGen.Layers.GruKernel.CacheSize<RnnShape>(B, T);
+                L.Rnn_Init1 = o; o += B * 6;
+                L.Rnn_Hidden1 = o; o += B * T * 6;
+                L.Rnn_Final1 = o; o += B * 6;
+                L.Rnn_Cache1 = o; o += global::RnnGen.Layers.GruKernel.CacheSize<RnnShape>(B, T);
+                L.Rnn_Out = o; o += B * 6;
+                L.Out_Out = o; o += B * 3;
+                L.Probabilities = o; o += B * 3;
+                L.LossGradient = o; o += B * 3;
+                L.RowWeights = o; o += B * T;
+                L.BackwardStart = o;
+                L.Rnn_DOut = o; o += B * 6;
+                L.Rnn_DFinal0 = o; o += B * 6;
+                L.Rnn_DFinal1 = o; o += B * 6;
+                L.Out_DOut = o; o += B * 3;
+                L.Total = o;
+                return L;
+            }
         }
     }
 
@@ -267,7 +271,9 @@ public partial class ResetBeforeGru : global::RnnGen.ISequenceModel, global::Rnn
         global::RnnGen.Generated.Guard.Positive(nameof(timeSteps), timeSteps);
         global::RnnGen.Generated.Guard.Length(nameof(inputs), inputs.Length, batchSize, timeSteps, InputSize, "[batchSize, timeSteps, InputSize]");
         global::RnnGen.Generated.Guard.Lengths(nameof(lengths), lengths, batchSize, timeSteps);
-        Layout L = Layout.Compute(batchSize, timeSteps);
+        Layout L;
+        try { L = Layout.Compute(batchSize, timeSteps); }
+        catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, timeSteps); }
         Ensure(ref workspace, L.Total);
         inputs.CopyTo(workspace.AsSpan(L.Input, inputs.Length));
         // Whatever fills the padding (even NaN) must not reach a weight gradient, which sums x over every row.

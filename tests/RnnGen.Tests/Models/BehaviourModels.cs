@@ -69,3 +69,11 @@ public partial class PyTorchDefault
     [Lstm(6, Peepholes = true, ReturnSequences = true)] public partial RecurrentLayer Rnn { get; }
     [SimpleRnn(4)] public partial RecurrentLayer Last { get; }
 }
+
+/// <summary>Cheap in parameters, wide per step: a long sequence overflows the workspace before it costs memory.</summary>
+[RnnModel]
+public partial class WideEmbedding
+{
+    [Embedding(2, 30_000)] public partial EmbeddingLayer Wide { get; }
+    [Dense(1)] public partial DenseLayer Out { get; }
+}

@@ -186,6 +186,21 @@ public sealed class ModelEdgeTests
     }
 
     [Fact]
+    public void A_batch_whose_workspace_would_overflow_an_array_is_refused_by_name()
+    {
+        // 40,000 steps · (30,000 embedding floats + their gradient + …) per step > 2³¹ floats.
+        var model = new WideEmbedding(seed: 1);
+        int[] tokens = new int[40_000];
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => model.Predict(tokens, 1, tokens.Length, new float[tokens.Length]));
+        Assert.Equal("batchSize", ex.ParamName);
+        Assert.Contains("1·40000", ex.Message);
+
+        float[] small = new float[10];
+        model.Predict(tokens.AsSpan(0, 10), 1, 10, small); // a batch that fits still runs
+        Assert.All(small, v => Assert.Equal(small[0], v));
+    }
+
+    [Fact]
     public void The_two_backward_passes_refuse_the_other_forward()
     {
         var model = new HelloModel(seed: 1);
