@@ -12,6 +12,12 @@ internal static class GemmVector128
 {
     private const int W = 4; // floats per vector
 
+    /// <summary>Bytes of A rows processed per block (half of Zen 3's 512 KB L2).</summary>
+    private const int RowBlockBytes = 256 * 1024;
+
+    /// <summary>Depth of one pass of NN/TN: k is split so that a B panel of DepthBlock rows stays in L2.</summary>
+    private const int DepthBlock = 256;
+
     public static void MultiplyNT(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         Span<float> c, int ldc, bool accumulate)
     {
@@ -25,11 +31,13 @@ internal static class GemmVector128
         ref float Bm = ref MemoryMarshal.GetReference(b);
         ref float C = ref MemoryMarshal.GetReference(c);
         int kv = k - k % W;
-        int i = 0;
-        for (; i + 2 <= m; i += 2)
+
+        // Rows in blocks that stay in L2; inside a block, four columns of C (four rows of B, in L1) meet every row pair,
+        // so a weight matrix is streamed from memory once per block rather than once per pair of rows.
+        int rowBlock = Math.Max(2, RowBlockBytes / Math.Max(1, k * sizeof(float)) & ~1);
+        for (int i0 = 0; i0 < m; i0 += rowBlock)
         {
-            ref float a0 = ref Unsafe.Add(ref A, i * lda);
-            ref float a1 = ref Unsafe.Add(ref A, (i + 1) * lda);
+            int i1 = Math.Min(m, i0 + rowBlock);
             int j = 0;
             for (; j + 4 <= n; j += 4)
             {
@@ -37,92 +45,87 @@ internal static class GemmVector128
                 ref float b1 = ref Unsafe.Add(ref Bm, (j + 1) * ldb);
                 ref float b2 = ref Unsafe.Add(ref Bm, (j + 2) * ldb);
                 ref float b3 = ref Unsafe.Add(ref Bm, (j + 3) * ldb);
-                Vector128<float> s00 = default, s01 = default, s02 = default, s03 = default;
-                Vector128<float> s10 = default, s11 = default, s12 = default, s13 = default;
-                for (int p = 0; p < kv; p += W)
+                int i = i0;
+                for (; i + 2 <= i1; i += 2)
                 {
-                    Vector128<float> x0 = Vector128.LoadUnsafe(ref a0, (nuint)p), x1 = Vector128.LoadUnsafe(ref a1, (nuint)p);
-                    Vector128<float> y = Vector128.LoadUnsafe(ref b0, (nuint)p);
-                    s00 = Vector128.FusedMultiplyAdd(x0, y, s00);
-                    s10 = Vector128.FusedMultiplyAdd(x1, y, s10);
-                    y = Vector128.LoadUnsafe(ref b1, (nuint)p);
-                    s01 = Vector128.FusedMultiplyAdd(x0, y, s01);
-                    s11 = Vector128.FusedMultiplyAdd(x1, y, s11);
-                    y = Vector128.LoadUnsafe(ref b2, (nuint)p);
-                    s02 = Vector128.FusedMultiplyAdd(x0, y, s02);
-                    s12 = Vector128.FusedMultiplyAdd(x1, y, s12);
-                    y = Vector128.LoadUnsafe(ref b3, (nuint)p);
-                    s03 = Vector128.FusedMultiplyAdd(x0, y, s03);
-                    s13 = Vector128.FusedMultiplyAdd(x1, y, s13);
+                    ref float a0 = ref Unsafe.Add(ref A, i * lda);
+                    ref float a1 = ref Unsafe.Add(ref A, (i + 1) * lda);
+                    Vector128<float> s00 = default, s01 = default, s02 = default, s03 = default;
+                    Vector128<float> s10 = default, s11 = default, s12 = default, s13 = default;
+                    for (int p = 0; p < kv; p += W)
+                    {
+                        Vector128<float> x0 = Vector128.LoadUnsafe(ref a0, (nuint)p), x1 = Vector128.LoadUnsafe(ref a1, (nuint)p);
+                        Vector128<float> y = Vector128.LoadUnsafe(ref b0, (nuint)p);
+                        s00 = Vector128.FusedMultiplyAdd(x0, y, s00);
+                        s10 = Vector128.FusedMultiplyAdd(x1, y, s10);
+                        y = Vector128.LoadUnsafe(ref b1, (nuint)p);
+                        s01 = Vector128.FusedMultiplyAdd(x0, y, s01);
+                        s11 = Vector128.FusedMultiplyAdd(x1, y, s11);
+                        y = Vector128.LoadUnsafe(ref b2, (nuint)p);
+                        s02 = Vector128.FusedMultiplyAdd(x0, y, s02);
+                        s12 = Vector128.FusedMultiplyAdd(x1, y, s12);
+                        y = Vector128.LoadUnsafe(ref b3, (nuint)p);
+                        s03 = Vector128.FusedMultiplyAdd(x0, y, s03);
+                        s13 = Vector128.FusedMultiplyAdd(x1, y, s13);
+                    }
+
+                    float r00 = Vector128.Sum(s00), r01 = Vector128.Sum(s01), r02 = Vector128.Sum(s02), r03 = Vector128.Sum(s03);
+                    float r10 = Vector128.Sum(s10), r11 = Vector128.Sum(s11), r12 = Vector128.Sum(s12), r13 = Vector128.Sum(s13);
+                    for (int p = kv; p < k; p++)
+                    {
+                        float x0 = Unsafe.Add(ref a0, p), x1 = Unsafe.Add(ref a1, p);
+                        float y0 = Unsafe.Add(ref b0, p), y1 = Unsafe.Add(ref b1, p), y2 = Unsafe.Add(ref b2, p), y3 = Unsafe.Add(ref b3, p);
+                        r00 += x0 * y0; r01 += x0 * y1; r02 += x0 * y2; r03 += x0 * y3;
+                        r10 += x1 * y0; r11 += x1 * y1; r12 += x1 * y2; r13 += x1 * y3;
+                    }
+
+                    Store(ref C, i * ldc + j, r00, accumulate);
+                    Store(ref C, i * ldc + j + 1, r01, accumulate);
+                    Store(ref C, i * ldc + j + 2, r02, accumulate);
+                    Store(ref C, i * ldc + j + 3, r03, accumulate);
+                    Store(ref C, (i + 1) * ldc + j, r10, accumulate);
+                    Store(ref C, (i + 1) * ldc + j + 1, r11, accumulate);
+                    Store(ref C, (i + 1) * ldc + j + 2, r12, accumulate);
+                    Store(ref C, (i + 1) * ldc + j + 3, r13, accumulate);
                 }
 
-                float r00 = Vector128.Sum(s00), r01 = Vector128.Sum(s01), r02 = Vector128.Sum(s02), r03 = Vector128.Sum(s03);
-                float r10 = Vector128.Sum(s10), r11 = Vector128.Sum(s11), r12 = Vector128.Sum(s12), r13 = Vector128.Sum(s13);
-                for (int p = kv; p < k; p++)
+                for (; i < i1; i++)
                 {
-                    float x0 = Unsafe.Add(ref a0, p), x1 = Unsafe.Add(ref a1, p);
-                    float y0 = Unsafe.Add(ref b0, p), y1 = Unsafe.Add(ref b1, p), y2 = Unsafe.Add(ref b2, p), y3 = Unsafe.Add(ref b3, p);
-                    r00 += x0 * y0; r01 += x0 * y1; r02 += x0 * y2; r03 += x0 * y3;
-                    r10 += x1 * y0; r11 += x1 * y1; r12 += x1 * y2; r13 += x1 * y3;
-                }
+                    ref float a0 = ref Unsafe.Add(ref A, i * lda);
+                    Vector128<float> s0 = default, s1 = default, s2 = default, s3 = default;
+                    for (int p = 0; p < kv; p += W)
+                    {
+                        Vector128<float> x = Vector128.LoadUnsafe(ref a0, (nuint)p);
+                        s0 = Vector128.FusedMultiplyAdd(x, Vector128.LoadUnsafe(ref b0, (nuint)p), s0);
+                        s1 = Vector128.FusedMultiplyAdd(x, Vector128.LoadUnsafe(ref b1, (nuint)p), s1);
+                        s2 = Vector128.FusedMultiplyAdd(x, Vector128.LoadUnsafe(ref b2, (nuint)p), s2);
+                        s3 = Vector128.FusedMultiplyAdd(x, Vector128.LoadUnsafe(ref b3, (nuint)p), s3);
+                    }
 
-                Store(ref C, i * ldc + j, r00, accumulate);
-                Store(ref C, i * ldc + j + 1, r01, accumulate);
-                Store(ref C, i * ldc + j + 2, r02, accumulate);
-                Store(ref C, i * ldc + j + 3, r03, accumulate);
-                Store(ref C, (i + 1) * ldc + j, r10, accumulate);
-                Store(ref C, (i + 1) * ldc + j + 1, r11, accumulate);
-                Store(ref C, (i + 1) * ldc + j + 2, r12, accumulate);
-                Store(ref C, (i + 1) * ldc + j + 3, r13, accumulate);
+                    float r0 = Vector128.Sum(s0), r1 = Vector128.Sum(s1), r2 = Vector128.Sum(s2), r3 = Vector128.Sum(s3);
+                    for (int p = kv; p < k; p++)
+                    {
+                        float x = Unsafe.Add(ref a0, p);
+                        r0 += x * Unsafe.Add(ref b0, p);
+                        r1 += x * Unsafe.Add(ref b1, p);
+                        r2 += x * Unsafe.Add(ref b2, p);
+                        r3 += x * Unsafe.Add(ref b3, p);
+                    }
+
+                    Store(ref C, i * ldc + j, r0, accumulate);
+                    Store(ref C, i * ldc + j + 1, r1, accumulate);
+                    Store(ref C, i * ldc + j + 2, r2, accumulate);
+                    Store(ref C, i * ldc + j + 3, r3, accumulate);
+                }
             }
 
             for (; j < n; j++)
             {
                 ref float b0 = ref Unsafe.Add(ref Bm, j * ldb);
-                Store(ref C, i * ldc + j, Dot(ref a0, ref b0, k), accumulate);
-                Store(ref C, (i + 1) * ldc + j, Dot(ref a1, ref b0, k), accumulate);
-            }
-        }
-
-        for (; i < m; i++)
-        {
-            ref float a0 = ref Unsafe.Add(ref A, i * lda);
-            int j = 0;
-            for (; j + 4 <= n; j += 4)
-            {
-                ref float b0 = ref Unsafe.Add(ref Bm, j * ldb);
-                ref float b1 = ref Unsafe.Add(ref Bm, (j + 1) * ldb);
-                ref float b2 = ref Unsafe.Add(ref Bm, (j + 2) * ldb);
-                ref float b3 = ref Unsafe.Add(ref Bm, (j + 3) * ldb);
-                Vector128<float> s0 = default, s1 = default, s2 = default, s3 = default;
-                for (int p = 0; p < kv; p += W)
+                for (int i = i0; i < i1; i++)
                 {
-                    Vector128<float> x = Vector128.LoadUnsafe(ref a0, (nuint)p);
-                    s0 = Vector128.FusedMultiplyAdd(x, Vector128.LoadUnsafe(ref b0, (nuint)p), s0);
-                    s1 = Vector128.FusedMultiplyAdd(x, Vector128.LoadUnsafe(ref b1, (nuint)p), s1);
-                    s2 = Vector128.FusedMultiplyAdd(x, Vector128.LoadUnsafe(ref b2, (nuint)p), s2);
-                    s3 = Vector128.FusedMultiplyAdd(x, Vector128.LoadUnsafe(ref b3, (nuint)p), s3);
+                    Store(ref C, i * ldc + j, Dot(ref Unsafe.Add(ref A, i * lda), ref b0, k), accumulate);
                 }
-
-                float r0 = Vector128.Sum(s0), r1 = Vector128.Sum(s1), r2 = Vector128.Sum(s2), r3 = Vector128.Sum(s3);
-                for (int p = kv; p < k; p++)
-                {
-                    float x = Unsafe.Add(ref a0, p);
-                    r0 += x * Unsafe.Add(ref b0, p);
-                    r1 += x * Unsafe.Add(ref b1, p);
-                    r2 += x * Unsafe.Add(ref b2, p);
-                    r3 += x * Unsafe.Add(ref b3, p);
-                }
-
-                Store(ref C, i * ldc + j, r0, accumulate);
-                Store(ref C, i * ldc + j + 1, r1, accumulate);
-                Store(ref C, i * ldc + j + 2, r2, accumulate);
-                Store(ref C, i * ldc + j + 3, r3, accumulate);
-            }
-
-            for (; j < n; j++)
-            {
-                Store(ref C, i * ldc + j, Dot(ref a0, ref Unsafe.Add(ref Bm, j * ldb), k), accumulate);
             }
         }
     }
@@ -131,6 +134,19 @@ internal static class GemmVector128
     public static void MultiplyNN(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         Span<float> c, int ldc, bool accumulate, bool aTransposed = false)
     {
+        if (k > DepthBlock && m > 4)
+        {
+            // Deep products in passes of DepthBlock: each pass's B panel [DepthBlock, n] stays in cache across all rows of C.
+            for (int p0 = 0; p0 < k; p0 += DepthBlock)
+            {
+                int depth = Math.Min(DepthBlock, k - p0);
+                ReadOnlySpan<float> aPanel = aTransposed ? a.Slice(p0 * lda) : a.Slice(p0);
+                MultiplyNN(m, n, depth, aPanel, lda, b.Slice(p0 * ldb), ldb, c, ldc, accumulate || p0 > 0, aTransposed);
+            }
+
+            return;
+        }
+
         if (aTransposed)
         {
             GemmChecks.TN(m, n, k, a, lda, b, ldb, c, ldc);
