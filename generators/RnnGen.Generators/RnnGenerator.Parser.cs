@@ -11,7 +11,12 @@ using RnnGen.Generators.Model;
 namespace RnnGen.Generators;
 
 /// <summary>The result of parsing one <c>[RnnModel]</c> class: a model to emit (null if invalid) and its diagnostics.</summary>
-internal sealed record ParseResult(ModelSpec? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>
+/// The result of parsing one <c>[RnnModel]</c> class: a model to emit (null if invalid), its diagnostics, and — for a
+/// partial class whose declaration has errors — the layers whose partial properties still need an implementation part,
+/// so that the user sees RnnGen's diagnostic rather than one compiler error per layer.
+/// </summary>
+internal sealed record ParseResult(ModelSpec? Model, EquatableArray<DiagnosticInfo> Diagnostics, ModelSpec? Invalid = null);
 
 public sealed partial class RnnGenerator
 {
@@ -39,7 +44,8 @@ public sealed partial class RnnGenerator
             try
             {
                 ModelSpec? model = ParseModel(type, modelAttribute, diagnostics, cancellationToken);
-                return new ParseResult(diagnostics.Any(IsError) ? null : model, ToEquatable(diagnostics));
+                bool valid = !diagnostics.Any(IsError);
+                return new ParseResult(valid ? model : null, ToEquatable(diagnostics), valid ? null : model);
             }
             catch (MalformedAttributeException)
             {

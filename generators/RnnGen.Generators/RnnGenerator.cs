@@ -17,6 +17,7 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
         public const string Parse = "RnnGen.Parse";
         public const string Models = "RnnGen.Models";
         public const string Diagnostics = "RnnGen.Diagnostics";
+        public const string Invalid = "RnnGen.Invalid";
     }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -48,6 +49,13 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
                 spc.ReportDiagnostic(info.ToDiagnostic());
             }
         });
+
+        // An invalid but partial model still gets its layer properties, each throwing, so that its RNN diagnostic stands alone.
+        IncrementalValuesProvider<ModelSpec> invalid = parsed
+            .Where(static r => r.Invalid is not null)
+            .Select(static (r, _) => r.Invalid!)
+            .WithTrackingName(StepNames.Invalid);
+        context.RegisterSourceOutput(invalid, static (spc, model) => spc.AddSource(Emitter.HintName(model), Emitter.EmitStub(model)));
 
         context.RegisterSourceOutput(models, static (spc, model) =>
         {

@@ -3,14 +3,24 @@
 
     /usr/bin/python3 tests/RnnGen.Benchmarks/pytorch/compare.py BenchmarkDotNet.Artifacts/results pytorch-1.json
 """
+import csv
 import glob
 import json
 import os
 import sys
 
+UNITS = {"ns": 1e-9, "us": 1e-6, "μs": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0}
+
 
 def rnngen_seconds(results_dir):
     seconds = {}
+    for path in glob.glob(os.path.join(results_dir, "*-report.csv")):
+        with open(path, newline="", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                value, unit = row["Mean"].replace(",", "").split()
+                name = row["Method"].strip("'")
+                params = [f"{k}={row[k]}" for k in ("N", "Batch") if row.get(k) not in (None, "", "?")]
+                seconds[name + (" " + " ".join(params) if params else "")] = float(value) * UNITS[unit]
     for path in glob.glob(os.path.join(results_dir, "*-report-full.json")):
         with open(path) as f:
             report = json.load(f)
