@@ -47,8 +47,8 @@ public static class Gemm
     {
         switch (ActivePath)
         {
-            case GemmPath.Vector256: GemmVector256.MultiplyNT(m, n, k, a, lda, b, ldb, c, ldc, accumulate); break;
-            case GemmPath.Vector128: GemmVector128.MultiplyNT(m, n, k, a, lda, b, ldb, c, ldc, accumulate); break;
+            case GemmPath.Vector256: GemmSimd<Simd256>.MultiplyNT(m, n, k, a, lda, b, ldb, c, ldc, accumulate); break;
+            case GemmPath.Vector128: GemmSimd<Simd128>.MultiplyNT(m, n, k, a, lda, b, ldb, c, ldc, accumulate); break;
             default: GemmScalar.MultiplyNT(m, n, k, a, lda, b, ldb, c, ldc, accumulate); break;
         }
     }
@@ -59,8 +59,8 @@ public static class Gemm
     {
         switch (ActivePath)
         {
-            case GemmPath.Vector256: GemmVector256.MultiplyNN(m, n, k, a, lda, b, ldb, c, ldc, accumulate); break;
-            case GemmPath.Vector128: GemmVector128.MultiplyNN(m, n, k, a, lda, b, ldb, c, ldc, accumulate); break;
+            case GemmPath.Vector256: GemmSimd<Simd256>.MultiplyNN(m, n, k, a, lda, b, ldb, c, ldc, accumulate); break;
+            case GemmPath.Vector128: GemmSimd<Simd128>.MultiplyNN(m, n, k, a, lda, b, ldb, c, ldc, accumulate); break;
             default: GemmScalar.MultiplyNN(m, n, k, a, lda, b, ldb, c, ldc, accumulate); break;
         }
     }
@@ -71,8 +71,8 @@ public static class Gemm
     {
         switch (ActivePath)
         {
-            case GemmPath.Vector256: GemmVector256.MultiplyNN(m, n, k, a, lda, b, ldb, c, ldc, accumulate, aTransposed: true); break;
-            case GemmPath.Vector128: GemmVector128.MultiplyNN(m, n, k, a, lda, b, ldb, c, ldc, accumulate, aTransposed: true); break;
+            case GemmPath.Vector256: GemmSimd<Simd256>.MultiplyNN(m, n, k, a, lda, b, ldb, c, ldc, accumulate, aTransposed: true); break;
+            case GemmPath.Vector128: GemmSimd<Simd128>.MultiplyNN(m, n, k, a, lda, b, ldb, c, ldc, accumulate, aTransposed: true); break;
             default: GemmScalar.MultiplyTN(m, n, k, a, lda, b, ldb, c, ldc, accumulate); break;
         }
     }

@@ -5,12 +5,12 @@ using System.Runtime.Intrinsics;
 namespace RnnGen.Kernels;
 
 /// <summary>
-/// Matrix products on 128-bit vectors (the fallback where 256-bit vectors are not accelerated), register-blocked: NT as 2×4 blocks of dot products,
-/// NN and TN as 4-row × 8-column blocks of broadcast-multiply-adds. Bounds are checked once per call.
+/// Matrix products on vectors of any width (<see cref="Simd256"/>, <see cref="Simd128"/>), register-blocked: NT as 2×4 blocks of dot products,
+/// NN and TN as 4-row × 16-column blocks of broadcast-multiply-adds. Bounds are checked once per call.
 /// </summary>
-internal static class GemmVector128
+internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
 {
-    private const int W = 4; // floats per vector
+    private static int W => TV.Count; // floats per vector
 
     /// <summary>Bytes of A rows processed per block (half of Zen 3's 512 KB L2).</summary>
     private const int RowBlockBytes = 256 * 1024;
@@ -50,27 +50,27 @@ internal static class GemmVector128
                 {
                     ref float a0 = ref Unsafe.Add(ref A, i * lda);
                     ref float a1 = ref Unsafe.Add(ref A, (i + 1) * lda);
-                    Vector128<float> s00 = default, s01 = default, s02 = default, s03 = default;
-                    Vector128<float> s10 = default, s11 = default, s12 = default, s13 = default;
+                    TV s00 = default, s01 = default, s02 = default, s03 = default;
+                    TV s10 = default, s11 = default, s12 = default, s13 = default;
                     for (int p = 0; p < kv; p += W)
                     {
-                        Vector128<float> x0 = Vector128.LoadUnsafe(ref a0, (nuint)p), x1 = Vector128.LoadUnsafe(ref a1, (nuint)p);
-                        Vector128<float> y = Vector128.LoadUnsafe(ref b0, (nuint)p);
-                        s00 = Vector128.FusedMultiplyAdd(x0, y, s00);
-                        s10 = Vector128.FusedMultiplyAdd(x1, y, s10);
-                        y = Vector128.LoadUnsafe(ref b1, (nuint)p);
-                        s01 = Vector128.FusedMultiplyAdd(x0, y, s01);
-                        s11 = Vector128.FusedMultiplyAdd(x1, y, s11);
-                        y = Vector128.LoadUnsafe(ref b2, (nuint)p);
-                        s02 = Vector128.FusedMultiplyAdd(x0, y, s02);
-                        s12 = Vector128.FusedMultiplyAdd(x1, y, s12);
-                        y = Vector128.LoadUnsafe(ref b3, (nuint)p);
-                        s03 = Vector128.FusedMultiplyAdd(x0, y, s03);
-                        s13 = Vector128.FusedMultiplyAdd(x1, y, s13);
+                        TV x0 = TV.Load(ref a0, (nuint)p), x1 = TV.Load(ref a1, (nuint)p);
+                        TV y = TV.Load(ref b0, (nuint)p);
+                        s00 = TV.MultiplyAdd(x0, y, s00);
+                        s10 = TV.MultiplyAdd(x1, y, s10);
+                        y = TV.Load(ref b1, (nuint)p);
+                        s01 = TV.MultiplyAdd(x0, y, s01);
+                        s11 = TV.MultiplyAdd(x1, y, s11);
+                        y = TV.Load(ref b2, (nuint)p);
+                        s02 = TV.MultiplyAdd(x0, y, s02);
+                        s12 = TV.MultiplyAdd(x1, y, s12);
+                        y = TV.Load(ref b3, (nuint)p);
+                        s03 = TV.MultiplyAdd(x0, y, s03);
+                        s13 = TV.MultiplyAdd(x1, y, s13);
                     }
 
-                    float r00 = Vector128.Sum(s00), r01 = Vector128.Sum(s01), r02 = Vector128.Sum(s02), r03 = Vector128.Sum(s03);
-                    float r10 = Vector128.Sum(s10), r11 = Vector128.Sum(s11), r12 = Vector128.Sum(s12), r13 = Vector128.Sum(s13);
+                    float r00 = TV.Sum(s00), r01 = TV.Sum(s01), r02 = TV.Sum(s02), r03 = TV.Sum(s03);
+                    float r10 = TV.Sum(s10), r11 = TV.Sum(s11), r12 = TV.Sum(s12), r13 = TV.Sum(s13);
                     for (int p = kv; p < k; p++)
                     {
                         float x0 = Unsafe.Add(ref a0, p), x1 = Unsafe.Add(ref a1, p);
@@ -92,17 +92,17 @@ internal static class GemmVector128
                 for (; i < i1; i++)
                 {
                     ref float a0 = ref Unsafe.Add(ref A, i * lda);
-                    Vector128<float> s0 = default, s1 = default, s2 = default, s3 = default;
+                    TV s0 = default, s1 = default, s2 = default, s3 = default;
                     for (int p = 0; p < kv; p += W)
                     {
-                        Vector128<float> x = Vector128.LoadUnsafe(ref a0, (nuint)p);
-                        s0 = Vector128.FusedMultiplyAdd(x, Vector128.LoadUnsafe(ref b0, (nuint)p), s0);
-                        s1 = Vector128.FusedMultiplyAdd(x, Vector128.LoadUnsafe(ref b1, (nuint)p), s1);
-                        s2 = Vector128.FusedMultiplyAdd(x, Vector128.LoadUnsafe(ref b2, (nuint)p), s2);
-                        s3 = Vector128.FusedMultiplyAdd(x, Vector128.LoadUnsafe(ref b3, (nuint)p), s3);
+                        TV x = TV.Load(ref a0, (nuint)p);
+                        s0 = TV.MultiplyAdd(x, TV.Load(ref b0, (nuint)p), s0);
+                        s1 = TV.MultiplyAdd(x, TV.Load(ref b1, (nuint)p), s1);
+                        s2 = TV.MultiplyAdd(x, TV.Load(ref b2, (nuint)p), s2);
+                        s3 = TV.MultiplyAdd(x, TV.Load(ref b3, (nuint)p), s3);
                     }
 
-                    float r0 = Vector128.Sum(s0), r1 = Vector128.Sum(s1), r2 = Vector128.Sum(s2), r3 = Vector128.Sum(s3);
+                    float r0 = TV.Sum(s0), r1 = TV.Sum(s1), r2 = TV.Sum(s2), r3 = TV.Sum(s3);
                     for (int p = kv; p < k; p++)
                     {
                         float x = Unsafe.Add(ref a0, p);
@@ -174,26 +174,26 @@ internal static class GemmVector128
             int j = 0;
             for (; j < nv; j += 2 * W)
             {
-                Vector128<float> c00 = default, c01 = default, c10 = default, c11 = default;
-                Vector128<float> c20 = default, c21 = default, c30 = default, c31 = default;
+                TV c00 = default, c01 = default, c10 = default, c11 = default;
+                TV c20 = default, c21 = default, c30 = default, c31 = default;
                 ref float ai = ref Unsafe.Add(ref A, i * rowStep);
                 for (int p = 0; p < k; p++)
                 {
                     ref float bp = ref Unsafe.Add(ref Bm, p * ldb + j);
-                    Vector128<float> y0 = Vector128.LoadUnsafe(ref bp), y1 = Vector128.LoadUnsafe(ref bp, W);
+                    TV y0 = TV.Load(ref bp, 0), y1 = TV.Load(ref bp, (nuint)W);
                     ref float ap = ref Unsafe.Add(ref ai, p * depthStep);
-                    Vector128<float> x = Vector128.Create(ap);
-                    c00 = Vector128.FusedMultiplyAdd(x, y0, c00);
-                    c01 = Vector128.FusedMultiplyAdd(x, y1, c01);
-                    x = Vector128.Create(Unsafe.Add(ref ap, rowStep));
-                    c10 = Vector128.FusedMultiplyAdd(x, y0, c10);
-                    c11 = Vector128.FusedMultiplyAdd(x, y1, c11);
-                    x = Vector128.Create(Unsafe.Add(ref ap, 2 * rowStep));
-                    c20 = Vector128.FusedMultiplyAdd(x, y0, c20);
-                    c21 = Vector128.FusedMultiplyAdd(x, y1, c21);
-                    x = Vector128.Create(Unsafe.Add(ref ap, 3 * rowStep));
-                    c30 = Vector128.FusedMultiplyAdd(x, y0, c30);
-                    c31 = Vector128.FusedMultiplyAdd(x, y1, c31);
+                    TV x = TV.Broadcast(ap);
+                    c00 = TV.MultiplyAdd(x, y0, c00);
+                    c01 = TV.MultiplyAdd(x, y1, c01);
+                    x = TV.Broadcast(Unsafe.Add(ref ap, rowStep));
+                    c10 = TV.MultiplyAdd(x, y0, c10);
+                    c11 = TV.MultiplyAdd(x, y1, c11);
+                    x = TV.Broadcast(Unsafe.Add(ref ap, 2 * rowStep));
+                    c20 = TV.MultiplyAdd(x, y0, c20);
+                    c21 = TV.MultiplyAdd(x, y1, c21);
+                    x = TV.Broadcast(Unsafe.Add(ref ap, 3 * rowStep));
+                    c30 = TV.MultiplyAdd(x, y0, c30);
+                    c31 = TV.MultiplyAdd(x, y1, c31);
                 }
 
                 StoreVector(ref C, i * ldc + j, c00, c01, accumulate);
@@ -213,13 +213,13 @@ internal static class GemmVector128
             ref float ai = ref Unsafe.Add(ref A, i * rowStep);
             for (int j = 0; j < nv; j += 2 * W)
             {
-                Vector128<float> c0 = default, c1 = default;
+                TV c0 = default, c1 = default;
                 for (int p = 0; p < k; p++)
                 {
                     ref float bp = ref Unsafe.Add(ref Bm, p * ldb + j);
-                    Vector128<float> x = Vector128.Create(Unsafe.Add(ref ai, p * depthStep));
-                    c0 = Vector128.FusedMultiplyAdd(x, Vector128.LoadUnsafe(ref bp), c0);
-                    c1 = Vector128.FusedMultiplyAdd(x, Vector128.LoadUnsafe(ref bp, W), c1);
+                    TV x = TV.Broadcast(Unsafe.Add(ref ai, p * depthStep));
+                    c0 = TV.MultiplyAdd(x, TV.Load(ref bp, 0), c0);
+                    c1 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)W), c1);
                 }
 
                 StoreVector(ref C, i * ldc + j, c0, c1, accumulate);
@@ -236,14 +236,14 @@ internal static class GemmVector128
         int j = from;
         for (; j + W <= n; j += W)
         {
-            Vector128<float> acc = default;
+            TV acc = default;
             for (int p = 0; p < k; p++)
             {
-                acc = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref ai, p * depthStep)), Vector128.LoadUnsafe(ref Unsafe.Add(ref Bm, p * ldb + j)), acc);
+                acc = TV.MultiplyAdd(TV.Broadcast(Unsafe.Add(ref ai, p * depthStep)), TV.Load(ref Unsafe.Add(ref Bm, p * ldb + j), 0), acc);
             }
 
             ref float cj = ref Unsafe.Add(ref C, i * ldc + j);
-            (accumulate ? acc + Vector128.LoadUnsafe(ref cj) : acc).StoreUnsafe(ref cj);
+            TV.Store(accumulate ? TV.Add(acc, TV.Load(ref cj, 0)) : acc, ref cj, 0);
         }
 
         for (; j < n; j++)
@@ -259,17 +259,17 @@ internal static class GemmVector128
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreVector(ref float C, int offset, Vector128<float> v0, Vector128<float> v1, bool accumulate)
+    private static void StoreVector(ref float C, int offset, TV v0, TV v1, bool accumulate)
     {
         ref float c = ref Unsafe.Add(ref C, offset);
         if (accumulate)
         {
-            v0 += Vector128.LoadUnsafe(ref c);
-            v1 += Vector128.LoadUnsafe(ref c, W);
+            v0 = TV.Add(v0, TV.Load(ref c, 0));
+            v1 = TV.Add(v1, TV.Load(ref c, (nuint)W));
         }
 
-        v0.StoreUnsafe(ref c);
-        v1.StoreUnsafe(ref c, W);
+        TV.Store(v0, ref c, 0);
+        TV.Store(v1, ref c, (nuint)W);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -282,13 +282,13 @@ internal static class GemmVector128
     private static float Dot(ref float x, ref float y, int k)
     {
         int kv = k - k % W;
-        Vector128<float> s = default;
+        TV s = default;
         for (int p = 0; p < kv; p += W)
         {
-            s = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref x, (nuint)p), Vector128.LoadUnsafe(ref y, (nuint)p), s);
+            s = TV.MultiplyAdd(TV.Load(ref x, (nuint)p), TV.Load(ref y, (nuint)p), s);
         }
 
-        float r = Vector128.Sum(s);
+        float r = TV.Sum(s);
         for (int p = kv; p < k; p++)
         {
             r += Unsafe.Add(ref x, p) * Unsafe.Add(ref y, p);

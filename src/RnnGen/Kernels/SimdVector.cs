@@ -1,0 +1,84 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace RnnGen.Kernels;
+
+/// <summary>
+/// The vector operations the matrix products need, as static members of an operator struct (the TensorPrimitives
+/// pattern): <see cref="GemmSimd{TVector}"/> is written once and the JIT compiles it per width with the calls inlined.
+/// </summary>
+internal interface ISimdVector<TSelf> where TSelf : struct, ISimdVector<TSelf>
+{
+    /// <summary>Floats per vector.</summary>
+    static abstract int Count { get; }
+
+    static abstract TSelf Load(ref float source, nuint offset);
+
+    static abstract void Store(TSelf value, ref float destination, nuint offset);
+
+    static abstract TSelf Broadcast(float value);
+
+    /// <summary><c>a · b + c</c>, fused where the hardware has FMA.</summary>
+    static abstract TSelf MultiplyAdd(TSelf a, TSelf b, TSelf c);
+
+    static abstract TSelf Add(TSelf a, TSelf b);
+
+    /// <summary>The sum of the lanes.</summary>
+    static abstract float Sum(TSelf value);
+}
+
+/// <summary>256-bit vectors (AVX2 + FMA on x64).</summary>
+internal readonly struct Simd256 : ISimdVector<Simd256>
+{
+    private readonly Vector256<float> _v;
+
+    private Simd256(Vector256<float> v) => _v = v;
+
+    public static int Count => Vector256<float>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256 Load(ref float source, nuint offset) => new(Vector256.LoadUnsafe(ref source, offset));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Simd256 value, ref float destination, nuint offset) => value._v.StoreUnsafe(ref destination, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256 Broadcast(float value) => new(Vector256.Create(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256 MultiplyAdd(Simd256 a, Simd256 b, Simd256 c) => new(Vector256.FusedMultiplyAdd(a._v, b._v, c._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256 Add(Simd256 a, Simd256 b) => new(a._v + b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Simd256 value) => Vector256.Sum(value._v);
+}
+
+/// <summary>128-bit vectors (the fallback where 256-bit vectors are not accelerated).</summary>
+internal readonly struct Simd128 : ISimdVector<Simd128>
+{
+    private readonly Vector128<float> _v;
+
+    private Simd128(Vector128<float> v) => _v = v;
+
+    public static int Count => Vector128<float>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd128 Load(ref float source, nuint offset) => new(Vector128.LoadUnsafe(ref source, offset));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Simd128 value, ref float destination, nuint offset) => value._v.StoreUnsafe(ref destination, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd128 Broadcast(float value) => new(Vector128.Create(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd128 MultiplyAdd(Simd128 a, Simd128 b, Simd128 c) => new(Vector128.FusedMultiplyAdd(a._v, b._v, c._v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd128 Add(Simd128 a, Simd128 b) => new(a._v + b._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Simd128 value) => Vector128.Sum(value._v);
+}
