@@ -66,10 +66,17 @@ public static class SvgLineChart
 
         sb.Append(CultureInfo.InvariantCulture, $"<g class=\"panel\">\n<text x=\"{x0 + Left + plotW / 2}\" y=\"{y0 + 20}\" text-anchor=\"middle\" font-size=\"13\">{Escape(panel.Title)}</text>\n");
         sb.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x0 + Left}\" y=\"{y0 + Top}\" width=\"{plotW}\" height=\"{plotH}\" fill=\"none\" stroke=\"#333\"/>\n");
+        // Whole-number x values (epochs) get whole-number ticks.
+        bool integral = points.All(p => p.First == Math.Floor(p.First));
+        double xStep = integral ? Math.Max(1, Math.Ceiling((xMax - xMin) / 5)) : (xMax - xMin) / 5;
+        for (double xv = xMin; xv <= xMax + xStep * 1e-9; xv += xStep)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{X(xv):F1}\" y1=\"{y0 + Top + plotH}\" x2=\"{X(xv):F1}\" y2=\"{y0 + Top + plotH + 5}\" stroke=\"#333\"/><text x=\"{X(xv):F1}\" y=\"{y0 + Top + plotH + 18}\" text-anchor=\"middle\">{xv:0.##}</text>\n");
+        }
+
         for (int t = 0; t <= 5; t++)
         {
-            double xv = xMin + (xMax - xMin) * t / 5, yv = yMin + (yMax - yMin) * t / 5;
-            sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{X(xv):F1}\" y1=\"{y0 + Top + plotH}\" x2=\"{X(xv):F1}\" y2=\"{y0 + Top + plotH + 5}\" stroke=\"#333\"/><text x=\"{X(xv):F1}\" y=\"{y0 + Top + plotH + 18}\" text-anchor=\"middle\">{xv:0.#}</text>\n");
+            double yv = yMin + (yMax - yMin) * t / 5;
             sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x0 + Left - 5}\" y1=\"{Y(yv):F1}\" x2=\"{x0 + Left}\" y2=\"{Y(yv):F1}\" stroke=\"#333\"/><text x=\"{x0 + Left - 8}\" y=\"{Y(yv) + 4:F1}\" text-anchor=\"end\">{yv:0.###}</text>\n");
         }
 
