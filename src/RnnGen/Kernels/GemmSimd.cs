@@ -69,24 +69,16 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
                         s13 = TV.MultiplyAdd(x1, y, s13);
                     }
 
-                    float r00 = TV.Sum(s00), r01 = TV.Sum(s01), r02 = TV.Sum(s02), r03 = TV.Sum(s03);
-                    float r10 = TV.Sum(s10), r11 = TV.Sum(s11), r12 = TV.Sum(s12), r13 = TV.Sum(s13);
+                    Vector128<float> row0 = TV.Sum4(s00, s01, s02, s03), row1 = TV.Sum4(s10, s11, s12, s13);
                     for (int p = kv; p < k; p++)
                     {
-                        float x0 = Unsafe.Add(ref a0, p), x1 = Unsafe.Add(ref a1, p);
-                        float y0 = Unsafe.Add(ref b0, p), y1 = Unsafe.Add(ref b1, p), y2 = Unsafe.Add(ref b2, p), y3 = Unsafe.Add(ref b3, p);
-                        r00 += x0 * y0; r01 += x0 * y1; r02 += x0 * y2; r03 += x0 * y3;
-                        r10 += x1 * y0; r11 += x1 * y1; r12 += x1 * y2; r13 += x1 * y3;
+                        Vector128<float> y = Vector128.Create(Unsafe.Add(ref b0, p), Unsafe.Add(ref b1, p), Unsafe.Add(ref b2, p), Unsafe.Add(ref b3, p));
+                        row0 += Vector128.Create(Unsafe.Add(ref a0, p)) * y;
+                        row1 += Vector128.Create(Unsafe.Add(ref a1, p)) * y;
                     }
 
-                    Store(ref C, i * ldc + j, r00, accumulate);
-                    Store(ref C, i * ldc + j + 1, r01, accumulate);
-                    Store(ref C, i * ldc + j + 2, r02, accumulate);
-                    Store(ref C, i * ldc + j + 3, r03, accumulate);
-                    Store(ref C, (i + 1) * ldc + j, r10, accumulate);
-                    Store(ref C, (i + 1) * ldc + j + 1, r11, accumulate);
-                    Store(ref C, (i + 1) * ldc + j + 2, r12, accumulate);
-                    Store(ref C, (i + 1) * ldc + j + 3, r13, accumulate);
+                    Store4(ref C, i * ldc + j, row0, accumulate);
+                    Store4(ref C, (i + 1) * ldc + j, row1, accumulate);
                 }
 
                 for (; i < i1; i++)
@@ -102,20 +94,14 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
                         s3 = TV.MultiplyAdd(x, TV.Load(ref b3, (nuint)p), s3);
                     }
 
-                    float r0 = TV.Sum(s0), r1 = TV.Sum(s1), r2 = TV.Sum(s2), r3 = TV.Sum(s3);
+                    Vector128<float> row = TV.Sum4(s0, s1, s2, s3);
                     for (int p = kv; p < k; p++)
                     {
-                        float x = Unsafe.Add(ref a0, p);
-                        r0 += x * Unsafe.Add(ref b0, p);
-                        r1 += x * Unsafe.Add(ref b1, p);
-                        r2 += x * Unsafe.Add(ref b2, p);
-                        r3 += x * Unsafe.Add(ref b3, p);
+                        Vector128<float> y = Vector128.Create(Unsafe.Add(ref b0, p), Unsafe.Add(ref b1, p), Unsafe.Add(ref b2, p), Unsafe.Add(ref b3, p));
+                        row += Vector128.Create(Unsafe.Add(ref a0, p)) * y;
                     }
 
-                    Store(ref C, i * ldc + j, r0, accumulate);
-                    Store(ref C, i * ldc + j + 1, r1, accumulate);
-                    Store(ref C, i * ldc + j + 2, r2, accumulate);
-                    Store(ref C, i * ldc + j + 3, r3, accumulate);
+                    Store4(ref C, i * ldc + j, row, accumulate);
                 }
             }
 
@@ -270,6 +256,14 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
 
         TV.Store(v0, ref c, 0);
         TV.Store(v1, ref c, (nuint)W);
+    }
+
+    /// <summary>Four consecutive elements of C: <c>C[offset … offset + 3] (+)= sums</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store4(ref float C, int offset, Vector128<float> sums, bool accumulate)
+    {
+        ref float c = ref Unsafe.Add(ref C, offset);
+        (accumulate ? Vector128.LoadUnsafe(ref c) + sums : sums).StoreUnsafe(ref c);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace RnnGen.Kernels;
 
@@ -25,6 +26,9 @@ internal interface ISimdVector<TSelf> where TSelf : struct, ISimdVector<TSelf>
 
     /// <summary>The sum of the lanes.</summary>
     static abstract float Sum(TSelf value);
+
+    /// <summary>The lane sums of four vectors at once, <c>[Σa, Σb, Σc, Σd]</c> (cheaper than four <see cref="Sum"/>s).</summary>
+    static abstract Vector128<float> Sum4(TSelf a, TSelf b, TSelf c, TSelf d);
 }
 
 /// <summary>256-bit vectors (AVX2 + FMA on x64).</summary>
@@ -53,6 +57,19 @@ internal readonly struct Simd256 : ISimdVector<Simd256>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Simd256 value) => Vector256.Sum(value._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Sum4(Simd256 a, Simd256 b, Simd256 c, Simd256 d)
+    {
+        if (Avx.IsSupported)
+        {
+            // Per 128-bit lane: hadd(hadd(a, b), hadd(c, d)) = [a, b, c, d] partial sums; then add the two lanes.
+            Vector256<float> u = Avx.HorizontalAdd(Avx.HorizontalAdd(a._v, b._v), Avx.HorizontalAdd(c._v, d._v));
+            return u.GetLower() + u.GetUpper();
+        }
+
+        return Vector128.Create(Vector256.Sum(a._v), Vector256.Sum(b._v), Vector256.Sum(c._v), Vector256.Sum(d._v));
+    }
 }
 
 /// <summary>128-bit vectors (the fallback where 256-bit vectors are not accelerated).</summary>
@@ -81,4 +98,15 @@ internal readonly struct Simd128 : ISimdVector<Simd128>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Simd128 value) => Vector128.Sum(value._v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Sum4(Simd128 a, Simd128 b, Simd128 c, Simd128 d)
+    {
+        if (Sse3.IsSupported)
+        {
+            return Sse3.HorizontalAdd(Sse3.HorizontalAdd(a._v, b._v), Sse3.HorizontalAdd(c._v, d._v));
+        }
+
+        return Vector128.Create(Vector128.Sum(a._v), Vector128.Sum(b._v), Vector128.Sum(c._v), Vector128.Sum(d._v));
+    }
 }
