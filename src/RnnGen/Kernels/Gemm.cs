@@ -45,6 +45,14 @@ public static class Gemm
     public static void MultiplyNT(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         Span<float> c, int ldc, bool accumulate)
     {
+        if (k < 4 && Override == GemmPath.Auto)
+        {
+            // A depth shorter than any vector (an input of one feature per step): the dot products are a multiply or
+            // three; the vector kernels would spend their time on empty vector loops and lane sums.
+            GemmScalar.MultiplyNT(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+            return;
+        }
+
         switch (ActivePath)
         {
             case GemmPath.Vector256: GemmSimd<Simd256>.MultiplyNT(m, n, k, a, lda, b, ldb, c, ldc, accumulate); break;
