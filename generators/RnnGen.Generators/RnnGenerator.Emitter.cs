@@ -32,17 +32,7 @@ public sealed partial class RnnGenerator
             w.Line("using RnnGen.Layers;");
             w.Line("using RnnGen.Training;");
             w.Line();
-            if (model.Namespace.Length > 0)
-            {
-                w.Line("namespace " + model.Namespace + ";");
-                w.Line();
-            }
-
-            var containers = new List<System.IDisposable>();
-            foreach (string container in model.ContainingTypes)
-            {
-                containers.Add(w.Block(container));
-            }
+            List<System.IDisposable> containers = OpenEnclosing(w, model);
 
             EmitClassDocs(w, plan);
             w.Line(GeneratedCodeAttribute);
@@ -78,10 +68,7 @@ public sealed partial class RnnGenerator
                 EmitRecurrentHelpers(w, plan);
             }
 
-            for (int i = containers.Count - 1; i >= 0; i--)
-            {
-                containers[i].Dispose();
-            }
+            CloseEnclosing(containers);
 
             return w.ToString();
         }
@@ -94,6 +81,24 @@ public sealed partial class RnnGenerator
             w.Line("// The [RnnModel] declaration of " + model.ClassName + " has errors (see the RNN diagnostics); only its layer properties are generated.");
             w.Line("#nullable enable");
             w.Line();
+            List<System.IDisposable> containers = OpenEnclosing(w, model);
+
+            using (w.Block("partial class " + model.ClassName))
+            {
+                foreach (LayerSpec layer in model.Layers)
+                {
+                    w.Line($"{layer.Accessibility} partial global::RnnGen.{layer.TypeName} {layer.Name} => throw new global::System.InvalidOperationException(\"{model.ClassName} was not generated: its [RnnModel] declaration has errors.\");");
+                }
+            }
+
+            CloseEnclosing(containers);
+
+            return w.ToString();
+        }
+
+        /// <summary>The file-scoped namespace and the blocks of the types that contain the model class.</summary>
+        private static List<System.IDisposable> OpenEnclosing(SourceWriter w, ModelSpec model)
+        {
             if (model.Namespace.Length > 0)
             {
                 w.Line("namespace " + model.Namespace + ";");
@@ -106,20 +111,15 @@ public sealed partial class RnnGenerator
                 containers.Add(w.Block(container));
             }
 
-            using (w.Block("partial class " + model.ClassName))
-            {
-                foreach (LayerSpec layer in model.Layers)
-                {
-                    w.Line($"{layer.Accessibility} partial global::RnnGen.{layer.TypeName} {layer.Name} => throw new global::System.InvalidOperationException(\"{model.ClassName} was not generated: its [RnnModel] declaration has errors.\");");
-                }
-            }
+            return containers;
+        }
 
+        private static void CloseEnclosing(List<System.IDisposable> containers)
+        {
             for (int i = containers.Count - 1; i >= 0; i--)
             {
                 containers[i].Dispose();
             }
-
-            return w.ToString();
         }
 
         internal static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
