@@ -15,7 +15,7 @@ public static partial class GruKernel
 {
     /// <summary>Floats of <see cref="RecurrentSequence.Cache"/> needed for <paramref name="batch"/> sequences of <paramref name="time"/> steps (forward cache plus backward scratch).</summary>
     public static int CacheSize<TShape>(int batch, int time) where TShape : IRecurrentShape
-        => batch * time * 11 * TShape.Units + 7 * batch * TShape.Units;
+        => batch * time * 11 * TShape.Units + 7 * batch * TShape.Units + 3 * TShape.Units * TShape.Units;
 
     /// <summary>Runs the layer direction over the batch; fills Hidden, FinalHidden and the cache.</summary>
     public static void Forward<TShape>(in RecurrentWeights weights, in RecurrentSequence sequence) where TShape : IRecurrentShape
@@ -28,6 +28,20 @@ public static partial class GruKernel
         Span<float> hp = cache.Slice(R * 11 * H, B * G);
         Span<float> h = sequence.FinalHidden.Slice(0, B * H);
         bool resetAfter = !weights.RecurrentBias.IsEmpty;
+
+        // W_hhᵀ [H, 3H] once per call for the reset-after product (see LstmKernel.Forward for when it pays).
+        bool transposed = resetAfter && T >= 4 && B >= 4 && G * H * sizeof(float) <= 64 * 1024;
+        Span<float> recurrentT = cache.Slice(R * 11 * H + 7 * B * H, G * H);
+        if (transposed)
+        {
+            for (int r = 0; r < G; r++)
+            {
+                for (int k = 0; k < H; k++)
+                {
+                    recurrentT[k * G + r] = weights.Recurrent[r * H + k];
+                }
+            }
+        }
 
         // pre[B·T, 3H] = x · W_ihᵀ + b_ih for all steps at once
         RecurrentCommon.ProjectInputs(sequence, weights.Input, weights.Bias, I, G, gates);
@@ -44,7 +58,14 @@ public static partial class GruKernel
                     weights.RecurrentBias.CopyTo(hp.Slice(b * G, G));
                 }
 
-                Gemm.MultiplyNT(B, G, H, h, H, weights.Recurrent, H, hp, G, accumulate: true);
+                if (transposed)
+                {
+                    Gemm.MultiplyNN(B, G, H, h, H, recurrentT, G, hp, G, accumulate: true);
+                }
+                else
+                {
+                    Gemm.MultiplyNT(B, G, H, h, H, weights.Recurrent, H, hp, G, accumulate: true);
+                }
             }
             else
             {

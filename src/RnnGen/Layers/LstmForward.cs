@@ -12,7 +12,7 @@ public static partial class LstmKernel
 {
     /// <summary>Floats of <see cref="RecurrentSequence.Cache"/> needed for <paramref name="batch"/> sequences of <paramref name="time"/> steps (forward cache plus backward scratch).</summary>
     public static int CacheSize<TShape>(int batch, int time) where TShape : IRecurrentShape
-        => batch * time * 11 * TShape.Units + 3 * batch * TShape.Units;
+        => batch * time * 11 * TShape.Units + 3 * batch * TShape.Units + 4 * TShape.Units * TShape.Units;
 
     /// <summary>Runs the layer direction over the batch; fills Hidden, FinalHidden, FinalCell and the cache.</summary>
     public static void Forward<TShape>(in RecurrentWeights weights, in RecurrentSequence sequence) where TShape : IRecurrentShape
@@ -25,6 +25,23 @@ public static partial class LstmKernel
         Span<float> c = sequence.FinalCell.Slice(0, B * H);
         bool peepholes = !weights.Peepholes.IsEmpty;
 
+        // W_hhᵀ [H, 4H], once per call: the per-step product then broadcasts h into rows of W_hhᵀ (no horizontal sums).
+        // Only worth it over several steps and rows: a single stream or a single step multiplies by W_hh directly (the
+        // dot-product form reads W_hh sequentially, which a lone row needs more than it needs to avoid lane sums).
+        // Large W_hh (beyond L1) streams better row by row through the blocked dot-product kernel.
+        bool transposed = T >= 4 && B >= 4 && G * H * sizeof(float) <= 64 * 1024;
+        Span<float> recurrentT = sequence.Cache.Slice(R * 11 * H + 3 * B * H, G * H);
+        if (transposed)
+        {
+            for (int r = 0; r < G; r++)
+            {
+                for (int k = 0; k < H; k++)
+                {
+                    recurrentT[k * G + r] = weights.Recurrent[r * H + k];
+                }
+            }
+        }
+
         // pre[B·T, 4H] = x · W_ihᵀ + b for all steps at once
         RecurrentCommon.ProjectInputs(sequence, weights.Input, weights.Bias, I, G, gates);
         RecurrentCommon.StartState(sequence.InitialHidden, h);
@@ -35,7 +52,14 @@ public static partial class LstmKernel
             int t = RecurrentCommon.TimeAt(sequence, step);
 
             // pre_t[B, 4H] += h_{t−1} · W_hhᵀ   (rows b·T + t of the gate buffer)
-            Gemm.MultiplyNT(B, G, H, h, H, weights.Recurrent, H, gates.Slice(t * G), T * G, accumulate: true);
+            if (transposed)
+            {
+                Gemm.MultiplyNN(B, G, H, h, H, recurrentT, G, gates.Slice(t * G), T * G, accumulate: true);
+            }
+            else
+            {
+                Gemm.MultiplyNT(B, G, H, h, H, weights.Recurrent, H, gates.Slice(t * G), T * G, accumulate: true);
+            }
 
             for (int b = 0; b < B; b++)
             {

@@ -116,6 +116,22 @@ public sealed class ModelBehaviourTests
     }
 
     [Fact]
+    public void A_batch_gives_each_sequence_what_it_gets_alone()
+    {
+        // Batches of ≥ 4 sequences and ≥ 4 steps multiply by a transposed W_hh; one sequence multiplies by W_hh itself.
+        var gru = new StreamModel(seed: 3);
+        RandomFloats(gru.Parameters.Length, 12).CopyTo(gru.Parameters); // non-zero biases too
+        const int B = 5, T = 7;
+        float[] inputs = RandomFloats(B * T * 2, 8), batched = new float[B * T * 2], alone = new float[T * 2];
+        gru.Predict(inputs, B, T, batched);
+        for (int b = 0; b < B; b++)
+        {
+            gru.Predict(inputs.AsSpan(b * T * 2, T * 2), 1, T, alone);
+            for (int i = 0; i < T * 2; i++) Assert.Equal(alone[i], batched[b * T * 2 + i], 5);
+        }
+    }
+
+    [Fact]
     public void Bad_arguments_name_the_parameter_and_both_sizes()
     {
         var model = new Forecaster();
