@@ -14,7 +14,7 @@ UNITS = {"ns": 1e-9, "us": 1e-6, "μs": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0}
 
 def rnngen_seconds(results_dir):
     seconds = {}
-    for path in sorted(glob.glob(os.path.join(results_dir, "*-report.csv"))):  # later runs override earlier ones
+    for path in sorted(glob.glob(os.path.join(results_dir, "*-report.csv")), key=os.path.getmtime):  # later runs override earlier ones
         with open(path, newline="", encoding="utf-8") as f:
             for row in csv.DictReader(f):
                 value, unit = row["Mean"].replace(",", "").split()
