@@ -29,19 +29,9 @@ public static partial class GruKernel
         Span<float> h = sequence.FinalHidden.Slice(0, B * H);
         bool resetAfter = !weights.RecurrentBias.IsEmpty;
 
-        // W_hhᵀ [H, 3H] once per call for the reset-after product (see LstmKernel.Forward for when it pays).
-        bool transposed = resetAfter && T >= 4 && B >= 4 && G * H * sizeof(float) <= 64 * 1024;
+        // W_hhᵀ [H, 3H] once per call for the reset-after product, when it pays (RecurrentCommon.TransposeRecurrent).
         Span<float> recurrentT = cache.Slice(R * 11 * H + 7 * B * H, G * H);
-        if (transposed)
-        {
-            for (int r = 0; r < G; r++)
-            {
-                for (int k = 0; k < H; k++)
-                {
-                    recurrentT[k * G + r] = weights.Recurrent[r * H + k];
-                }
-            }
-        }
+        bool transposed = resetAfter && RecurrentCommon.TransposeRecurrent(sequence, weights.Recurrent, G, H, recurrentT);
 
         // pre[B·T, 3H] = x · W_ihᵀ + b_ih for all steps at once
         RecurrentCommon.ProjectInputs(sequence, weights.Input, weights.Bias, I, G, gates);

@@ -25,22 +25,9 @@ public static partial class LstmKernel
         Span<float> c = sequence.FinalCell.Slice(0, B * H);
         bool peepholes = !weights.Peepholes.IsEmpty;
 
-        // W_hhᵀ [H, 4H], once per call: the per-step product then broadcasts h into rows of W_hhᵀ (no horizontal sums).
-        // Only worth it over several steps and rows: a single stream or a single step multiplies by W_hh directly (the
-        // dot-product form reads W_hh sequentially, which a lone row needs more than it needs to avoid lane sums).
-        // Large W_hh (beyond L1) streams better row by row through the blocked dot-product kernel.
-        bool transposed = T >= 4 && B >= 4 && G * H * sizeof(float) <= 64 * 1024;
+        // W_hhᵀ [H, 4H], once per call, when the batched per-step product is better done over it.
         Span<float> recurrentT = sequence.Cache.Slice(R * 11 * H + 3 * B * H, G * H);
-        if (transposed)
-        {
-            for (int r = 0; r < G; r++)
-            {
-                for (int k = 0; k < H; k++)
-                {
-                    recurrentT[k * G + r] = weights.Recurrent[r * H + k];
-                }
-            }
-        }
+        bool transposed = RecurrentCommon.TransposeRecurrent(sequence, weights.Recurrent, G, H, recurrentT);
 
         // pre[B·T, 4H] = x · W_ihᵀ + b for all steps at once
         RecurrentCommon.ProjectInputs(sequence, weights.Input, weights.Bias, I, G, gates);

@@ -28,6 +28,30 @@ internal static class RecurrentCommon
         Gemm.MultiplyNT(rows, width, inputSize, s.Input, s.InputStride, inputWeights, inputSize, pre, width, accumulate: true);
     }
 
+    /// <summary>
+    /// Writes <c>W_hhᵀ [H, rows]</c> into <paramref name="transposed"/> when the per-step product is better done as a
+    /// broadcast product over it (no lane sums): over several rows and steps, with a W_hh small enough (64 KB) to stay in
+    /// L1/L2 read column-wise. Returns whether it did; otherwise the caller multiplies by W_hh in dot-product form (a lone
+    /// stream or a single step reads W_hh sequentially, and a large W_hh streams better row by row).
+    /// </summary>
+    public static bool TransposeRecurrent(in RecurrentSequence s, ReadOnlySpan<float> recurrent, int rows, int units, Span<float> transposed)
+    {
+        if (s.Time < 4 || s.Batch < 4 || rows * units * sizeof(float) > 64 * 1024)
+        {
+            return false;
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            for (int k = 0; k < units; k++)
+            {
+                transposed[k * rows + r] = recurrent[r * units + k];
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Starts the running state from the initial state (or zero); the two may be the same memory.</summary>
     public static void StartState(ReadOnlySpan<float> initial, Span<float> state)
     {
