@@ -85,9 +85,15 @@ public sealed partial class RnnGenerator
 
             using (w.Block("partial class " + model.ClassName))
             {
+                string error = $"throw new global::System.InvalidOperationException(\"{model.ClassName} was not generated: its [RnnModel] declaration has errors.\")";
                 foreach (LayerSpec layer in model.Layers)
                 {
-                    w.Line($"{layer.Accessibility} partial global::RnnGen.{layer.TypeName} {layer.Name} => throw new global::System.InvalidOperationException(\"{model.ClassName} was not generated: its [RnnModel] declaration has errors.\");");
+                    w.Line($"{layer.Accessibility} partial global::RnnGen.{layer.TypeName} {layer.Name} => {error};");
+                }
+
+                foreach (RejectedMember member in model.Rejected)
+                {
+                    w.Line($"{member.Accessibility} partial {member.Type} {member.Name} => {error};");
                 }
             }
 

@@ -99,10 +99,11 @@ public sealed partial class RnnGenerator
 
             var layers = new List<LayerSpec>();
             var layerLocations = new List<Location>();
+            var rejected = new List<RejectedMember>();
             foreach (ISymbol member in type.GetMembers())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                LayerSpec? layer = ParseMember(member, diagnostics, cancellationToken, out Location location);
+                LayerSpec? layer = ParseMember(member, diagnostics, rejected, cancellationToken, out Location location);
                 if (layer is not null)
                 {
                     layers.Add(layer);
@@ -110,7 +111,7 @@ public sealed partial class RnnGenerator
                 }
             }
 
-            if (layers.Count == 0)
+            if (layers.Count == 0 && rejected.Count == 0)
             {
                 if (diagnostics.Count == 0)
                 {
@@ -120,7 +121,10 @@ public sealed partial class RnnGenerator
                 return null;
             }
 
-            Validate(type.Name, inputSize, inputSizeLocation, loss, layers, layerLocations, diagnostics);
+            if (layers.Count > 0)
+            {
+                Validate(type.Name, inputSize, inputSizeLocation, loss, layers, layerLocations, diagnostics);
+            }
 
             var containing = new List<string>();
             for (INamedTypeSymbol? t = type.ContainingType; t is not null; t = t.ContainingType)
@@ -130,10 +134,10 @@ public sealed partial class RnnGenerator
 
             string ns = type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString();
             return new ModelSpec(ns, type.Name, Accessibility(type.DeclaredAccessibility), ToEquatable(containing),
-                layers[0].Kind == LayerKind.Embedding ? 1 : inputSize, loss, initializer, ToEquatable(layers));
+                layers.Count > 0 && layers[0].Kind == LayerKind.Embedding ? 1 : inputSize, loss, initializer, ToEquatable(layers), ToEquatable(rejected));
         }
 
-        private static LayerSpec? ParseMember(ISymbol member, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken, out Location location)
+        private static LayerSpec? ParseMember(ISymbol member, List<DiagnosticInfo> diagnostics, List<RejectedMember> rejected, CancellationToken cancellationToken, out Location location)
         {
             location = member.Locations.FirstOrDefault() ?? Location.None;
             AttributeData? layerAttribute = null;
@@ -147,6 +151,7 @@ public sealed partial class RnnGenerator
                     {
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TwoLayerAttributes, AttributeLocation(attribute, cancellationToken) ?? location,
                             member.Name, LayerAttributeName(layerAttribute.AttributeClass), name));
+                        Reject(member, rejected, cancellationToken);
                         return null;
                     }
 
@@ -193,12 +198,14 @@ public sealed partial class RnnGenerator
             if (!(property.Type.Name == expectedType && property.Type.ContainingNamespace?.ToDisplayString() == "RnnGen"))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WrongLayerType, location, member.Name, attributeName, "RnnGen." + expectedType, property.Type.ToDisplayString()));
+                Reject(member, rejected, cancellationToken);
                 return null;
             }
 
             if (GeneratedNames.Contains(member.Name))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameCollision, location, member.Name));
+                Reject(member, rejected, cancellationToken);
                 return null;
             }
 
@@ -388,6 +395,15 @@ public sealed partial class RnnGenerator
             if (value < 1 || value > MaxSize)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SizeOutOfRange, location, what, owner, value, MaxSize));
+            }
+        }
+
+        /// <summary>Remembers a rejected partial get-only property, which still needs an implementation part.</summary>
+        private static void Reject(ISymbol member, List<RejectedMember> rejected, CancellationToken cancellationToken)
+        {
+            if (member is IPropertySymbol property && IsPartialGetOnly(property, cancellationToken) && property.Type.TypeKind != TypeKind.Error)
+            {
+                rejected.Add(new RejectedMember(property.Name, Accessibility(property.DeclaredAccessibility), property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)));
             }
         }
 

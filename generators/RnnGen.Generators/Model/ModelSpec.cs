@@ -69,6 +69,12 @@ internal sealed record LayerSpec(
     };
 }
 
+/// <summary>
+/// A partial property with a layer attribute that was rejected (wrong type, two layer attributes, a reserved name): an
+/// invalid model still gives it a throwing implementation so that the RNN diagnostic is the only error.
+/// </summary>
+internal sealed record RejectedMember(string Name, string Accessibility, string Type);
+
 /// <summary>A whole <c>[RnnModel]</c> class: where it lives and its layers in declaration order.</summary>
 internal sealed record ModelSpec(
     string Namespace,
@@ -78,4 +84,5 @@ internal sealed record ModelSpec(
     int InputSize,
     LossKind Loss,
     int Initializer,
-    EquatableArray<LayerSpec> Layers);
+    EquatableArray<LayerSpec> Layers,
+    EquatableArray<RejectedMember> Rejected = default);
