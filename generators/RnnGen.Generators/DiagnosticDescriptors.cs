@@ -29,6 +29,10 @@ public static class DiagnosticDescriptors
     public const string SoftmaxNotLastId = "RNN0019";
     public const string ArgumentSizeMismatchId = "RNN0020";
     public const string ModelTooLargeId = "RNN0021";
+    public const string EncoderDecoderStructureId = "RNN0022";
+    public const string DecoderStateMismatchId = "RNN0023";
+    public const string AttentionSizeMismatchId = "RNN0024";
+    public const string DecoderOutputMismatchId = "RNN0025";
     public const string InternalErrorId = "RNN9999";
 
     public static readonly DiagnosticDescriptor ClassNotPartial = Error(ClassNotPartialId,
@@ -135,6 +139,26 @@ public static class DiagnosticDescriptors
         "Model too large",
         "Layer '{0}' brings the parameters of '{1}' to {2} floats, more than the {3} that one .NET array holds; make the layer smaller",
         "All parameters live in one contiguous float array (and the gradients in another), so their count must fit a .NET array.");
+
+    public static readonly DiagnosticDescriptor EncoderDecoderStructure = Error(EncoderDecoderStructureId,
+        "Invalid encoder-decoder model",
+        "Encoder-decoder model '{0}': {1}",
+        "An encoder-decoder model declares, in this order: [Encoder] layers (an Embedding, then recurrent layers), [Decoder] layers (an Embedding, then unidirectional recurrent layers), an optional [Attention] layer and one output [Dense] layer.");
+
+    public static readonly DiagnosticDescriptor DecoderStateMismatch = Error(DecoderStateMismatchId,
+        "Decoder state does not match the encoder state",
+        "Decoder layer '{0}' has {1} units but starts from the final state of encoder layer '{2}', which is {3} wide; make them equal",
+        "Decoder layer k from the top starts from the final state of encoder layer k from the top (both directions merged for a bidirectional one), so the two widths must be equal.");
+
+    public static readonly DiagnosticDescriptor AttentionSizeMismatch = Error(AttentionSizeMismatchId,
+        "Attention sizes do not match",
+        "Attention '{0}' with the Dot score compares the decoder state of '{1}' ({2} wide) with the outputs of '{3}' ({4} wide); make them equal or use AttentionScore.General",
+        "The dot score q · h_j needs a query and keys of one width; the general score qᵀ W h_j and the additive score learn a projection instead.");
+
+    public static readonly DiagnosticDescriptor DecoderOutputMismatch = Error(DecoderOutputMismatchId,
+        "Decoder output does not match its input vocabulary",
+        "Output '{0}' has {1} units but the decoder embedding '{2}' reads {3} token ids; the decoder feeds each output token back as its next input, so they must be equal",
+        "At every step the decoder's previous output token (or, with teacher forcing, the true one) is the next step's input, so the output layer scores exactly the decoder embedding's vocabulary.");
 
     public static readonly DiagnosticDescriptor InternalError = Error(InternalErrorId,
         "RnnGen failed to generate the model",

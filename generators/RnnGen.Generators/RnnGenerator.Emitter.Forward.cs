@@ -462,7 +462,7 @@ public sealed partial class RnnGenerator
             w.Line();
         }
 
-        private static void EmitRecurrentHelpers(SourceWriter w, ModelPlan plan)
+        private static void EmitRecurrentHelpers(SourceWriter w, ModelPlan plan, bool sequences = true)
         {
             for (int i = 0; i < plan.Layers.Count; i++)
             {
@@ -500,6 +500,11 @@ public sealed partial class RnnGenerator
                     }
 
                     w.Line();
+                }
+
+                if (!sequences)
+                {
+                    continue;
                 }
 
                 string input = i == 0 ? "L.Input" : OutOffset(plan.Layers[i - 1]);

@@ -21,7 +21,7 @@ internal sealed record ParseResult(ModelSpec? Model, EquatableArray<DiagnosticIn
 public sealed partial class RnnGenerator
 {
     /// <summary>Turns the symbols of one <c>[RnnModel]</c> class into a <see cref="ModelSpec"/> or diagnostics. Never throws.</summary>
-    internal static class Parser
+    internal static partial class Parser
     {
         /// <summary>Upper bound of any size: keeps every buffer within a .NET array.</summary>
         public const int MaxSize = 1 << 24;
@@ -31,7 +31,8 @@ public sealed partial class RnnGenerator
             "InputSize", "OutputSize", "ParameterCount", "VocabularySize", "OutputIsSequence", "Sizes", "State",
             "CreateState", "Step", "Predict", "Forward", "Backward", "ZeroGradients", "Parameters", "Gradients",
             "NamedParameters", "NamedGradients", "Summary", "SaveWeights", "LoadWeights", "Layers", "Loss",
-            "ModelInputSize", "ModelOutputSize", "TakesTokens",
+            "ModelInputSize", "ModelOutputSize", "TakesTokens", "Decode", "BeginDecoding", "DecodeStep", "StartToken",
+            "EndToken", "SourceVocabularySize", "TargetVocabularySize", "SourceSize", "ResetRandom", "Attention",
         };
 
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -83,7 +84,7 @@ public sealed partial class RnnGenerator
 
             int inputSize = 0;
             LossKind loss = LossKind.None;
-            int initializer = 0;
+            int initializer = 0, startToken = 1, endToken = 2;
             foreach (KeyValuePair<string, TypedConstant> named in modelAttribute.NamedArguments)
             {
                 switch (named.Key)
@@ -91,6 +92,8 @@ public sealed partial class RnnGenerator
                     case "InputSize": inputSize = (int)named.Value.Value!; break;
                     case "Loss": loss = (LossKind)(int)named.Value.Value!; break;
                     case "Initializer": initializer = (int)named.Value.Value!; break;
+                    case "StartToken": startToken = (int)named.Value.Value!; break;
+                    case "EndToken": endToken = (int)named.Value.Value!; break;
                 }
             }
 
@@ -123,7 +126,14 @@ public sealed partial class RnnGenerator
 
             if (layers.Count > 0)
             {
-                Validate(type.Name, inputSize, inputSizeLocation, loss, layers, layerLocations, diagnostics);
+                if (layers.Any(l => l.Group != LayerGroup.None || l.Kind == LayerKind.Attention))
+                {
+                    ValidateEncoderDecoder(type.Name, inputSize, inputSizeLocation, loss, startToken, endToken, layers, layerLocations, diagnostics, modelLocation);
+                }
+                else
+                {
+                    Validate(type.Name, inputSize, inputSizeLocation, loss, layers, layerLocations, diagnostics);
+                }
             }
 
             var containing = new List<string>();
@@ -134,7 +144,7 @@ public sealed partial class RnnGenerator
 
             string ns = type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString();
             return new ModelSpec(ns, type.Name, Accessibility(type.DeclaredAccessibility), ToEquatable(containing),
-                layers.Count > 0 && layers[0].Kind == LayerKind.Embedding ? 1 : inputSize, loss, initializer, ToEquatable(layers), ToEquatable(rejected));
+                layers.Count > 0 && layers[0].Kind == LayerKind.Embedding ? 1 : inputSize, loss, initializer, ToEquatable(layers), ToEquatable(rejected), startToken, endToken);
         }
 
         private static LayerSpec? ParseMember(ISymbol member, List<DiagnosticInfo> diagnostics, List<RejectedMember> rejected, CancellationToken cancellationToken, out Location location)
@@ -142,6 +152,7 @@ public sealed partial class RnnGenerator
             location = member.Locations.FirstOrDefault() ?? Location.None;
             AttributeData? layerAttribute = null;
             AttributeData? bidirectional = null;
+            LayerGroup group = LayerGroup.None;
             foreach (AttributeData attribute in member.GetAttributes())
             {
                 string? name = LayerAttributeName(attribute.AttributeClass);
@@ -160,6 +171,14 @@ public sealed partial class RnnGenerator
                 else if (IsRnnGenAttribute(attribute.AttributeClass, "BidirectionalAttribute"))
                 {
                     bidirectional = attribute;
+                }
+                else if (IsRnnGenAttribute(attribute.AttributeClass, "EncoderAttribute"))
+                {
+                    group = LayerGroup.Encoder;
+                }
+                else if (IsRnnGenAttribute(attribute.AttributeClass, "DecoderAttribute"))
+                {
+                    group = LayerGroup.Decoder;
                 }
             }
 
@@ -180,12 +199,14 @@ public sealed partial class RnnGenerator
                 "SimpleRnn" => LayerKind.SimpleRnn,
                 "Lstm" => LayerKind.Lstm,
                 "Gru" => LayerKind.Gru,
+                "Attention" => LayerKind.Attention,
                 _ => LayerKind.Dense,
             };
             string expectedType = kind switch
             {
                 LayerKind.Embedding => "EmbeddingLayer",
                 LayerKind.Dense => "DenseLayer",
+                LayerKind.Attention => "AttentionLayer",
                 _ => "RecurrentLayer",
             };
 
@@ -210,7 +231,7 @@ public sealed partial class RnnGenerator
             }
 
             ImmutableArray<TypedConstant> args = layerAttribute.ConstructorArguments;
-            if (layerAttribute.AttributeConstructor is null || args.Length < (kind == LayerKind.Embedding ? 2 : 1) || args.Any(a => a.Kind == TypedConstantKind.Error || a.Value is null))
+            if (layerAttribute.AttributeConstructor is null || args.Length < (kind == LayerKind.Embedding ? 2 : kind == LayerKind.Attention ? 0 : 1) || args.Any(a => a.Kind == TypedConstantKind.Error || a.Value is null))
             {
                 // The compiler already reports the malformed attribute; generating nothing adds no second error for it.
                 throw new MalformedAttributeException();
@@ -218,7 +239,13 @@ public sealed partial class RnnGenerator
 
             int units, vocabulary = 0;
             ActivationKind activation = ActivationKind.Linear;
-            if (kind == LayerKind.Embedding)
+            ScoreKind score = ScoreKind.Additive;
+            if (kind == LayerKind.Attention)
+            {
+                score = args.Length > 0 ? (ScoreKind)(int)args[0].Value! : ScoreKind.Additive;
+                units = args.Length > 1 ? (int)args[1].Value! : 0;
+            }
+            else if (kind == LayerKind.Embedding)
             {
                 vocabulary = (int)args[0].Value!;
                 units = (int)args[1].Value!;
@@ -260,7 +287,7 @@ public sealed partial class RnnGenerator
             }
 
             var layer = new LayerSpec(member.Name, Accessibility(property.DeclaredAccessibility), expectedType, kind, units, vocabulary,
-                activation, returnSequences, peepholes, resetAfter, bidirectional is not null, merge);
+                activation, returnSequences, peepholes, resetAfter, bidirectional is not null, merge, group, score);
 
             // Size checks point at the argument that is wrong.
             Location attributeLocation = AttributeLocation(layerAttribute, cancellationToken) ?? location;
@@ -268,6 +295,13 @@ public sealed partial class RnnGenerator
             {
                 CheckSize(diagnostics, "vocabularySize", member.Name, vocabulary, ConstructorArgumentLocation(layerAttribute, 0, cancellationToken) ?? attributeLocation);
                 CheckSize(diagnostics, "dimension", member.Name, units, ConstructorArgumentLocation(layerAttribute, 1, cancellationToken) ?? attributeLocation);
+            }
+            else if (kind == LayerKind.Attention)
+            {
+                if (score == ScoreKind.Additive)
+                {
+                    CheckSize(diagnostics, "units", member.Name, units, ConstructorArgumentLocation(layerAttribute, 1, cancellationToken) ?? attributeLocation);
+                }
             }
             else
             {
@@ -439,6 +473,7 @@ public sealed partial class RnnGenerator
                 "LstmAttribute" => "Lstm",
                 "GruAttribute" => "Gru",
                 "DenseAttribute" => "Dense",
+                "AttentionAttribute" => "Attention",
                 _ => null,
             };
         }

@@ -17,13 +17,16 @@ public sealed partial class RnnGenerator
     /// <summary>What the emitter derives from a layer: input width, whether rows are per step, parameter tensors.</summary>
     internal sealed class LayerPlan
     {
-        public LayerPlan(LayerSpec spec, int index, int inputWidth, bool inputIsSequence)
+        public LayerPlan(LayerSpec spec, int index, int inputWidth, bool inputIsSequence, int outputWidth = 0)
         {
             Spec = spec;
             Index = index;
             InputWidth = inputWidth;
             InputIsSequence = inputIsSequence;
+            _outputWidth = outputWidth;
         }
+
+        private readonly int _outputWidth;
 
         public LayerSpec Spec { get; }
         public int Index { get; }
@@ -34,9 +37,10 @@ public sealed partial class RnnGenerator
         {
             LayerKind.Embedding => true,
             LayerKind.Dense => InputIsSequence,
-            _ => Spec.ReturnSequences,
+            LayerKind.Attention => true,
+            _ => Spec.ReturnSequences || Spec.Group == LayerGroup.Decoder,
         };
-        public int OutputWidth => Spec.OutputWidth;
+        public int OutputWidth => _outputWidth > 0 ? _outputWidth : Spec.OutputWidth;
         public int Units => Spec.Units;
         public List<TensorPlan> Tensors { get; } = new();
         public int ParameterCount => Tensors.Sum(t => t.Length);
@@ -55,6 +59,7 @@ public sealed partial class RnnGenerator
             LayerKind.SimpleRnn => "SimpleRNN",
             LayerKind.Lstm => "LSTM",
             LayerKind.Gru => "GRU",
+            LayerKind.Attention => Spec.Score + "Attention",
             _ => "Dense",
         };
 
@@ -68,6 +73,12 @@ public sealed partial class RnnGenerator
         public ModelPlan(ModelSpec model)
         {
             Model = model;
+            if (model.IsEncoderDecoder)
+            {
+                ParameterCount = PlanEncoderDecoder();
+                return;
+            }
+
             int width = model.InputSize;
             bool sequence = true;
             int offset = 0;
@@ -86,24 +97,7 @@ public sealed partial class RnnGenerator
                         Add(layer, p + "bias", ref offset, spec.Units);
                         break;
                     default:
-                        int gh = spec.Gates * spec.Units;
-                        for (int d = 0; d < spec.Directions; d++)
-                        {
-                            string suffix = d == 1 ? "_l0_reverse" : "_l0";
-                            Add(layer, p + "weight_ih" + suffix, ref offset, gh, width);
-                            Add(layer, p + "weight_hh" + suffix, ref offset, gh, spec.Units);
-                            Add(layer, p + "bias_ih" + suffix, ref offset, gh);
-                            if (spec.Kind == LayerKind.Gru && spec.ResetAfter)
-                            {
-                                Add(layer, p + "bias_hh" + suffix, ref offset, gh);
-                            }
-
-                            if (spec.Kind == LayerKind.Lstm && spec.Peepholes)
-                            {
-                                Add(layer, p + "weight_peephole" + suffix, ref offset, 3, spec.Units);
-                            }
-                        }
-
+                        AddRecurrent(layer, width, ref offset);
                         break;
                 }
 
@@ -117,7 +111,7 @@ public sealed partial class RnnGenerator
 
         public ModelSpec Model { get; }
         public List<LayerPlan> Layers { get; } = new();
-        public int ParameterCount { get; }
+        public int ParameterCount { get; private set; }
         public LayerPlan Last => Layers[Layers.Count - 1];
         public bool TakesTokens => Layers[0].Spec.Kind == LayerKind.Embedding;
         public bool HasBidirectional => Layers.Any(l => l.Spec.Bidirectional);
@@ -129,6 +123,129 @@ public sealed partial class RnnGenerator
         public bool FusedLoss => Last.Spec.Kind == LayerKind.Dense &&
             ((Model.Loss == LossKind.CrossEntropy && Last.Spec.Activation == ActivationKind.Softmax) ||
              (Model.Loss == LossKind.BinaryCrossEntropy && Last.Spec.Activation == ActivationKind.Sigmoid));
+
+        /// <summary>PyTorch's tensors of one recurrent layer (both directions), at <paramref name="offset"/>.</summary>
+        private static void AddRecurrent(LayerPlan layer, int width, ref int offset)
+        {
+            LayerSpec spec = layer.Spec;
+            string p = spec.Name + ".";
+            int gh = spec.Gates * spec.Units;
+            for (int d = 0; d < spec.Directions; d++)
+            {
+                string suffix = d == 1 ? "_l0_reverse" : "_l0";
+                Add(layer, p + "weight_ih" + suffix, ref offset, gh, width);
+                Add(layer, p + "weight_hh" + suffix, ref offset, gh, spec.Units);
+                Add(layer, p + "bias_ih" + suffix, ref offset, gh);
+                if (spec.Kind == LayerKind.Gru && spec.ResetAfter)
+                {
+                    Add(layer, p + "bias_hh" + suffix, ref offset, gh);
+                }
+
+                if (spec.Kind == LayerKind.Lstm && spec.Peepholes)
+                {
+                    Add(layer, p + "weight_peephole" + suffix, ref offset, 3, spec.Units);
+                }
+            }
+        }
+
+        // ----- encoder-decoder models -----
+
+        /// <summary>The [Encoder] layers: the source embedding, then the recurrent layers.</summary>
+        public List<LayerPlan> Encoder { get; } = new();
+
+        /// <summary>The [Decoder] layers: the target embedding, then the recurrent layers.</summary>
+        public List<LayerPlan> Decoder { get; } = new();
+
+        /// <summary>The attention layer, if any.</summary>
+        public LayerPlan? Attention { get; private set; }
+
+        /// <summary>Width of the encoder outputs that attention reads (the last encoder layer's merged width).</summary>
+        public int EncoderWidth => Encoder[Encoder.Count - 1].OutputWidth;
+
+        /// <summary>The recurrent layers of the encoder / decoder.</summary>
+        public List<LayerPlan> EncoderLayers => Encoder.Skip(1).ToList();
+
+        public List<LayerPlan> DecoderLayers => Decoder.Skip(1).ToList();
+
+        /// <summary>Units of the top decoder layer (the attention query).</summary>
+        public int TopUnits => Decoder[Decoder.Count - 1].Units;
+
+        /// <summary>Key width of the attention: additive units, the query width for general, the value width for dot.</summary>
+        public int KeyWidth => Attention is null ? 0 : Attention.Spec.Score switch
+        {
+            ScoreKind.Additive => Attention.Spec.Units,
+            ScoreKind.General => TopUnits,
+            _ => 0,
+        };
+
+        /// <summary>The encoder layer whose final state starts decoder layer <paramref name="k"/> (0-based among the decoder's recurrent layers).</summary>
+        public LayerPlan EncoderSourceOf(int k) => EncoderLayers[EncoderLayers.Count - DecoderLayers.Count + k];
+
+        private int PlanEncoderDecoder()
+        {
+            ModelSpec model = Model;
+            List<LayerSpec> specs = model.Layers.ToList();
+            LayerSpec? attention = specs.FirstOrDefault(l => l.Kind == LayerKind.Attention);
+            LayerSpec lastEncoder = specs.Last(l => l.Group == LayerGroup.Encoder);
+            LayerSpec top = specs.Last(l => l.Group == LayerGroup.Decoder);
+            int context = attention is null ? 0 : lastEncoder.OutputWidth;
+            int offset = 0, encoderWidth = 0, decoderWidth = 0;
+            for (int i = 0; i < specs.Count; i++)
+            {
+                LayerSpec spec = specs[i];
+                string p = spec.Name + ".";
+                LayerPlan layer;
+                switch (spec.Group)
+                {
+                    case LayerGroup.Encoder:
+                        layer = new LayerPlan(spec, i, encoderWidth, true);
+                        if (spec.Kind == LayerKind.Embedding) Add(layer, p + "weight", ref offset, spec.VocabularySize, spec.Units);
+                        else AddRecurrent(layer, encoderWidth, ref offset);
+                        encoderWidth = layer.OutputWidth;
+                        Encoder.Add(layer);
+                        break;
+                    case LayerGroup.Decoder:
+                        // the first decoder layer reads [embedding; context]
+                        int input = spec.Kind == LayerKind.Embedding ? 1 : Decoder.Count == 1 ? decoderWidth + context : decoderWidth;
+                        layer = new LayerPlan(spec, i, input, true);
+                        if (spec.Kind == LayerKind.Embedding) Add(layer, p + "weight", ref offset, spec.VocabularySize, spec.Units);
+                        else AddRecurrent(layer, input, ref offset);
+                        decoderWidth = layer.OutputWidth;
+                        Decoder.Add(layer);
+                        break;
+                    default:
+                        if (spec.Kind == LayerKind.Attention)
+                        {
+                            layer = new LayerPlan(spec, i, top.Units, true, lastEncoder.OutputWidth);
+                            if (spec.Score == ScoreKind.Additive)
+                            {
+                                Add(layer, p + "query.weight", ref offset, spec.Units, top.Units);
+                                Add(layer, p + "key.weight", ref offset, spec.Units, lastEncoder.OutputWidth);
+                                Add(layer, p + "energy.weight", ref offset, 1, spec.Units);
+                            }
+                            else if (spec.Score == ScoreKind.General)
+                            {
+                                Add(layer, p + "weight", ref offset, top.Units, lastEncoder.OutputWidth);
+                            }
+
+                            Attention = layer;
+                        }
+                        else
+                        {
+                            // the output layer reads [s_t; c_t]
+                            layer = new LayerPlan(spec, i, top.Units + context, true);
+                            Add(layer, p + "weight", ref offset, spec.Units, top.Units + context);
+                            Add(layer, p + "bias", ref offset, spec.Units);
+                        }
+
+                        break;
+                }
+
+                Layers.Add(layer);
+            }
+
+            return offset;
+        }
 
         private static void Add(LayerPlan layer, string name, ref int offset, params int[] shape)
         {

@@ -122,3 +122,22 @@ public sealed class DenseLayer : Layer
     /// <summary><c>[units]</c>.</summary>
     public NamedTensor Bias => Parameters[1];
 }
+
+/// <summary>An <see cref="AttentionAttribute"/> layer of an encoder-decoder model.</summary>
+public sealed class AttentionLayer : Layer
+{
+    /// <summary>Creates the view.</summary>
+    public AttentionLayer(string name, AttentionScore score, int querySize, int valueSize, int units,
+        IReadOnlyList<NamedTensor> parameters, IReadOnlyList<NamedTensor> gradients)
+        : base(name, querySize, valueSize, parameters, gradients)
+    {
+        Score = score;
+        Units = units;
+    }
+
+    /// <summary>The score function.</summary>
+    public AttentionScore Score { get; }
+
+    /// <summary>Hidden units of the additive score (0 otherwise).</summary>
+    public int Units { get; }
+}

@@ -8,6 +8,23 @@ internal enum LayerKind
     Lstm,
     Gru,
     Dense,
+    Attention,
+}
+
+/// <summary>Which part of an encoder-decoder model a layer belongs to (<c>[Encoder]</c>, <c>[Decoder]</c>); None in a sequential model.</summary>
+internal enum LayerGroup
+{
+    None,
+    Encoder,
+    Decoder,
+}
+
+/// <summary>Mirror of <c>RnnGen.AttentionScore</c>.</summary>
+internal enum ScoreKind
+{
+    Additive,
+    Dot,
+    General,
 }
 
 /// <summary>Mirror of <c>RnnGen.Activation</c> (same values).</summary>
@@ -51,7 +68,9 @@ internal sealed record LayerSpec(
     bool Peepholes,
     bool ResetAfter,
     bool Bidirectional,
-    MergeKind Merge)
+    MergeKind Merge,
+    LayerGroup Group = LayerGroup.None,
+    ScoreKind Score = ScoreKind.Additive)
 {
     public bool IsRecurrent => Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
 
@@ -85,4 +104,24 @@ internal sealed record ModelSpec(
     LossKind Loss,
     int Initializer,
     EquatableArray<LayerSpec> Layers,
-    EquatableArray<RejectedMember> Rejected = default);
+    EquatableArray<RejectedMember> Rejected = default,
+    int StartToken = 1,
+    int EndToken = 2)
+{
+    /// <summary>An encoder-decoder model: some layer is in a group, or is an attention layer.</summary>
+    public bool IsEncoderDecoder
+    {
+        get
+        {
+            foreach (LayerSpec layer in Layers)
+            {
+                if (layer.Group != LayerGroup.None || layer.Kind == LayerKind.Attention)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}

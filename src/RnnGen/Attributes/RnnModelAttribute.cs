@@ -15,4 +15,10 @@ public sealed class RnnModelAttribute : Attribute
 
     /// <summary>The default initialisation of <c>new Model(seed)</c>.</summary>
     public Initializer Initializer { get; set; }
+
+    /// <summary>Encoder-decoder models: the token fed to the decoder before its first step (default 1).</summary>
+    public int StartToken { get; set; } = 1;
+
+    /// <summary>Encoder-decoder models: the token that ends a decoded sequence (default 2).</summary>
+    public int EndToken { get; set; } = 2;
 }

@@ -72,4 +72,25 @@ public static class Guard
             row.Slice(lengths[b]).Clear();
         }
     }
+
+    /// <summary>Throws unless every id in <paramref name="tokens"/> is in 0 … <paramref name="vocabularySize"/> − 1.</summary>
+    public static void Tokens(string name, ReadOnlySpan<int> tokens, int vocabularySize)
+    {
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            if ((uint)tokens[i] >= (uint)vocabularySize)
+            {
+                throw new ArgumentOutOfRangeException(name, tokens[i], $"{name}[{i}]: expected a token id in 0…{vocabularySize - 1} but got {tokens[i]}.");
+            }
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="value"/> is in [0, 1].</summary>
+    public static void Probability(string name, float value)
+    {
+        if (!(value >= 0f && value <= 1f))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name}: expected a probability in [0, 1] but got {value}.");
+        }
+    }
 }

@@ -11,8 +11,12 @@ public sealed class DeterministicRandom
     private bool _hasSpare;
 
     /// <summary>Creates the generator for <paramref name="seed"/>.</summary>
-    public DeterministicRandom(long seed)
+    public DeterministicRandom(long seed) => Reset(seed);
+
+    /// <summary>Restarts the sequence of <paramref name="seed"/>, as a new generator would.</summary>
+    public void Reset(long seed)
     {
+        _hasSpare = false;
         ulong x = unchecked((ulong)seed);
         _s0 = SplitMix64(ref x);
         _s1 = SplitMix64(ref x);

@@ -35,6 +35,19 @@ public static class ModelInitialization
         }
     }
 
+    /// <summary>A weight matrix without bias (attention): Keras glorot-uniform, PyTorch U(±1/√in).</summary>
+    public static void Matrix(Initializer initializer, Span<float> weight, int inputSize, int units, DeterministicRandom random)
+    {
+        if (initializer == Initializer.PyTorch)
+        {
+            Initializers.Uniform(weight, 1f / MathF.Sqrt(inputSize), random);
+        }
+        else
+        {
+            Initializers.GlorotUniform(weight, inputSize, units, random);
+        }
+    }
+
     /// <summary>
     /// One direction of a recurrent layer. Keras: input kernel glorot-uniform over its [I, G·H] shape, recurrent
     /// kernel orthogonal over its [H, G·H] shape (stored transposed here), biases zero, LSTM forget-gate bias 1,
