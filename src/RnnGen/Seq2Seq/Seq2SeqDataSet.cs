@@ -43,7 +43,7 @@ public sealed class Seq2SeqDataSet
     /// <summary>Number of pairs.</summary>
     public int Count => _sources.Length;
 
-    /// <summary>The order batches are taken in (shuffled by <see cref="Shuffle"/>).</summary>
+    /// <summary>The order batches are taken in (see the Shuffle methods).</summary>
     public int[] Order { get; }
 
     /// <summary>The source of pair <paramref name="index"/>.</summary>
@@ -56,7 +56,43 @@ public sealed class Seq2SeqDataSet
     public int BatchCount(int batchSize) => (Count + batchSize - 1) / batchSize;
 
     /// <summary>Shuffles <see cref="Order"/> deterministically.</summary>
-    public void Shuffle(DeterministicRandom random) => random.Shuffle(Order.AsSpan());
+    public void Shuffle(DeterministicRandom random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        random.Shuffle(Order.AsSpan());
+    }
+
+    /// <summary>
+    /// Shuffles, then sorts each run of <paramref name="bucketBatches"/> batches by source length so that a batch holds pairs
+    /// of similar lengths (less padding, fewer wasted steps), then shuffles the order of the batches.
+    /// </summary>
+    public void Shuffle(DeterministicRandom random, int batchSize, int bucketBatches)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batchSize: expected ≥ 1 but got {batchSize}.");
+        if (bucketBatches < 1) throw new ArgumentOutOfRangeException(nameof(bucketBatches), bucketBatches, $"bucketBatches: expected ≥ 1 but got {bucketBatches}.");
+        random.Shuffle(Order.AsSpan());
+        int chunk = batchSize * bucketBatches;
+        for (int start = 0; start < Count; start += chunk)
+        {
+            int n = Math.Min(chunk, Count - start);
+            Array.Sort(Order, start, n, Comparer<int>.Create((a, b) => _sources[a].Length != _sources[b].Length
+                ? _sources[a].Length.CompareTo(_sources[b].Length)
+                : _targets[a].Length.CompareTo(_targets[b].Length)));
+        }
+
+        int batches = BatchCount(batchSize);
+        var batchOrder = Enumerable.Range(0, batches).ToArray();
+        random.Shuffle(batchOrder.AsSpan());
+        int[] copy = (int[])Order.Clone();
+        int o = 0;
+        foreach (int b in batchOrder)
+        {
+            int from = b * batchSize, n = Math.Min(batchSize, Count - from);
+            Array.Copy(copy, from, Order, o, n);
+            o += n;
+        }
+    }
 
     /// <summary>Batch <paramref name="index"/> of <see cref="Order"/>; its views stay valid until the next call.</summary>
     public Seq2SeqBatch GetBatch(int index, int batchSize, float teacherForcing = 1f)
