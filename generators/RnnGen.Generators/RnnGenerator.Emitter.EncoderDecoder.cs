@@ -22,6 +22,8 @@ public sealed partial class RnnGenerator
             w.Line("#nullable enable");
             w.Line("#pragma warning disable CS1591 // the members are documented on RnnGen's generated API page");
             w.Line();
+            w.Line("using System;");
+            w.Line();
             List<System.IDisposable> containers = OpenEnclosing(w, model);
 
             var ed = new EncoderDecoderNames(plan);

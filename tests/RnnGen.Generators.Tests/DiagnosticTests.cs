@@ -9,6 +9,8 @@ namespace RnnGen.Generators.Tests;
 /// </summary>
 public sealed class DiagnosticTests
 {
+    private const string Seq2Seq = "[RnnModel(Loss = Loss.CrossEntropy)]";
+
     public static TheoryData<string, string, string> Cases() => new()
     {
         { "RNN0001", GeneratorHarness.Source("[RnnModel(InputSize = 3)] public class [|M|] { [Lstm(4)] public partial RecurrentLayer Rnn { get; } }"),
@@ -49,6 +51,14 @@ public sealed class DiagnosticTests
                      GeneratorHarness.Model("[Lstm(4, ReturnSequences = true)] public partial RecurrentLayer Rnn { get; } [Dense(3, Activation.Tanh)] public partial DenseLayer Hidden { get; } [Dense(2)] public partial DenseLayer Out { get; }") },
         { "RNN0021", GeneratorHarness.Model("[Lstm(100, ReturnSequences = true)] public partial RecurrentLayer Rnn { get; } [[|Lstm(30_000)|]] public partial RecurrentLayer Big { get; }"),
                      GeneratorHarness.Model("[Lstm(100, ReturnSequences = true)] public partial RecurrentLayer Rnn { get; } [Lstm(300)] public partial RecurrentLayer Big { get; }") },
+        { "RNN0022", GeneratorHarness.Model("[Encoder, [|Lstm(4, ReturnSequences = true)|]] public partial RecurrentLayer Reader { get; } [Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Lstm(4)] public partial RecurrentLayer Writer { get; } [Dense(9, Activation.Softmax)] public partial DenseLayer Out { get; }", Seq2Seq),
+                     GeneratorHarness.Model("[Encoder, Embedding(11, 3)] public partial EmbeddingLayer Letters { get; } [Encoder, Lstm(4, ReturnSequences = true)] public partial RecurrentLayer Reader { get; } [Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Lstm(4)] public partial RecurrentLayer Writer { get; } [Dense(9, Activation.Softmax)] public partial DenseLayer Out { get; }", Seq2Seq) },
+        { "RNN0023", GeneratorHarness.Model("[Encoder, Embedding(11, 3)] public partial EmbeddingLayer Letters { get; } [Encoder, Bidirectional, Lstm(4, ReturnSequences = true)] public partial RecurrentLayer Reader { get; } [Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, [|Lstm(6)|]] public partial RecurrentLayer Writer { get; } [Attention(AttentionScore.Additive, 5)] public partial AttentionLayer Attend { get; } [Dense(9, Activation.Softmax)] public partial DenseLayer Out { get; }", Seq2Seq),
+                     GeneratorHarness.Model("[Encoder, Embedding(11, 3)] public partial EmbeddingLayer Letters { get; } [Encoder, Bidirectional, Lstm(4, ReturnSequences = true)] public partial RecurrentLayer Reader { get; } [Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Lstm(8)] public partial RecurrentLayer Writer { get; } [Attention(AttentionScore.Additive, 5)] public partial AttentionLayer Attend { get; } [Dense(9, Activation.Softmax)] public partial DenseLayer Out { get; }", Seq2Seq) },
+        { "RNN0024", GeneratorHarness.Model("[Encoder, Embedding(11, 3)] public partial EmbeddingLayer Letters { get; } [Encoder, Gru(6, ReturnSequences = true)] public partial RecurrentLayer Reader { get; } [Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Gru(8)] public partial RecurrentLayer Writer { get; } [[|Attention(AttentionScore.Dot)|]] public partial AttentionLayer Attend { get; } [Dense(9, Activation.Softmax)] public partial DenseLayer Out { get; }", Seq2Seq),
+                     GeneratorHarness.Model("[Encoder, Embedding(11, 3)] public partial EmbeddingLayer Letters { get; } [Encoder, Gru(8, ReturnSequences = true)] public partial RecurrentLayer Reader { get; } [Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Gru(8)] public partial RecurrentLayer Writer { get; } [Attention(AttentionScore.Dot)] public partial AttentionLayer Attend { get; } [Dense(9, Activation.Softmax)] public partial DenseLayer Out { get; }", Seq2Seq) },
+        { "RNN0025", GeneratorHarness.Model("[Encoder, Embedding(11, 3)] public partial EmbeddingLayer Letters { get; } [Encoder, Lstm(4)] public partial RecurrentLayer Reader { get; } [Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Lstm(4)] public partial RecurrentLayer Writer { get; } [[|Dense(7, Activation.Softmax)|]] public partial DenseLayer Out { get; }", Seq2Seq),
+                     GeneratorHarness.Model("[Encoder, Embedding(11, 3)] public partial EmbeddingLayer Letters { get; } [Encoder, Lstm(4)] public partial RecurrentLayer Reader { get; } [Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Lstm(4)] public partial RecurrentLayer Writer { get; } [Dense(9, Activation.Softmax)] public partial DenseLayer Out { get; }", Seq2Seq) },
         { "RNN0005", GeneratorHarness.Source("public partial class Helper { [[|Lstm(4)|]] public partial RecurrentLayer Rnn { get; } public partial RecurrentLayer Rnn => null!; }"),
                      GeneratorHarness.Source("[RnnModel(InputSize = 2)] public partial class Helper { [Lstm(4)] public partial RecurrentLayer Rnn { get; } }") },
         { "RNN0020", GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2)] public partial DenseLayer Out { get; }\n" +
@@ -77,8 +87,9 @@ public sealed class DiagnosticTests
         }
 
         (IReadOnlyList<Diagnostic> fixedDiagnostics, _, Compilation output) = GeneratorHarness.Analyze(fixedSource);
-        Assert.Empty(fixedDiagnostics);
-        Assert.Empty(GeneratorHarness.CompileProblems(output));
+        Assert.True(fixedDiagnostics.Count == 0, "fixed declaration: " + string.Join("\n", fixedDiagnostics));
+        IReadOnlyList<Diagnostic> problems = GeneratorHarness.CompileProblems(output);
+        Assert.True(problems.Count == 0, "fixed declaration does not compile: " + string.Join("\n", problems.Take(5)));
     }
 
     [Fact]
