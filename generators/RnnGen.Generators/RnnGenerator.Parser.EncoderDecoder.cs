@@ -120,6 +120,36 @@ public sealed partial class RnnGenerator
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CrossEntropyNeedsSoftmax, locations[dense[0]], output.Name, $"[Dense({output.Units}, Activation.{output.Activation})] with Loss.{loss}"));
             }
 
+            if (!diagnostics.Any(d => d.Id == DiagnosticDescriptors.SizeOutOfRangeId))
+            {
+                // every size is in range, but the parameters must also fit one array
+                int context = attention.Count == 1 ? lastEncoder.OutputWidth : 0;
+                long total = 0;
+                long width = 0;
+                for (int i = 0; i < layers.Count; i++)
+                {
+                    LayerSpec l = layers[i];
+                    if (i == decoder[0]) width = 0;
+                    long input = i == decoder[0] + 1 ? width + context : width;
+                    long h = l.Units;
+                    total += l.Kind switch
+                    {
+                        LayerKind.Embedding => (long)l.VocabularySize * h,
+                        LayerKind.Attention => l.Score == ScoreKind.Additive ? h * (top.Units + lastEncoder.OutputWidth + 1) : l.Score == ScoreKind.General ? (long)top.Units * lastEncoder.OutputWidth : 0,
+                        LayerKind.Dense => h * (top.Units + context) + h,
+                        _ => l.Directions * (l.Gates * h * (input + h) + l.Gates * h * (l.Kind == LayerKind.Gru && l.ResetAfter ? 2 : 1) + (l.Kind == LayerKind.Lstm && l.Peepholes ? 3 * h : 0)),
+                    };
+                    if (total > MaxArrayLength)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelTooLarge, locations[i], l.Name, modelName,
+                            total.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), MaxArrayLength.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)));
+                        break;
+                    }
+
+                    if (l.Kind != LayerKind.Attention && l.Kind != LayerKind.Dense) width = l.OutputWidth;
+                }
+            }
+
             foreach ((string what, int token) in new[] { ("StartToken", startToken), ("EndToken", endToken) })
             {
                 if (token < 0 || token >= targetEmbedding.VocabularySize)

@@ -104,6 +104,7 @@ public sealed class DiagnosticTests
 
     [Theory]
     [InlineData("[RnnModel] public partial class Big { [Embedding(16_000_000, 1_000)] public partial EmbeddingLayer E { get; } [Lstm(4)] public partial RecurrentLayer R { get; } }", "'E' brings the parameters of 'Big' to 16,000,000,000 floats")]
+    [InlineData("[RnnModel] public partial class Big { [Encoder, Embedding(10, 4)] public partial EmbeddingLayer A { get; } [Encoder, Lstm(8)] public partial RecurrentLayer B { get; } [Decoder, Embedding(16_000_000, 1_000)] public partial EmbeddingLayer C { get; } [Decoder, Lstm(8)] public partial RecurrentLayer D { get; } [Dense(16_000_000, Activation.Softmax)] public partial DenseLayer E { get; } }", "'C' brings the parameters of 'Big' to 16,000,000,")]
     [InlineData("[RnnModel(InputSize = 16_000_000)] public partial class Big { [Bidirectional, Gru(100)] public partial RecurrentLayer R { get; } }", "'R' brings the parameters of 'Big' to 9,600,061,200 floats")]
     public void A_model_whose_parameters_overflow_an_array_is_reported_not_emitted(string body, string message)
     {

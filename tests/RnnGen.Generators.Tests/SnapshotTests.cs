@@ -26,6 +26,19 @@ public sealed class SnapshotTests
                 public partial DenseLayer Classifier { get; }
             }
             """) },
+        { "Speller", GeneratorHarness.Source("""
+            // Grapheme-to-phoneme: bidirectional LSTM encoder, LSTM decoder, additive (Bahdanau) attention
+            [RnnModel(Loss = Loss.CrossEntropy, StartToken = 1, EndToken = 2)]
+            public partial class Speller
+            {
+                [Encoder, Embedding(28, 16)] public partial EmbeddingLayer Spelling { get; }
+                [Encoder, Bidirectional, Lstm(32, ReturnSequences = true)] public partial RecurrentLayer Reader { get; }
+                [Decoder, Embedding(42, 16)] public partial EmbeddingLayer Sounds { get; }
+                [Decoder, Lstm(64)] public partial RecurrentLayer Writer { get; }
+                [Attention(AttentionScore.Additive, 32)] public partial AttentionLayer Attend { get; }
+                [Dense(42, Activation.Softmax)] public partial DenseLayer Phoneme { get; }
+            }
+            """) },
         { "Tagger", GeneratorHarness.Source("""
             // A part-of-speech tagger: many-to-many, stacked, bidirectional
             [RnnModel(Loss = Loss.CrossEntropy)]
