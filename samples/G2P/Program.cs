@@ -6,7 +6,7 @@ using RnnGen.Training;
 
 // Grapheme-to-phoneme conversion on the CMU Pronouncing Dictionary with an attention encoder-decoder, trained in-process.
 const int Seed = 42, TestWords = 3000, BatchSize = 64;
-int epochs = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 3;
+int epochs = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 4;
 int? limit = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : null;
 var clock = Stopwatch.StartNew();
 
