@@ -460,6 +460,49 @@ public sealed partial class RnnGenerator
             }
 
             w.Line();
+            if (plan.TakesTokens && plan.OutputIsSequence && plan.Last.Spec.Kind == LayerKind.Dense && plan.Last.Spec.Activation == ActivationKind.Softmax
+                && plan.OutputSize <= plan.Layers[0].Spec.VocabularySize)
+            {
+                EmitGenerate(w);
+            }
+        }
+
+        /// <summary>One-to-many generation from a many-to-many token model: the prefix primes the state, then each chosen token is fed back.</summary>
+        private static void EmitGenerate(SourceWriter w)
+        {
+            w.Line("/// <summary>");
+            w.Line("/// Generates <c>output.Length</c> tokens: steps through <paramref name=\"prefix\"/> (at least one token) to prime <paramref name=\"state\"/>,");
+            w.Line("/// then repeatedly chooses the next token with <paramref name=\"sampler\"/> (greedy, temperature, top-k) and feeds it back. Allocates nothing.");
+            w.Line("/// </summary>");
+            using (w.Block("public void Generate(global::System.ReadOnlySpan<int> prefix, global::System.Span<int> output, global::RnnGen.Generation.TokenSampler sampler, State state)"))
+            {
+                w.Line("global::System.ArgumentNullException.ThrowIfNull(sampler);");
+                w.Line("global::RnnGen.Generated.Guard.Positive(\"prefix.Length\", prefix.Length);");
+                w.Line("global::System.ArgumentNullException.ThrowIfNull(state);");
+                w.Line("CheckState(nameof(state), state, 1);");
+                w.Line("if (_generated.Length < OutputSize) _generated = new float[OutputSize];");
+                w.Line("global::System.Span<float> probabilities = _generated.AsSpan(0, OutputSize);");
+                w.Line("foreach (int token in prefix) Step(token, probabilities, state);");
+                using (w.Block("for (int i = 0; i < output.Length; i++)"))
+                {
+                    w.Line("output[i] = sampler.Next(probabilities);");
+                    w.Line("if (i + 1 < output.Length) Step(output[i], probabilities, state);");
+                }
+            }
+
+            w.Line();
+            w.Line("private float[] _generated = global::System.Array.Empty<float>();");
+            w.Line();
+            w.Line("/// <summary>Generates <paramref name=\"count\"/> tokens after <paramref name=\"prefix\"/> from a fresh state; <paramref name=\"options\"/> default to greedy.</summary>");
+            using (w.Block("public int[] Generate(global::System.ReadOnlySpan<int> prefix, int count, global::RnnGen.Generation.SamplingOptions? options = null)"))
+            {
+                w.Line("global::RnnGen.Generated.Guard.Positive(nameof(count), count);");
+                w.Line("var output = new int[count];");
+                w.Line("Generate(prefix, output, new global::RnnGen.Generation.TokenSampler(options ?? global::RnnGen.Generation.SamplingOptions.Greedy), CreateState());");
+                w.Line("return output;");
+            }
+
+            w.Line();
         }
 
         private static void EmitRecurrentHelpers(SourceWriter w, ModelPlan plan, bool sequences = true)
