@@ -33,6 +33,7 @@ public static class DiagnosticDescriptors
     public const string DecoderStateMismatchId = "RNN0023";
     public const string AttentionSizeMismatchId = "RNN0024";
     public const string DecoderOutputMismatchId = "RNN0025";
+    public const string ResidualMismatchId = "RNN0026";
     public const string InternalErrorId = "RNN9999";
 
     public static readonly DiagnosticDescriptor ClassNotPartial = Error(ClassNotPartialId,
@@ -159,6 +160,11 @@ public static class DiagnosticDescriptors
         "Decoder output does not match its input vocabulary",
         "Output '{0}' has {1} units but the decoder embedding '{2}' reads {3} token ids; the decoder feeds each output token back as its next input, so they must be equal",
         "At every step the decoder's previous output token (or, with teacher forcing, the true one) is the next step's input, so the output layer scores exactly the decoder embedding's vocabulary.");
+
+    public static readonly DiagnosticDescriptor ResidualMismatch = Error(ResidualMismatchId,
+        "Invalid residual connection",
+        "Residual layer '{0}': {1}",
+        "[Residual] makes a recurrent layer output h_t + x_t (He et al. 2016; Wu et al. 2016 between stacked LSTMs): its input and output must be sequences of one width.");
 
     public static readonly DiagnosticDescriptor InternalError = Error(InternalErrorId,
         "RnnGen failed to generate the model",

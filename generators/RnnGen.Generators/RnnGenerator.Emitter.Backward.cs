@@ -225,6 +225,12 @@ public sealed partial class RnnGenerator
                         default:
                         {
                             string h = Int(s.Units);
+                            if (s.Residual)
+                            {
+                                w.Line($"// {n}: residual connection y = h + x, so ∂x += ∂y (and ∂h = ∂y)");
+                                w.Line((i == 0 ? "if (!inputGradient.IsEmpty) " : string.Empty) + $"global::System.Numerics.Tensors.TensorPrimitives.Add({dInput}, {dOut}, {dInput});");
+                            }
+
                             if (s.Bidirectional)
                             {
                                 string mRows = s.ReturnSequences ? "B * T" : "B";

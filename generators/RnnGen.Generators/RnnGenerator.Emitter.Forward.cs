@@ -49,7 +49,11 @@ public sealed partial class RnnGenerator
 
                     if (s.Bidirectional)
                     {
-                        list.Add(new Buffer($"{n}_Out", $"{rows} * {Int(layer.OutputWidth)}", $"{n}: merged output [{RowsText(layer)}, {Int(layer.OutputWidth)}]", false));
+                        list.Add(new Buffer($"{n}_Out", $"{rows} * {Int(layer.OutputWidth)}", $"{n}: merged output{(s.Residual ? " plus the input (residual)" : string.Empty)} [{RowsText(layer)}, {Int(layer.OutputWidth)}]", false));
+                    }
+                    else if (s.Residual)
+                    {
+                        list.Add(new Buffer($"{n}_Out", $"{rows} * {Int(layer.OutputWidth)}", $"{n}: h_t + x_t (residual) [{RowsText(layer)}, {Int(layer.OutputWidth)}]", false));
                     }
                 }
                 else
@@ -102,7 +106,7 @@ public sealed partial class RnnGenerator
         internal static string OutOffset(LayerPlan layer)
         {
             LayerSpec s = layer.Spec;
-            if (s.IsRecurrent && !s.Bidirectional)
+            if (s.IsRecurrent && !s.Bidirectional && !s.Residual)
             {
                 return s.ReturnSequences ? $"L.{layer.Name}_Hidden0" : $"L.{layer.Name}_Final0";
             }
@@ -228,6 +232,16 @@ public sealed partial class RnnGenerator
                                 string len = s.ReturnSequences ? $"B * T * {Int(s.Units)}" : $"B * {Int(s.Units)}";
                                 w.Line($"// {n}: merge the directions ({s.Merge}) → [{(s.ReturnSequences ? "B, T" : "B")}, {Int(layer.OutputWidth)}]");
                                 w.Line($"global::RnnGen.Layers.MergeKernel.Forward(global::RnnGen.MergeMode.{s.Merge}, {rows}, {Int(s.Units)}, ws.Slice(L.{n}_{src}0, {len}), ws.Slice(L.{n}_{src}1, {len}), ws.Slice(L.{n}_Out, {rows} * {Int(layer.OutputWidth)}));");
+                            }
+
+                            if (s.Residual)
+                            {
+                                string size = $"B * T * {Int(layer.OutputWidth)}";
+                                string x = i == 0 ? $"ws.Slice(L.Input, {size})" : $"ws.Slice({OutOffset(plan.Layers[i - 1])}, {size})";
+                                string h = s.Bidirectional ? $"ws.Slice(L.{n}_Out, {size})" : $"ws.Slice(L.{n}_Hidden0, {size})";
+                                w.Line($"// {n}: residual connection, y_t = h_t + x_t (padded steps stay zero)");
+                                w.Line($"global::System.Numerics.Tensors.TensorPrimitives.Add({h}, {x}, ws.Slice(L.{n}_Out, {size}));");
+                                w.Line($"if (!lengths.IsEmpty) global::RnnGen.Generated.Guard.ZeroPaddedRows(ws.Slice(L.{n}_Out, {size}), lengths, T, {Int(layer.OutputWidth)});");
                             }
 
                             break;

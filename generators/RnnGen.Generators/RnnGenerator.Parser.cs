@@ -153,6 +153,7 @@ public sealed partial class RnnGenerator
             AttributeData? layerAttribute = null;
             AttributeData? bidirectional = null;
             LayerGroup group = LayerGroup.None;
+            AttributeData? residual = null;
             foreach (AttributeData attribute in member.GetAttributes())
             {
                 string? name = LayerAttributeName(attribute.AttributeClass);
@@ -171,6 +172,10 @@ public sealed partial class RnnGenerator
                 else if (IsRnnGenAttribute(attribute.AttributeClass, "BidirectionalAttribute"))
                 {
                     bidirectional = attribute;
+                }
+                else if (IsRnnGenAttribute(attribute.AttributeClass, "ResidualAttribute"))
+                {
+                    residual = attribute;
                 }
                 else if (IsRnnGenAttribute(attribute.AttributeClass, "EncoderAttribute"))
                 {
@@ -287,7 +292,7 @@ public sealed partial class RnnGenerator
             }
 
             var layer = new LayerSpec(member.Name, Accessibility(property.DeclaredAccessibility), expectedType, kind, units, vocabulary,
-                activation, returnSequences, peepholes, resetAfter, bidirectional is not null, merge, group, score);
+                activation, returnSequences, peepholes, resetAfter, bidirectional is not null, merge, group, score, residual is not null);
 
             // Size checks point at the argument that is wrong.
             Location attributeLocation = AttributeLocation(layerAttribute, cancellationToken) ?? location;
@@ -311,6 +316,12 @@ public sealed partial class RnnGenerator
             if (bidirectional is not null && !layer.IsRecurrent)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BidirectionalOnNonRecurrent, AttributeLocation(bidirectional, cancellationToken) ?? location, member.Name, attributeName));
+            }
+
+            if (residual is not null && !layer.IsRecurrent)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ResidualMismatch, AttributeLocation(residual, cancellationToken) ?? location, member.Name,
+                    $"a residual connection goes around a recurrent layer, not a {attributeName} layer"));
             }
 
             if (kind == LayerKind.SimpleRnn && activation is not (ActivationKind.Tanh or ActivationKind.Relu or ActivationKind.Sigmoid))
@@ -339,6 +350,27 @@ public sealed partial class RnnGenerator
             else
             {
                 CheckSize(diagnostics, "InputSize", modelName, inputSize, inputSizeLocation);
+            }
+
+            for (int i = 0; i < layers.Count; i++)
+            {
+                LayerSpec layer = layers[i];
+                if (!layer.Residual || !layer.IsRecurrent)
+                {
+                    continue;
+                }
+
+                int input = i == 0 ? inputSize : layers[i - 1].OutputWidth;
+                if (!layer.ReturnSequences)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ResidualMismatch, locations[i], layer.Name,
+                        "a residual connection adds the layer's input to its output at every step; set ReturnSequences = true"));
+                }
+                else if (input != layer.OutputWidth)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ResidualMismatch, locations[i], layer.Name,
+                        $"a residual connection adds the layer's input ({input} wide) to its output ({layer.OutputWidth} wide); make them equal"));
+                }
             }
 
             for (int i = 1; i < layers.Count; i++)

@@ -70,7 +70,8 @@ internal sealed record LayerSpec(
     bool Bidirectional,
     MergeKind Merge,
     LayerGroup Group = LayerGroup.None,
-    ScoreKind Score = ScoreKind.Additive)
+    ScoreKind Score = ScoreKind.Additive,
+    bool Residual = false)
 {
     public bool IsRecurrent => Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
 

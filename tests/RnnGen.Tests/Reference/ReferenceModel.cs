@@ -2,7 +2,7 @@ namespace RnnGen.Tests.Reference;
 
 /// <summary>A layer as the float64 reference understands it (written from the equations, independently of the kernels).</summary>
 public sealed record RefLayer(string Kind, string Name, int Units, Activation Activation = Activation.Tanh, bool Bidirectional = false,
-    MergeMode Merge = MergeMode.Concat, bool ReturnSequences = false, bool Peepholes = false, bool ResetAfter = true, int Vocabulary = 0);
+    MergeMode Merge = MergeMode.Concat, bool ReturnSequences = false, bool Peepholes = false, bool ResetAfter = true, int Vocabulary = 0, bool Residual = false);
 
 /// <summary>
 /// A straightforward float64 implementation of RnnGen models: one sequence at a time at its own length, plain loops,
@@ -63,22 +63,33 @@ public sealed class ReferenceModel
                     }).ToList();
                     break;
                 default:
-                    (List<double[]> fwd, double[] fwdFinal) = Direction(p, layer, seq, reverse: false);
-                    if (!layer.Bidirectional)
+                    List<double[]> layerInput = seq;
+                    seq = Recurrent(p, layer, seq);
+                    if (layer.Residual)
                     {
-                        seq = layer.ReturnSequences ? fwd : new List<double[]> { fwdFinal };
-                        break;
+                        // y_t = h_t + x_t
+                        seq = seq.Select((h, t) => h.Select((v, k) => v + layerInput[t][k]).ToArray()).ToList();
                     }
 
-                    (List<double[]> bwd, double[] bwdFinal) = Direction(p, layer, seq, reverse: true);
-                    seq = layer.ReturnSequences
-                        ? fwd.Select((h, t) => Merge(layer.Merge, h, bwd[t])).ToList()
-                        : new List<double[]> { Merge(layer.Merge, fwdFinal, bwdFinal) };
                     break;
             }
         }
 
         return seq;
+    }
+
+    private List<double[]> Recurrent(IReadOnlyDictionary<string, double[]> p, RefLayer layer, List<double[]> seq)
+    {
+        (List<double[]> fwd, double[] fwdFinal) = Direction(p, layer, seq, reverse: false);
+        if (!layer.Bidirectional)
+        {
+            return layer.ReturnSequences ? fwd : new List<double[]> { fwdFinal };
+        }
+
+        (List<double[]> bwd, double[] bwdFinal) = Direction(p, layer, seq, reverse: true);
+        return layer.ReturnSequences
+            ? fwd.Select((h, t) => Merge(layer.Merge, h, bwd[t])).ToList()
+            : new List<double[]> { Merge(layer.Merge, fwdFinal, bwdFinal) };
     }
 
     /// <summary>The model's mean loss over a batch (padded steps excluded), in float64.</summary>

@@ -56,6 +56,27 @@ public partial class EmbeddingStack
     [Dense(1)] public partial DenseLayer Out { get; }
 }
 
+/// <summary>Residual connections around every kind of recurrent layer, the first one around the raw input.</summary>
+[RnnModel(InputSize = 4, Loss = Loss.MeanSquaredError)]
+public partial class ResidualStack
+{
+    [Residual, Lstm(4, ReturnSequences = true)] public partial RecurrentLayer A { get; }
+    [Residual, Bidirectional(Merge = MergeMode.Sum), Gru(4, ReturnSequences = true)] public partial RecurrentLayer B { get; }
+    [Residual, SimpleRnn(4, ReturnSequences = true)] public partial RecurrentLayer C { get; }
+    [Dense(2)] public partial DenseLayer Out { get; }
+}
+
+/// <summary>Residual LSTMs over an embedding (Wu et al. 2016), a many-to-one softmax classifier.</summary>
+[RnnModel(Loss = Loss.CrossEntropy)]
+public partial class ResidualTokens
+{
+    [Embedding(6, 5)] public partial EmbeddingLayer Words { get; }
+    [Residual, Lstm(5, ReturnSequences = true)] public partial RecurrentLayer A { get; }
+    [Residual, Bidirectional(Merge = MergeMode.Average), Lstm(5, ReturnSequences = true)] public partial RecurrentLayer B { get; }
+    [Gru(3)] public partial RecurrentLayer C { get; }
+    [Dense(3, Activation.Softmax)] public partial DenseLayer Out { get; }
+}
+
 [RnnModel(InputSize = 2, Loss = Loss.BinaryCrossEntropy)]
 public partial class ConcatGru
 {
@@ -94,6 +115,14 @@ public sealed record ReferenceCase(string Name, Func<RnnGen.Training.ITrainableM
         yield return new("Embedding, LSTM → SimpleRnn stack, two Dense layers, squared error", () => new EmbeddingStack(8),
             new ReferenceModel(1, Loss.MeanSquaredError, new RefLayer("Embedding", "Words", 4, Vocabulary: 6), new RefLayer("Lstm", "A", 3, ReturnSequences: true),
                 new RefLayer("SimpleRnn", "B", 4), new RefLayer("Dense", "Hidden", 3, Activation.Relu), new RefLayer("Dense", "Out", 1, Activation.Linear)), 6);
+        yield return new("Residual LSTM, bidirectional GRU (sum) and SimpleRnn over float inputs, squared error", () => new ResidualStack(10),
+            new ReferenceModel(4, Loss.MeanSquaredError, new RefLayer("Lstm", "A", 4, ReturnSequences: true, Residual: true),
+                new RefLayer("Gru", "B", 4, Bidirectional: true, Merge: MergeMode.Sum, ReturnSequences: true, Residual: true),
+                new RefLayer("SimpleRnn", "C", 4, ReturnSequences: true, Residual: true), new RefLayer("Dense", "Out", 2, Activation.Linear)), 0);
+        yield return new("Embedding, residual LSTM and bidirectional LSTM (average), GRU, softmax", () => new ResidualTokens(11),
+            new ReferenceModel(1, Loss.CrossEntropy, new RefLayer("Embedding", "Words", 5, Vocabulary: 6), new RefLayer("Lstm", "A", 5, ReturnSequences: true, Residual: true),
+                new RefLayer("Lstm", "B", 5, Bidirectional: true, Merge: MergeMode.Average, ReturnSequences: true, Residual: true),
+                new RefLayer("Gru", "C", 3), new RefLayer("Dense", "Out", 3, Activation.Softmax)), 6);
         yield return new("GRU bidirectional concat, many-to-one, sigmoid + binary cross-entropy", () => new ConcatGru(9),
             new ReferenceModel(2, Loss.BinaryCrossEntropy, new RefLayer("Gru", "Rnn", 3, Bidirectional: true), new RefLayer("Dense", "Out", 2, Activation.Sigmoid)), 0);
     }
