@@ -34,6 +34,7 @@ public static class DiagnosticDescriptors
     public const string AttentionSizeMismatchId = "RNN0024";
     public const string DecoderOutputMismatchId = "RNN0025";
     public const string ResidualMismatchId = "RNN0026";
+    public const string InvalidDropoutId = "RNN0027";
     public const string InternalErrorId = "RNN9999";
 
     public static readonly DiagnosticDescriptor ClassNotPartial = Error(ClassNotPartialId,
@@ -165,6 +166,11 @@ public static class DiagnosticDescriptors
         "Invalid residual connection",
         "Residual layer '{0}': {1}",
         "[Residual] makes a recurrent layer output h_t + x_t (He et al. 2016; Wu et al. 2016 between stacked LSTMs): its input and output must be sequences of one width.");
+
+    public static readonly DiagnosticDescriptor InvalidDropout = Error(InvalidDropoutId,
+        "Invalid dropout",
+        "Dropout on '{0}': {1}",
+        "[Dropout(rate, Input = …)] zeroes elements of a layer's output (or input) with the given probability during training; a rate is in [0, 1), the model's outputs and token ids are not dropped.");
 
     public static readonly DiagnosticDescriptor InternalError = Error(InternalErrorId,
         "RnnGen failed to generate the model",

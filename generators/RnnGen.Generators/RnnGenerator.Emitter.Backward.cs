@@ -24,7 +24,8 @@ public sealed partial class RnnGenerator
                 w.Line("CheckState(nameof(state), state, batchSize);");
                 w.Line($"RememberBatch({(plan.TakesTokens ? "tokens" : "default")}, lengths, L);");
                 w.Line("if (state is not null) LoadState(L, _workspace, state);");
-                w.Line("Run(L, _workspace, _tokens.AsSpan(0, " + (plan.TakesTokens ? "batchSize * timeSteps" : "0") + "), TrainedLengths, useState: state is not null, logits: false);");
+                if (plan.HasDropout) w.Line("_training = true; // dropout is active");
+                w.Line((plan.HasDropout ? "try { " : string.Empty) + "Run(L, _workspace, _tokens.AsSpan(0, " + (plan.TakesTokens ? "batchSize * timeSteps" : "0") + "), TrainedLengths, useState: state is not null, logits: false);" + (plan.HasDropout ? " } finally { _training = false; }" : string.Empty));
                 w.Line("if (state is not null) SaveState(L, _workspace, state);");
                 w.Line("if (!outputs.IsEmpty) CopyOutput(L, _workspace, outputs, lengths);");
                 w.Line("_trainedWithState = state is not null;");
@@ -83,7 +84,8 @@ public sealed partial class RnnGenerator
                 }
 
                 w.Line($"RememberBatch({(plan.TakesTokens ? "batch.Tokens" : "default")}, batch.Lengths, L);");
-                w.Line($"Run(L, _workspace, {(plan.TakesTokens ? "batch.Tokens" : "default")}, batch.Lengths, useState: false, logits: {(plan.FusedLoss ? "true" : "false")});");
+                if (plan.HasDropout) w.Line("_training = true; // dropout is active");
+                w.Line((plan.HasDropout ? "try { " : string.Empty) + $"Run(L, _workspace, {(plan.TakesTokens ? "batch.Tokens" : "default")}, batch.Lengths, useState: false, logits: {(plan.FusedLoss ? "true" : "false")});" + (plan.HasDropout ? " } finally { _training = false; }" : string.Empty));
                 w.Line("global::System.Span<float> ws = _workspace;");
                 if (plan.OutputIsSequence)
                 {
@@ -206,6 +208,12 @@ public sealed partial class RnnGenerator
                     string dOut = $"ws.Slice(L.{n}_DOut, {OutLength(layer)})";
                     string dInput = i == 0 ? "inputGradient" : $"ws.Slice(L.{plan.Layers[i - 1].Name}_DOut, {OutLength(plan.Layers[i - 1])})";
                     w.Line();
+                    if (layer.DropoutAfterRate > 0)
+                    {
+                        w.Line($"// {n}'s output went through dropout: ∂(output) = ∂(dropped) ⊙ mask");
+                        w.Line($"global::RnnGen.Layers.DropoutKernel.Backward(ws.Slice(L.{n}_Mask, {OutLength(layer)}), {dOut});");
+                    }
+
                     switch (s.Kind)
                     {
                         case LayerKind.Embedding:
@@ -278,6 +286,13 @@ public sealed partial class RnnGenerator
                             break;
                         }
                     }
+                }
+
+                if (plan.InputDropoutRate > 0)
+                {
+                    w.Line();
+                    w.Line("// the input went through dropout: ∂x = ∂(dropped x) ⊙ mask");
+                    w.Line($"if (!inputGradient.IsEmpty) global::RnnGen.Layers.DropoutKernel.Backward(ws.Slice(L.Input_Mask, B * T * {Int(plan.Model.InputSize)}), inputGradient);");
                 }
             }
 

@@ -18,6 +18,11 @@ public sealed partial class RnnGenerator
             if (!plan.TakesTokens)
             {
                 list.Add(new Buffer("Input", $"B * T * {Int(m.InputSize)}", $"x[B, T, {Int(m.InputSize)}]: the input, copied", false));
+                if (plan.InputDropoutRate > 0)
+                {
+                    list.Add(new Buffer("Input_Mask", $"B * T * {Int(m.InputSize)}", "dropout mask of the input (0 or 1 / (1 − rate))", false));
+                    list.Add(new Buffer("Input_Dropped", $"B * T * {Int(m.InputSize)}", "the input after dropout", false));
+                }
             }
 
             foreach (LayerPlan layer in plan.Layers)
@@ -59,6 +64,12 @@ public sealed partial class RnnGenerator
                 else
                 {
                     list.Add(new Buffer($"{n}_Out", $"{rows} * {Int(layer.OutputWidth)}", $"{n}: output [{RowsText(layer)}, {Int(layer.OutputWidth)}]", false));
+                }
+
+                if (layer.DropoutAfterRate > 0)
+                {
+                    list.Add(new Buffer($"{n}_Mask", $"{rows} * {Int(layer.OutputWidth)}", $"dropout mask of {n}'s output", false));
+                    list.Add(new Buffer($"{n}_Dropped", $"{rows} * {Int(layer.OutputWidth)}", $"{n}'s output after dropout", false));
                 }
             }
 
@@ -102,8 +113,16 @@ public sealed partial class RnnGenerator
             _ => "global::RnnGen.Layers.SimpleRnnKernel",
         };
 
+        /// <summary>Offset expression of what the next layer reads from a layer: its output, after dropout if it has any.</summary>
+        internal static string OutOffset(LayerPlan layer) => layer.DropoutAfterRate > 0 ? $"L.{layer.Name}_Dropped" : RawOutOffset(layer);
+
+        /// <summary>Offset expression of what the first layer reads: the input, after dropout if it has any.</summary>
+        internal static string InputOffset(ModelPlan plan) => plan.InputDropoutRate > 0 ? "L.Input_Dropped" : "L.Input";
+
+        internal static string Rate(double rate) => ((float)rate).ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "f";
+
         /// <summary>Offset expression (inside a method with a Layout named L) of a layer's output.</summary>
-        internal static string OutOffset(LayerPlan layer)
+        internal static string RawOutOffset(LayerPlan layer)
         {
             LayerSpec s = layer.Spec;
             if (s.IsRecurrent && !s.Bidirectional && !s.Residual)
@@ -188,12 +207,42 @@ public sealed partial class RnnGenerator
                 w.Line("global::System.Span<float> ws = workspace;");
                 w.Line("global::System.Span<float> p = _parameters;");
                 w.Line("int B = L.Batch, T = L.Time;");
+                if (plan.InputDropoutRate > 0)
+                {
+                    string size = $"B * T * {Int(m.InputSize)}";
+                    w.Line();
+                    w.Line($"// dropout on the input (rate {Rate(plan.InputDropoutRate)}), in training only");
+                    w.Line($"global::RnnGen.Layers.DropoutKernel.Forward(_training, {Rate(plan.InputDropoutRate)}, ws.Slice(L.Input, {size}), ws.Slice(L.Input_Mask, {size}), ws.Slice(L.Input_Dropped, {size}), _dropoutRandom);");
+                }
+
                 for (int i = 0; i < plan.Layers.Count; i++)
                 {
                     LayerPlan layer = plan.Layers[i];
                     LayerSpec s = layer.Spec;
                     string n = layer.Name;
                     w.Line();
+                    EmitLayerForward(w, plan, i);
+                    if (layer.DropoutAfterRate > 0)
+                    {
+                        string size = OutLength(layer);
+                        w.Line($"// dropout on {n}'s output (rate {Rate(layer.DropoutAfterRate)}), in training only");
+                        w.Line($"global::RnnGen.Layers.DropoutKernel.Forward(_training, {Rate(layer.DropoutAfterRate)}, ws.Slice({RawOutOffset(layer)}, {size}), ws.Slice(L.{n}_Mask, {size}), ws.Slice(L.{n}_Dropped, {size}), _dropoutRandom);");
+                    }
+                }
+            }
+
+            w.Line();
+        }
+
+        /// <summary>One layer's forward pass inside Run.</summary>
+        private static void EmitLayerForward(SourceWriter w, ModelPlan plan, int i)
+        {
+            ModelSpec m = plan.Model;
+            {
+                {
+                    LayerPlan layer = plan.Layers[i];
+                    LayerSpec s = layer.Spec;
+                    string n = layer.Name;
                     switch (s.Kind)
                     {
                         case LayerKind.Embedding:
@@ -203,7 +252,7 @@ public sealed partial class RnnGenerator
                         case LayerKind.Dense:
                         {
                             string rows = layer.InputIsSequence ? "B * T" : "B";
-                            string x = i == 0 ? $"ws.Slice(L.Input, B * T * {Int(m.InputSize)})" : $"ws.Slice({OutOffset(plan.Layers[i - 1])}, {OutLength(plan.Layers[i - 1])})";
+                            string x = i == 0 ? $"ws.Slice({InputOffset(plan)}, B * T * {Int(m.InputSize)})" : $"ws.Slice({OutOffset(plan.Layers[i - 1])}, {OutLength(plan.Layers[i - 1])})";
                             string act = $"global::RnnGen.Activation.{s.Activation}";
                             if (i == plan.Layers.Count - 1 && plan.FusedLoss)
                             {
@@ -237,7 +286,7 @@ public sealed partial class RnnGenerator
                             if (s.Residual)
                             {
                                 string size = $"B * T * {Int(layer.OutputWidth)}";
-                                string x = i == 0 ? $"ws.Slice(L.Input, {size})" : $"ws.Slice({OutOffset(plan.Layers[i - 1])}, {size})";
+                                string x = i == 0 ? $"ws.Slice({InputOffset(plan)}, {size})" : $"ws.Slice({OutOffset(plan.Layers[i - 1])}, {size})";
                                 string h = s.Bidirectional ? $"ws.Slice(L.{n}_Out, {size})" : $"ws.Slice(L.{n}_Hidden0, {size})";
                                 w.Line($"// {n}: residual connection, y_t = h_t + x_t (padded steps stay zero)");
                                 w.Line($"global::System.Numerics.Tensors.TensorPrimitives.Add({h}, {x}, ws.Slice(L.{n}_Out, {size}));");
@@ -248,8 +297,6 @@ public sealed partial class RnnGenerator
                     }
                 }
             }
-
-            w.Line();
         }
 
         internal static string ActivationArgument(LayerSpec s) => s.Kind == LayerKind.SimpleRnn ? $"global::RnnGen.Activation.{s.Activation}, " : string.Empty;
@@ -564,7 +611,7 @@ public sealed partial class RnnGenerator
                     continue;
                 }
 
-                string input = i == 0 ? "L.Input" : OutOffset(plan.Layers[i - 1]);
+                string input = i == 0 ? InputOffset(plan) : OutOffset(plan.Layers[i - 1]);
                 string inWidth = Int(layer.InputWidth);
                 string h = Int(s.Units);
                 bool lstm = s.Kind == LayerKind.Lstm;

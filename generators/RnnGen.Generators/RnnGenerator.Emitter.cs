@@ -272,6 +272,16 @@ public sealed partial class RnnGenerator
             w.Line("private readonly global::RnnGen.NamedTensor[] _namedParameters;");
             w.Line("private readonly global::RnnGen.NamedTensor[] _namedGradients;");
             w.Line();
+            if (plan.HasDropout)
+            {
+                w.Line("// Dropout: active only inside the training Forward passes; its masks come from this generator.");
+                w.Line("private bool _training;");
+                w.Line("private readonly global::RnnGen.Initialization.DeterministicRandom _dropoutRandom = new(0);");
+                w.Line();
+                w.Line("/// <summary>Restarts the random numbers of dropout (for a reproducible run, or to repeat a forward pass exactly).</summary>");
+                w.Line("public void ResetRandom(int seed) => _dropoutRandom.Reset(seed);");
+                w.Line();
+            }
         }
 
         internal static string Camel(string name) => "layer" + name;
@@ -309,6 +319,10 @@ public sealed partial class RnnGenerator
                 }
 
                 w.Line("InitializeParameters(seed, initializer);");
+                if (plan.HasDropout)
+                {
+                    w.Line("_dropoutRandom.Reset(seed);");
+                }
             }
 
             w.Line();

@@ -47,6 +47,11 @@ public sealed partial class RnnGenerator
                 return;
             }
 
+            foreach (int i in Enumerable.Range(0, layers.Count).Where(i => layers[i].Dropout > 0 || layers[i].InputDropout > 0))
+            {
+                Structure(i, $"'{layers[i].Name}' has dropout; it is supported in sequential models only so far");
+            }
+
             foreach (int i in Enumerable.Range(0, layers.Count).Where(i => layers[i].Residual))
             {
                 Structure(i, $"'{layers[i].Name}' has a residual connection; they are supported in sequential models only so far");

@@ -154,6 +154,7 @@ public sealed partial class RnnGenerator
             AttributeData? bidirectional = null;
             LayerGroup group = LayerGroup.None;
             AttributeData? residual = null;
+            AttributeData? dropout = null;
             foreach (AttributeData attribute in member.GetAttributes())
             {
                 string? name = LayerAttributeName(attribute.AttributeClass);
@@ -172,6 +173,10 @@ public sealed partial class RnnGenerator
                 else if (IsRnnGenAttribute(attribute.AttributeClass, "BidirectionalAttribute"))
                 {
                     bidirectional = attribute;
+                }
+                else if (IsRnnGenAttribute(attribute.AttributeClass, "DropoutAttribute"))
+                {
+                    dropout = attribute;
                 }
                 else if (IsRnnGenAttribute(attribute.AttributeClass, "ResidualAttribute"))
                 {
@@ -291,8 +296,34 @@ public sealed partial class RnnGenerator
                 }
             }
 
+            double dropoutRate = 0, inputDropout = 0;
+            if (dropout is not null)
+            {
+                if (dropout.ConstructorArguments.Length > 0 && dropout.ConstructorArguments[0].Value is double rate)
+                {
+                    dropoutRate = rate;
+                }
+
+                foreach (KeyValuePair<string, TypedConstant> named in dropout.NamedArguments)
+                {
+                    if (named.Key == "Input" && named.Value.Value is double input)
+                    {
+                        inputDropout = input;
+                    }
+                }
+
+                foreach ((string what, double value) in new[] { ("rate", dropoutRate), ("Input", inputDropout) })
+                {
+                    if (!(value >= 0 && value < 1))
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidDropout, AttributeLocation(dropout, cancellationToken) ?? location, member.Name,
+                            $"the {what} {value.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not a probability in [0, 1)"));
+                    }
+                }
+            }
+
             var layer = new LayerSpec(member.Name, Accessibility(property.DeclaredAccessibility), expectedType, kind, units, vocabulary,
-                activation, returnSequences, peepholes, resetAfter, bidirectional is not null, merge, group, score, residual is not null);
+                activation, returnSequences, peepholes, resetAfter, bidirectional is not null, merge, group, score, residual is not null, dropoutRate, inputDropout);
 
             // Size checks point at the argument that is wrong.
             Location attributeLocation = AttributeLocation(layerAttribute, cancellationToken) ?? location;
@@ -350,6 +381,22 @@ public sealed partial class RnnGenerator
             else
             {
                 CheckSize(diagnostics, "InputSize", modelName, inputSize, inputSizeLocation);
+            }
+
+            for (int i = 0; i < layers.Count; i++)
+            {
+                LayerSpec layer = layers[i];
+                if (layer.Dropout > 0 && i == layers.Count - 1)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidDropout, locations[i], layer.Name,
+                        "dropout on the last layer would drop the model's outputs; put it on the layer before, or use Input"));
+                }
+
+                if (layer.InputDropout > 0 && layer.Kind == LayerKind.Embedding)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidDropout, locations[i], layer.Name,
+                        "an embedding reads token ids, which cannot be dropped; drop the embedding's output with [Dropout(rate)]"));
+                }
             }
 
             for (int i = 0; i < layers.Count; i++)

@@ -46,6 +46,9 @@ public sealed partial class RnnGenerator
         public int ParameterCount => Tensors.Sum(t => t.Length);
         public string ShapeStruct => Name + "Shape";
 
+        /// <summary>Dropout applied to this layer's output before the next layer reads it (0: none).</summary>
+        public double DropoutAfterRate { get; set; }
+
         /// <summary>Parameter tensors of one direction of a recurrent layer (PyTorch order).</summary>
         public IEnumerable<TensorPlan> Direction(int d) => Tensors.Where(t => t.Name.EndsWith("_reverse") == (d == 1));
 
@@ -107,6 +110,12 @@ public sealed partial class RnnGenerator
             }
 
             ParameterCount = offset;
+            for (int i = 0; i < Layers.Count; i++)
+            {
+                Layers[i].DropoutAfterRate = DropoutAfter(i);
+            }
+
+            InputDropoutRate = DropoutAfter(-1);
         }
 
         public ModelSpec Model { get; }
@@ -117,6 +126,23 @@ public sealed partial class RnnGenerator
         public bool HasBidirectional => Layers.Any(l => l.Spec.Bidirectional);
         public IEnumerable<LayerPlan> Recurrent => Layers.Where(l => l.Spec.IsRecurrent);
         public int OutputSize => Last.OutputWidth;
+
+        /// <summary>
+        /// Dropout rate applied after layer <paramref name="index"/> (−1: to the model's input), combining the layer's output
+        /// dropout and the next layer's input dropout: two independent masks keep an element with probability (1 − a)(1 − b).
+        /// </summary>
+        public double DropoutAfter(int index)
+        {
+            double output = index >= 0 ? Layers[index].Spec.Dropout : 0;
+            double input = index + 1 < Layers.Count ? Layers[index + 1].Spec.InputDropout : 0;
+            return 1 - (1 - output) * (1 - input);
+        }
+
+        /// <summary>Dropout applied to the model's (float) input.</summary>
+        public double InputDropoutRate { get; }
+
+        /// <summary>Whether any layer has dropout.</summary>
+        public bool HasDropout => Layers.Any(l => l.Spec.Dropout > 0 || l.Spec.InputDropout > 0);
         public bool OutputIsSequence => Last.OutputIsSequence;
 
         /// <summary>CE with softmax and BCE with sigmoid: the last Dense produces logits and the loss applies the activation.</summary>

@@ -61,6 +61,8 @@ public sealed class DiagnosticTests
                      GeneratorHarness.Model("[Encoder, Embedding(11, 3)] public partial EmbeddingLayer Letters { get; } [Encoder, Lstm(4)] public partial RecurrentLayer Reader { get; } [Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Lstm(4)] public partial RecurrentLayer Writer { get; } [Dense(9, Activation.Softmax)] public partial DenseLayer Out { get; }", Seq2Seq) },
         { "RNN0026", GeneratorHarness.Model("[Residual, [|Lstm(4, ReturnSequences = true)|]] public partial RecurrentLayer Rnn { get; } [Dense(2)] public partial DenseLayer Out { get; }"),
                      GeneratorHarness.Model("[Residual, Lstm(4, ReturnSequences = true)] public partial RecurrentLayer Rnn { get; } [Dense(2)] public partial DenseLayer Out { get; }", "[RnnModel(InputSize = 4)]") },
+        { "RNN0027", GeneratorHarness.Model("[[|Dropout(1.5)|], Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2)] public partial DenseLayer Out { get; }"),
+                     GeneratorHarness.Model("[Dropout(0.5), Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2)] public partial DenseLayer Out { get; }") },
         { "RNN0005", GeneratorHarness.Source("public partial class Helper { [[|Lstm(4)|]] public partial RecurrentLayer Rnn { get; } public partial RecurrentLayer Rnn => null!; }"),
                      GeneratorHarness.Source("[RnnModel(InputSize = 2)] public partial class Helper { [Lstm(4)] public partial RecurrentLayer Rnn { get; } }") },
         { "RNN0020", GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2)] public partial DenseLayer Out { get; }\n" +

@@ -71,7 +71,9 @@ internal sealed record LayerSpec(
     MergeKind Merge,
     LayerGroup Group = LayerGroup.None,
     ScoreKind Score = ScoreKind.Additive,
-    bool Residual = false)
+    bool Residual = false,
+    double Dropout = 0,
+    double InputDropout = 0)
 {
     public bool IsRecurrent => Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
 
