@@ -45,10 +45,20 @@ public sealed class GenerationTests
         var sampler = new TokenSampler(new SamplingOptions { Temperature = 0.8f, TopK = 3, Seed = 2 });
         HelloModel.State state = model.CreateState();
         var output = new int[16];
-        model.Generate(new[] { 0, 1 }, output, sampler, state);
-        state.Reset();
+        int[] prefix = { 0, 1 };
+        for (int i = 0; i < 3; i++)
+        {
+            state.Reset();
+            model.Generate(prefix, output, sampler, state);
+        }
+
         long before = GC.GetAllocatedBytesForCurrentThread();
-        model.Generate(new[] { 0, 1 }, output, sampler, state);
+        for (int i = 0; i < 5; i++)
+        {
+            state.Reset();
+            model.Generate(prefix, output, sampler, state);
+        }
+
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.Throws<ArgumentOutOfRangeException>(() => model.Generate(ReadOnlySpan<int>.Empty, output, sampler, state));
     }
