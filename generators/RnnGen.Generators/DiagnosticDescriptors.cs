@@ -35,6 +35,7 @@ public static class DiagnosticDescriptors
     public const string DecoderOutputMismatchId = "RNN0025";
     public const string ResidualMismatchId = "RNN0026";
     public const string InvalidDropoutId = "RNN0027";
+    public const string InvalidOutputRecurrenceId = "RNN0028";
     public const string InternalErrorId = "RNN9999";
 
     public static readonly DiagnosticDescriptor ClassNotPartial = Error(ClassNotPartialId,
@@ -171,6 +172,11 @@ public static class DiagnosticDescriptors
         "Invalid dropout",
         "Dropout on '{0}': {1}",
         "[Dropout(rate, Input = …)] zeroes elements of a layer's output (or input) with the given probability during training; a rate is in [0, 1), the model's outputs and token ids are not dropped.");
+
+    public static readonly DiagnosticDescriptor InvalidOutputRecurrence = Error(InvalidOutputRecurrenceId,
+        "Output recurrence not possible",
+        "Model '{0}' cannot use OutputRecurrence: {1}",
+        "OutputRecurrence = true feeds the previous output y_(t−1) back with the input x_t; the model must read floats, output every step and have no bidirectional layer.");
 
     public static readonly DiagnosticDescriptor InternalError = Error(InternalErrorId,
         "RnnGen failed to generate the model",

@@ -85,6 +85,7 @@ public sealed partial class RnnGenerator
             int inputSize = 0;
             LossKind loss = LossKind.None;
             int initializer = 0, startToken = 1, endToken = 2;
+            bool outputRecurrence = false;
             foreach (KeyValuePair<string, TypedConstant> named in modelAttribute.NamedArguments)
             {
                 switch (named.Key)
@@ -94,6 +95,7 @@ public sealed partial class RnnGenerator
                     case "Initializer": initializer = (int)named.Value.Value!; break;
                     case "StartToken": startToken = (int)named.Value.Value!; break;
                     case "EndToken": endToken = (int)named.Value.Value!; break;
+                    case "OutputRecurrence": outputRecurrence = (bool)named.Value.Value!; break;
                 }
             }
 
@@ -133,6 +135,10 @@ public sealed partial class RnnGenerator
                 else
                 {
                     Validate(type.Name, inputSize, inputSizeLocation, loss, layers, layerLocations, diagnostics);
+                    if (outputRecurrence)
+                    {
+                        ValidateOutputRecurrence(type.Name, layers, layerLocations, diagnostics, ArgumentLocation(modelAttribute, "OutputRecurrence", cancellationToken) ?? modelLocation);
+                    }
                 }
             }
 
@@ -144,7 +150,7 @@ public sealed partial class RnnGenerator
 
             string ns = type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString();
             return new ModelSpec(ns, type.Name, Accessibility(type.DeclaredAccessibility), ToEquatable(containing),
-                layers.Count > 0 && layers[0].Kind == LayerKind.Embedding ? 1 : inputSize, loss, initializer, ToEquatable(layers), ToEquatable(rejected), startToken, endToken);
+                layers.Count > 0 && layers[0].Kind == LayerKind.Embedding ? 1 : inputSize, loss, initializer, ToEquatable(layers), ToEquatable(rejected), startToken, endToken, outputRecurrence);
         }
 
         private static LayerSpec? ParseMember(ISymbol member, List<DiagnosticInfo> diagnostics, List<RejectedMember> rejected, CancellationToken cancellationToken, out Location location)
@@ -465,6 +471,38 @@ public sealed partial class RnnGenerator
             else if (loss == LossKind.BinaryCrossEntropy && !(last.Kind == LayerKind.Dense && last.Activation == ActivationKind.Sigmoid))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BinaryCrossEntropyNeedsSigmoid, locations[lastIndex], last.Name, lastText));
+            }
+        }
+
+        /// <summary>Output recurrence feeds y_(t−1) back with x_t: the model must read floats, output every step and run forwards only.</summary>
+        private static void ValidateOutputRecurrence(string modelName, List<LayerSpec> layers, List<Location> locations, List<DiagnosticInfo> diagnostics, Location location)
+        {
+            string? problem = null;
+            if (layers[0].Kind == LayerKind.Embedding)
+            {
+                problem = $"its first layer '{layers[0].Name}' reads token ids; output recurrence appends the previous output to float inputs";
+            }
+            else if (layers.Any(l => l.Bidirectional))
+            {
+                problem = "a bidirectional layer reads the future, but the fed-back output only exists for past steps";
+            }
+            else
+            {
+                bool sequence = true;
+                foreach (LayerSpec l in layers)
+                {
+                    if (l.IsRecurrent) sequence = l.ReturnSequences;
+                }
+
+                if (!sequence)
+                {
+                    problem = "it outputs one row per sequence; output recurrence needs an output at every step (ReturnSequences = true on the last recurrent layer)";
+                }
+            }
+
+            if (problem is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidOutputRecurrence, location, modelName, problem));
             }
         }
 

@@ -39,6 +39,16 @@ public sealed class SnapshotTests
                 [Dense(42, Activation.Softmax)] public partial DenseLayer Phoneme { get; }
             }
             """) },
+        { "FeedbackForecaster", GeneratorHarness.Source("""
+            // Output recurrence: the previous prediction is fed back with the next input; residual LSTM, dropout
+            [RnnModel(InputSize = 2, Loss = Loss.MeanSquaredError, OutputRecurrence = true)]
+            public partial class FeedbackForecaster
+            {
+                [Dropout(0.2), Lstm(3, ReturnSequences = true)] public partial RecurrentLayer Memory { get; }
+                [Residual, Lstm(3, ReturnSequences = true)] public partial RecurrentLayer Refine { get; }
+                [Dense(1)] public partial DenseLayer Next { get; }
+            }
+            """) },
         { "Tagger", GeneratorHarness.Source("""
             // A part-of-speech tagger: many-to-many, stacked, bidirectional
             [RnnModel(Loss = Loss.CrossEntropy)]

@@ -109,7 +109,9 @@ internal sealed record ModelSpec(
     EquatableArray<LayerSpec> Layers,
     EquatableArray<RejectedMember> Rejected = default,
     int StartToken = 1,
-    int EndToken = 2)
+    int EndToken = 2,
+    bool OutputRecurrence = false,
+    bool Nested = false)
 {
     /// <summary>An encoder-decoder model: some layer is in a group, or is an attention layer.</summary>
     public bool IsEncoderDecoder

@@ -16,6 +16,14 @@ public sealed class RnnModelAttribute : Attribute
     /// <summary>The default initialisation of <c>new Model(seed)</c>.</summary>
     public Initializer Initializer { get; set; }
 
+    /// <summary>
+    /// Output recurrence (the "RNN with output recurrence" of Goodfellow et al., ch. 10): the model's previous output
+    /// <c>y_(t−1)</c> is fed back with the next input, <c>[x_t; y_(t−1)]</c> (<c>y_(−1)</c> = 0). Training uses teacher
+    /// forcing — the true previous output (a one-hot row for cross-entropy) — so the steps are trained as given;
+    /// <c>Predict</c> and <c>Step</c> feed back the model's own outputs. Many-to-many float-input models only.
+    /// </summary>
+    public bool OutputRecurrence { get; set; }
+
     /// <summary>Encoder-decoder models: the token fed to the decoder before its first step (default 1).</summary>
     public int StartToken { get; set; } = 1;
 
