@@ -36,29 +36,13 @@ var model = new Speller(seed: Seed);
 Console.WriteLine(model.Summary());
 
 var data = new Seq2SeqDataSet(train.Select(w => w.Letters).ToList(), train.Select(w => w.Phonemes).ToList(), Speller.EndToken);
-var optimizer = new Adam(learningRate: 0.002f) { ClipNorm = 5f };
-var random = new DeterministicRandom(Seed);
-int batches = data.BatchCount(BatchSize);
-for (int epoch = 1; epoch <= epochs; epoch++)
+model.Fit(data, new Adam(learningRate: 0.002f) { ClipNorm = 5f }, new Seq2SeqFitOptions
 {
-    data.Shuffle(random, BatchSize, bucketBatches: 32);
-    double total = 0;
-    var epochClock = Stopwatch.StartNew();
-    for (int b = 0; b < batches; b++)
-    {
-        Seq2SeqBatch batch = data.GetBatch(b, BatchSize);
-        model.ZeroGradients();
-        total += model.Forward(batch);
-        model.Backward();
-        optimizer.Update(model.Parameters, model.Gradients);
-        if ((b + 1) % 200 == 0 || b + 1 == batches)
-        {
-            Console.Write($"\repoch {epoch}/{epochs}  batch {b + 1}/{batches}  loss {total / (b + 1):F4}  {epochClock.Elapsed.TotalSeconds:F0} s ");
-        }
-    }
-
-    Console.WriteLine();
-}
+    Epochs = epochs,
+    BatchSize = BatchSize,
+    Seed = Seed,
+    ConsoleProgress = true,
+});
 
 // Held-out words, greedy decoding: word accuracy and phoneme error rate (edit distance / reference length).
 var decoded = new int[TestWords * 24];
