@@ -23,7 +23,6 @@ public static partial class LstmKernel
         Span<float> cells = sequence.Cache.Slice(R * G, R * H);
         Span<float> h = sequence.FinalHidden.Slice(0, B * H);
         Span<float> c = sequence.FinalCell.Slice(0, B * H);
-        bool peepholes = !weights.Peepholes.IsEmpty;
 
         // W_hhᵀ [H, 4H], once per call, when the batched per-step product is better done over it.
         Span<float> recurrentT = sequence.Cache.Slice(R * 11 * H + 3 * B * H, G * H);
@@ -59,32 +58,10 @@ public static partial class LstmKernel
                 }
 
                 Span<float> pre = gates.Slice(row * G, G);
-                Span<float> i = pre.Slice(0, H), f = pre.Slice(H, H), g = pre.Slice(2 * H, H), o = pre.Slice(3 * H, H);
                 Span<float> cb = c.Slice(b * H, H), hb = h.Slice(b * H, H);
-                if (peepholes)
-                {
-                    // i, f see c_{t−1} through their diagonal peephole weights
-                    TensorPrimitives.MultiplyAdd(weights.Peepholes.Slice(0, H), cb, i, i);
-                    TensorPrimitives.MultiplyAdd(weights.Peepholes.Slice(H, H), cb, f, f);
-                }
 
-                // i, f = σ(·), g = tanh(·)
-                Activations.Sigmoid(pre.Slice(0, 2 * H), pre.Slice(0, 2 * H));
-                Activations.Tanh(g, g);
-
-                // c_t = f ⊙ c_{t−1} + i ⊙ g
-                TensorPrimitives.Multiply(f, cb, cb);
-                TensorPrimitives.MultiplyAdd(i, g, cb, cb);
-                if (peepholes)
-                {
-                    // o sees c_t
-                    TensorPrimitives.MultiplyAdd(weights.Peepholes.Slice(2 * H, H), cb, o, o);
-                }
-
-                // o = σ(·), h_t = o ⊙ tanh(c_t)
-                Activations.Sigmoid(o, o);
-                Activations.Tanh(cb, hb);
-                TensorPrimitives.Multiply(o, hb, hb);
+                // i, f, o = σ(·) (peepholes: + p ⊙ c), g = tanh(·); c_t = f ⊙ c_{t−1} + i ⊙ g; h_t = o ⊙ tanh(c_t) — one fused pass
+                GateMath.LstmRow(pre, cb, hb, weights.Peepholes, H);
 
                 cb.CopyTo(cells.Slice(row * H, H));
                 hb.CopyTo(hOut);

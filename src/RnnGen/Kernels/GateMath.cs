@@ -1,0 +1,117 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace RnnGen.Kernels;
+
+/// <summary>
+/// Fused gate updates of the recurrent cells: the activations and the state update of one row in a single pass over
+/// the gates, 256-bit vectors with a scalar tail (instead of one call per gate and operation).
+/// σ(x) = 1 / (1 + e^(−x)); tanh(x) = sign(x) · (1 − e^(−2|x|)) / (1 + e^(−2|x|)) — both exact to a few ulps, no overflow.
+/// </summary>
+public static class GateMath
+{
+    /// <summary>σ(x), elementwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Sigmoid(Vector256<float> x)
+        => Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-x));
+
+    /// <summary>tanh(x), elementwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Tanh(Vector256<float> x)
+    {
+        Vector256<float> e = Vector256.Exp(Vector256.Create(-2f) * Vector256.Abs(x));
+        Vector256<float> magnitude = (Vector256<float>.One - e) / (Vector256<float>.One + e);
+        return Vector256.ConditionalSelect(Vector256.Create(-0f), x, magnitude); // sign of x, magnitude of the ratio
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float SigmoidScalar(float x) => 1f / (1f + MathF.Exp(-x));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float TanhScalar(float x) => MathF.Tanh(x);
+
+    /// <summary>
+    /// One LSTM row: <paramref name="gates"/> [4H] holds the pre-activations i, f, g, o and receives the activations;
+    /// <paramref name="cell"/> [H] holds c_(t−1) and receives c_t; <paramref name="hidden"/> [H] receives h_t = o ⊙ tanh(c_t).
+    /// <paramref name="peepholes"/> [3H] (or empty) adds p_i ⊙ c_(t−1), p_f ⊙ c_(t−1) and p_o ⊙ c_t.
+    /// </summary>
+    public static void LstmRow(Span<float> gates, Span<float> cell, Span<float> hidden, ReadOnlySpan<float> peepholes, int H)
+    {
+        ref float i = ref MemoryMarshal.GetReference(gates);
+        ref float f = ref Unsafe.Add(ref i, H);
+        ref float g = ref Unsafe.Add(ref i, 2 * H);
+        ref float o = ref Unsafe.Add(ref i, 3 * H);
+        ref float c = ref MemoryMarshal.GetReference(cell);
+        ref float h = ref MemoryMarshal.GetReference(hidden);
+        if (gates.Length < 4 * H || cell.Length < H || hidden.Length < H || (!peepholes.IsEmpty && peepholes.Length < 3 * H))
+        {
+            throw new ArgumentException("LstmRow: spans shorter than the gate width.");
+        }
+
+        bool peep = !peepholes.IsEmpty;
+        ref float p = ref MemoryMarshal.GetReference(peepholes);
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j <= H - Vector256<float>.Count; j += Vector256<float>.Count)
+            {
+                Vector256<float> cPrev = Vector256.LoadUnsafe(ref c, (nuint)j);
+                Vector256<float> vi = Vector256.LoadUnsafe(ref i, (nuint)j);
+                Vector256<float> vf = Vector256.LoadUnsafe(ref f, (nuint)j);
+                if (peep)
+                {
+                    vi += Vector256.LoadUnsafe(ref p, (nuint)j) * cPrev;
+                    vf += Vector256.LoadUnsafe(ref p, (nuint)(H + j)) * cPrev;
+                }
+
+                vi = Sigmoid(vi);
+                vf = Sigmoid(vf);
+                Vector256<float> vg = Tanh(Vector256.LoadUnsafe(ref g, (nuint)j));
+                Vector256<float> cNew = vf * cPrev + vi * vg;
+                Vector256<float> vo = Vector256.LoadUnsafe(ref o, (nuint)j);
+                if (peep)
+                {
+                    vo += Vector256.LoadUnsafe(ref p, (nuint)(2 * H + j)) * cNew;
+                }
+
+                vo = Sigmoid(vo);
+                vi.StoreUnsafe(ref i, (nuint)j);
+                vf.StoreUnsafe(ref f, (nuint)j);
+                vg.StoreUnsafe(ref g, (nuint)j);
+                vo.StoreUnsafe(ref o, (nuint)j);
+                cNew.StoreUnsafe(ref c, (nuint)j);
+                (vo * Tanh(cNew)).StoreUnsafe(ref h, (nuint)j);
+            }
+        }
+
+        for (; j < H; j++)
+        {
+            float cPrev = Unsafe.Add(ref c, j);
+            float vi = Unsafe.Add(ref i, j), vf = Unsafe.Add(ref f, j);
+            if (peep)
+            {
+                vi += Unsafe.Add(ref p, j) * cPrev;
+                vf += Unsafe.Add(ref p, H + j) * cPrev;
+            }
+
+            vi = SigmoidScalar(vi);
+            vf = SigmoidScalar(vf);
+            float vg = TanhScalar(Unsafe.Add(ref g, j));
+            float cNew = vf * cPrev + vi * vg;
+            float vo = Unsafe.Add(ref o, j);
+            if (peep)
+            {
+                vo += Unsafe.Add(ref p, 2 * H + j) * cNew;
+            }
+
+            vo = SigmoidScalar(vo);
+            Unsafe.Add(ref i, j) = vi;
+            Unsafe.Add(ref f, j) = vf;
+            Unsafe.Add(ref g, j) = vg;
+            Unsafe.Add(ref o, j) = vo;
+            Unsafe.Add(ref c, j) = cNew;
+            Unsafe.Add(ref h, j) = vo * TanhScalar(cNew);
+        }
+    }
+}
