@@ -114,4 +114,57 @@ public static class GateMath
             Unsafe.Add(ref h, j) = vo * TanhScalar(cNew);
         }
     }
+
+    /// <summary>
+    /// One reset-after GRU row: <paramref name="gates"/> [3H] holds x·W_iᵀ + b_i (r, z, n) and receives r, z, n after their
+    /// activations; <paramref name="recurrent"/> [3H] is h_(t−1)·W_hᵀ + b_h; <paramref name="recurrentN"/> [H] receives its n
+    /// block (kept for backward); <paramref name="hidden"/> [H] holds h_(t−1) and receives h_t = n + z ⊙ (h_(t−1) − n).
+    /// </summary>
+    public static void GruRowResetAfter(Span<float> gates, ReadOnlySpan<float> recurrent, Span<float> recurrentN, Span<float> hidden, int H)
+    {
+        if (gates.Length < 3 * H || recurrent.Length < 3 * H || recurrentN.Length < H || hidden.Length < H)
+        {
+            throw new ArgumentException("GruRowResetAfter: spans shorter than the gate width.");
+        }
+
+        ref float r = ref MemoryMarshal.GetReference(gates);
+        ref float z = ref Unsafe.Add(ref r, H);
+        ref float n = ref Unsafe.Add(ref r, 2 * H);
+        ref float hr = ref MemoryMarshal.GetReference(recurrent);
+        ref float hz = ref Unsafe.Add(ref hr, H);
+        ref float hnSource = ref Unsafe.Add(ref hr, 2 * H);
+        ref float hn = ref MemoryMarshal.GetReference(recurrentN);
+        ref float h = ref MemoryMarshal.GetReference(hidden);
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j <= H - Vector256<float>.Count; j += Vector256<float>.Count)
+            {
+                Vector256<float> vr = Sigmoid(Vector256.LoadUnsafe(ref r, (nuint)j) + Vector256.LoadUnsafe(ref hr, (nuint)j));
+                Vector256<float> vz = Sigmoid(Vector256.LoadUnsafe(ref z, (nuint)j) + Vector256.LoadUnsafe(ref hz, (nuint)j));
+                Vector256<float> vhn = Vector256.LoadUnsafe(ref hnSource, (nuint)j);
+                Vector256<float> vn = Tanh(Vector256.LoadUnsafe(ref n, (nuint)j) + vr * vhn);
+                Vector256<float> vh = Vector256.LoadUnsafe(ref h, (nuint)j);
+                vr.StoreUnsafe(ref r, (nuint)j);
+                vz.StoreUnsafe(ref z, (nuint)j);
+                vn.StoreUnsafe(ref n, (nuint)j);
+                vhn.StoreUnsafe(ref hn, (nuint)j);
+                (vn + vz * (vh - vn)).StoreUnsafe(ref h, (nuint)j);
+            }
+        }
+
+        for (; j < H; j++)
+        {
+            float vr = SigmoidScalar(Unsafe.Add(ref r, j) + Unsafe.Add(ref hr, j));
+            float vz = SigmoidScalar(Unsafe.Add(ref z, j) + Unsafe.Add(ref hz, j));
+            float vhn = Unsafe.Add(ref hnSource, j);
+            float vn = TanhScalar(Unsafe.Add(ref n, j) + vr * vhn);
+            float vh = Unsafe.Add(ref h, j);
+            Unsafe.Add(ref r, j) = vr;
+            Unsafe.Add(ref z, j) = vz;
+            Unsafe.Add(ref n, j) = vn;
+            Unsafe.Add(ref hn, j) = vhn;
+            Unsafe.Add(ref h, j) = vn + vz * (vh - vn);
+        }
+    }
 }

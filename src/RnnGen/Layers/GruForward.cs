@@ -78,11 +78,10 @@ public static partial class GruKernel
                 Span<float> hb = h.Slice(b * H, H), hnRow = hn.Slice(row * H, H);
                 if (resetAfter)
                 {
-                    // r, z = σ(x·W_i[r z]ᵀ + b_i + h·W_h[r z]ᵀ + b_h); hn = h·W_hnᵀ + b_hn; pre_n += r ⊙ hn
-                    TensorPrimitives.Add(rz, hp.Slice(b * G, 2 * H), rz);
-                    Activations.Sigmoid(rz, rz);
-                    hp.Slice(b * G + 2 * H, H).CopyTo(hnRow);
-                    TensorPrimitives.MultiplyAdd(r, hnRow, pre.Slice(2 * H, H), pre.Slice(2 * H, H));
+                    // r, z = σ(x·W_i[r z]ᵀ + b_i + h·W_h[r z]ᵀ + b_h); hn = h·W_hnᵀ + b_hn; n = tanh(pre_n + r ⊙ hn);
+                    // h_t = n + z ⊙ (h_{t−1} − n) — one fused pass
+                    GateMath.GruRowResetAfter(pre, hp.Slice(b * G, G), hnRow, hb, H);
+                    hb.CopyTo(sequence.Hidden.Slice(row * H, H));
                 }
                 else
                 {
@@ -98,7 +97,7 @@ public static partial class GruKernel
                 Gemm.MultiplyNT(B, H, H, hn.Slice(t * H), T * H, weights.Recurrent.Slice(2 * H * H), H, gates.Slice(t * G + 2 * H), T * G, accumulate: true);
             }
 
-            for (int b = 0; b < B; b++)
+            for (int b = 0; b < B && !resetAfter; b++)
             {
                 int row = b * T + t;
                 if (t >= RecurrentCommon.Length(sequence, b))
