@@ -11,16 +11,44 @@ namespace RnnGen.Kernels;
 /// </summary>
 public static class GateMath
 {
-    /// <summary>σ(x), elementwise.</summary>
+    /// <summary>
+    /// e^x for x ≤ 0 (the only arguments the gates need), in float: x = n·ln 2 + r with |r| ≤ ln 2 / 2, e^r by a degree-6
+    /// polynomial (Cephes expf coefficients, relative error ≈ 1e-7), 2^n by building the exponent bits. Below −87 the result
+    /// is e^(−80), which is 0 next to 1 in float.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> ExpNonPositive(Vector256<float> x)
+    {
+        x = Vector256.Max(x, Vector256.Create(-80f)); // e^(−80) ≈ 1.8e−35: still a normal float, never a slow denormal
+        Vector256<float> n = Vector256.Round(x * Vector256.Create(1.44269504088896341f));
+        Vector256<float> r = x - n * Vector256.Create(0.693359375f);
+        r -= n * Vector256.Create(-2.12194440e-4f);
+        Vector256<float> r2 = r * r;
+        Vector256<float> p = Vector256.Create(1.9875691500e-4f);
+        p = p * r + Vector256.Create(1.3981999507e-3f);
+        p = p * r + Vector256.Create(8.3334519073e-3f);
+        p = p * r + Vector256.Create(4.1665795894e-2f);
+        p = p * r + Vector256.Create(1.6666665459e-1f);
+        p = p * r + Vector256.Create(5.0000001201e-1f);
+        p = p * r2 + r + Vector256<float>.One;
+        Vector256<int> bits = (Vector256.ConvertToInt32(n) + Vector256.Create(127)) << 23;
+        return p * bits.AsSingle();
+    }
+
+    /// <summary>σ(x), elementwise: 1 / (1 + e^(−|x|)) for x ≥ 0 and its mirror for x &lt; 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Sigmoid(Vector256<float> x)
-        => Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-x));
+    {
+        Vector256<float> e = ExpNonPositive(-Vector256.Abs(x));
+        Vector256<float> positive = Vector256<float>.One / (Vector256<float>.One + e);
+        return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), e * positive, positive); // σ(−y) = e^(−y) σ(y), exact in relative terms
+    }
 
     /// <summary>tanh(x), elementwise.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Tanh(Vector256<float> x)
     {
-        Vector256<float> e = Vector256.Exp(Vector256.Create(-2f) * Vector256.Abs(x));
+        Vector256<float> e = ExpNonPositive(Vector256.Create(-2f) * Vector256.Abs(x));
         Vector256<float> magnitude = (Vector256<float>.One - e) / (Vector256<float>.One + e);
         return Vector256.ConditionalSelect(Vector256.Create(-0f), x, magnitude); // sign of x, magnitude of the ratio
     }

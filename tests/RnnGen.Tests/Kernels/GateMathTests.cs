@@ -1,0 +1,86 @@
+using System.Runtime.Intrinsics;
+using RnnGen.Kernels;
+
+namespace RnnGen.Tests.Kernels;
+
+/// <summary>The fused gate kernels against float64 formulas: every length around the vector width, with and without peepholes.</summary>
+public sealed class GateMathTests
+{
+    private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+
+    [Fact]
+    public void Vector_exp_sigmoid_and_tanh_are_accurate_over_their_range()
+    {
+        double exp = 0, sigmoid = 0, tanh = 0;
+        for (double x = -100; x <= 0; x += 0.0113)
+        {
+            double expected = Math.Exp(Math.Max((float)x, -80f));
+            exp = Math.Max(exp, Math.Abs(GateMath.ExpNonPositive(Vector256.Create((float)x)).GetElement(0) - expected) / expected);
+        }
+
+        for (double x = -60; x <= 60; x += 0.0071)
+        {
+            sigmoid = Math.Max(sigmoid, Math.Abs(GateMath.Sigmoid(Vector256.Create((float)x)).GetElement(0) - Sigmoid((float)x)));
+            tanh = Math.Max(tanh, Math.Abs(GateMath.Tanh(Vector256.Create((float)x)).GetElement(0) - Math.Tanh((float)x)));
+        }
+
+        Assert.True(exp < 2e-7, $"exp: relative error {exp}");
+        Assert.True(sigmoid < 2e-7, $"sigmoid: absolute error {sigmoid}");
+        Assert.True(tanh < 2e-7, $"tanh: absolute error {tanh}");
+        Assert.Equal(0f, GateMath.Tanh(Vector256.Create(0f)).GetElement(0));
+        Assert.True(GateMath.Tanh(Vector256.Create(-3f)).GetElement(0) < 0);
+    }
+
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(7, true)]
+    [InlineData(8, false)]
+    [InlineData(9, true)]
+    [InlineData(31, false)]
+    [InlineData(32, true)]
+    [InlineData(33, false)]
+    public void Lstm_row_matches_the_equations(int H, bool peepholes)
+    {
+        var random = new Random(H);
+        float[] gates = Enumerable.Range(0, 4 * H).Select(_ => (float)(random.NextDouble() * 8 - 4)).ToArray();
+        float[] cell = Enumerable.Range(0, H).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
+        float[] peep = peepholes ? Enumerable.Range(0, 3 * H).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray() : Array.Empty<float>();
+        float[] pre = (float[])gates.Clone(), c0 = (float[])cell.Clone();
+        var hidden = new float[H];
+        GateMath.LstmRow(gates, cell, hidden, peep, H);
+        for (int j = 0; j < H; j++)
+        {
+            double i = Sigmoid(pre[j] + (peepholes ? peep[j] * c0[j] : 0));
+            double f = Sigmoid(pre[H + j] + (peepholes ? peep[H + j] * c0[j] : 0));
+            double g = Math.Tanh(pre[2 * H + j]);
+            double c = f * c0[j] + i * g;
+            double o = Sigmoid(pre[3 * H + j] + (peepholes ? peep[2 * H + j] * c : 0));
+            double h = o * Math.Tanh(c);
+            Assert.True(Math.Abs(cell[j] - c) < 1e-6 && Math.Abs(hidden[j] - h) < 1e-6 && Math.Abs(gates[j] - i) < 1e-6 && Math.Abs(gates[3 * H + j] - o) < 1e-6,
+                $"H = {H}, j = {j}: c {cell[j]} vs {c}, h {hidden[j]} vs {h}");
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(17)]
+    [InlineData(32)]
+    public void Reset_after_gru_row_matches_the_equations(int H)
+    {
+        var random = new Random(100 + H);
+        float[] Random(int n) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 6 - 3)).ToArray();
+        float[] gates = Random(3 * H), recurrent = Random(3 * H), hidden = Random(H);
+        float[] pre = (float[])gates.Clone(), h0 = (float[])hidden.Clone();
+        var hn = new float[H];
+        RnnGen.Kernels.GateMath.GruRowResetAfter(gates, recurrent, hn, hidden, H);
+        for (int j = 0; j < H; j++)
+        {
+            double r = Sigmoid(pre[j] + recurrent[j]), z = Sigmoid(pre[H + j] + recurrent[H + j]);
+            double n = Math.Tanh(pre[2 * H + j] + r * recurrent[2 * H + j]);
+            double h = (1 - z) * n + z * h0[j];
+            Assert.True(Math.Abs(hidden[j] - h) < 1e-6 && Math.Abs(gates[2 * H + j] - n) < 1e-6 && hn[j] == recurrent[2 * H + j], $"H = {H}, j = {j}: h {hidden[j]} vs {h}");
+        }
+    }
+}
