@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 namespace RnnGen.Kernels;
 
 /// <summary>
-/// Matrix products on vectors of any width (<see cref="Simd256"/>, <see cref="Simd128"/>), register-blocked: NT as 2×4 blocks of dot products,
+/// Matrix products on vectors of any width (<see cref="Simd256"/>, <see cref="Simd128"/>), register-blocked: NT as 3×4 blocks of dot products,
 /// NN and TN as 4-row × 16-column blocks of broadcast-multiply-adds. Bounds are checked once per call.
 /// </summary>
 internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
@@ -34,7 +34,7 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
 
         // Rows in blocks that stay in L2; inside a block, four columns of C (four rows of B, in L1) meet every row pair,
         // so a weight matrix is streamed from memory once per block rather than once per pair of rows.
-        int rowBlock = Math.Max(2, RowBlockBytes / Math.Max(1, k * sizeof(float)) & ~1);
+        int rowBlock = Math.Max(3, RowBlockBytes / Math.Max(1, k * sizeof(float)) / 3 * 3);
         for (int i0 = 0; i0 < m; i0 += rowBlock)
         {
             int i1 = Math.Min(m, i0 + rowBlock);
@@ -46,6 +46,51 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
                 ref float b2 = ref Unsafe.Add(ref Bm, (j + 2) * ldb);
                 ref float b3 = ref Unsafe.Add(ref Bm, (j + 3) * ldb);
                 int i = i0;
+                for (; i + 3 <= i1; i += 3)
+                {
+                    // 3 rows × 4 columns: 12 accumulators, 3 + 1 operand registers (16 in all on AVX2); each B vector
+                    // loaded serves three rows, so B streams from cache once per three rows rather than per two.
+                    ref float a0 = ref Unsafe.Add(ref A, i * lda);
+                    ref float a1 = ref Unsafe.Add(ref A, (i + 1) * lda);
+                    ref float a2 = ref Unsafe.Add(ref A, (i + 2) * lda);
+                    TV s00 = default, s01 = default, s02 = default, s03 = default;
+                    TV s10 = default, s11 = default, s12 = default, s13 = default;
+                    TV s20 = default, s21 = default, s22 = default, s23 = default;
+                    for (int p = 0; p < kv; p += W)
+                    {
+                        TV x0 = TV.Load(ref a0, (nuint)p), x1 = TV.Load(ref a1, (nuint)p), x2 = TV.Load(ref a2, (nuint)p);
+                        TV y = TV.Load(ref b0, (nuint)p);
+                        s00 = TV.MultiplyAdd(x0, y, s00);
+                        s10 = TV.MultiplyAdd(x1, y, s10);
+                        s20 = TV.MultiplyAdd(x2, y, s20);
+                        y = TV.Load(ref b1, (nuint)p);
+                        s01 = TV.MultiplyAdd(x0, y, s01);
+                        s11 = TV.MultiplyAdd(x1, y, s11);
+                        s21 = TV.MultiplyAdd(x2, y, s21);
+                        y = TV.Load(ref b2, (nuint)p);
+                        s02 = TV.MultiplyAdd(x0, y, s02);
+                        s12 = TV.MultiplyAdd(x1, y, s12);
+                        s22 = TV.MultiplyAdd(x2, y, s22);
+                        y = TV.Load(ref b3, (nuint)p);
+                        s03 = TV.MultiplyAdd(x0, y, s03);
+                        s13 = TV.MultiplyAdd(x1, y, s13);
+                        s23 = TV.MultiplyAdd(x2, y, s23);
+                    }
+
+                    Vector128<float> row0 = TV.Sum4(s00, s01, s02, s03), row1 = TV.Sum4(s10, s11, s12, s13), row2 = TV.Sum4(s20, s21, s22, s23);
+                    for (int p = kv; p < k; p++)
+                    {
+                        Vector128<float> y = Vector128.Create(Unsafe.Add(ref b0, p), Unsafe.Add(ref b1, p), Unsafe.Add(ref b2, p), Unsafe.Add(ref b3, p));
+                        row0 += Vector128.Create(Unsafe.Add(ref a0, p)) * y;
+                        row1 += Vector128.Create(Unsafe.Add(ref a1, p)) * y;
+                        row2 += Vector128.Create(Unsafe.Add(ref a2, p)) * y;
+                    }
+
+                    Store4(ref C, i * ldc + j, row0, accumulate);
+                    Store4(ref C, (i + 1) * ldc + j, row1, accumulate);
+                    Store4(ref C, (i + 2) * ldc + j, row2, accumulate);
+                }
+
                 for (; i + 2 <= i1; i += 2)
                 {
                     ref float a0 = ref Unsafe.Add(ref A, i * lda);
