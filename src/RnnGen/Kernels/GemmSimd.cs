@@ -6,7 +6,7 @@ namespace RnnGen.Kernels;
 
 /// <summary>
 /// Matrix products on vectors of any width (<see cref="Simd256"/>, <see cref="Simd128"/>), register-blocked: NT as 3×4 blocks of dot products,
-/// NN and TN as 4-row × 16-column blocks of broadcast-multiply-adds. Bounds are checked once per call.
+/// NN and TN as 6-row (then 4-row) × 2-vector tiles of broadcast-multiply-adds, column panels outside row tiles. Bounds are checked once per call.
 /// </summary>
 internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
 {
@@ -199,65 +199,122 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
         // A[i, p] lives at i·lda + p, or at p·lda + i when transposed.
         nint rowStep = aTransposed ? 1 : lda, depthStep = aTransposed ? lda : 1;
         int nv = n - n % (2 * W);
-        int i = 0;
-        for (; i + 4 <= m; i += 4)
+
+        // Loop order for reuse: a block of rows of A (in L2) meets one 2W-column panel of B at a time; that panel
+        // [k ≤ DepthBlock, 2W] stays in L1 while every row tile of the block passes over it, so B streams from L2 once per
+        // row block instead of once per row tile.
+        for (int i0 = 0; i0 < m; i0 += RowTileBlock)
         {
-            int j = 0;
-            for (; j < nv; j += 2 * W)
+            int i1 = Math.Min(m, i0 + RowTileBlock);
+            for (int j = 0; j < nv; j += 2 * W)
             {
-                TV c00 = default, c01 = default, c10 = default, c11 = default;
-                TV c20 = default, c21 = default, c30 = default, c31 = default;
-                ref float ai = ref Unsafe.Add(ref A, i * rowStep);
-                for (int p = 0; p < k; p++)
+                int i = i0;
+                for (; i + 6 <= i1; i += 6)
                 {
-                    ref float bp = ref Unsafe.Add(ref Bm, p * ldb + j);
-                    TV y0 = TV.Load(ref bp, 0), y1 = TV.Load(ref bp, (nuint)W);
-                    ref float ap = ref Unsafe.Add(ref ai, p * depthStep);
-                    TV x = TV.Broadcast(ap);
-                    c00 = TV.MultiplyAdd(x, y0, c00);
-                    c01 = TV.MultiplyAdd(x, y1, c01);
-                    x = TV.Broadcast(Unsafe.Add(ref ap, rowStep));
-                    c10 = TV.MultiplyAdd(x, y0, c10);
-                    c11 = TV.MultiplyAdd(x, y1, c11);
-                    x = TV.Broadcast(Unsafe.Add(ref ap, 2 * rowStep));
-                    c20 = TV.MultiplyAdd(x, y0, c20);
-                    c21 = TV.MultiplyAdd(x, y1, c21);
-                    x = TV.Broadcast(Unsafe.Add(ref ap, 3 * rowStep));
-                    c30 = TV.MultiplyAdd(x, y0, c30);
-                    c31 = TV.MultiplyAdd(x, y1, c31);
+                    Tile6(ref A, ref Bm, ref C, i, j, k, rowStep, depthStep, ldb, ldc, accumulate);
                 }
 
-                StoreVector(ref C, i * ldc + j, c00, c01, accumulate);
-                StoreVector(ref C, (i + 1) * ldc + j, c10, c11, accumulate);
-                StoreVector(ref C, (i + 2) * ldc + j, c20, c21, accumulate);
-                StoreVector(ref C, (i + 3) * ldc + j, c30, c31, accumulate);
+                for (; i + 4 <= i1; i += 4)
+                {
+                    Tile4(ref A, ref Bm, ref C, i, j, k, rowStep, depthStep, ldb, ldc, accumulate);
+                }
+
+                for (; i < i1; i++)
+                {
+                    ref float ai = ref Unsafe.Add(ref A, i * rowStep);
+                    TV c0 = default, c1 = default;
+                    for (int p = 0; p < k; p++)
+                    {
+                        ref float bp = ref Unsafe.Add(ref Bm, p * ldb + j);
+                        TV x = TV.Broadcast(Unsafe.Add(ref ai, p * depthStep));
+                        c0 = TV.MultiplyAdd(x, TV.Load(ref bp, 0), c0);
+                        c1 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)W), c1);
+                    }
+
+                    StoreVector(ref C, i * ldc + j, c0, c1, accumulate);
+                }
             }
 
-            for (int r = i; r < i + 4; r++)
+            for (int r = i0; r < i1; r++)
             {
                 RowTail(ref A, ref Bm, ref C, r, nv, n, k, rowStep, depthStep, ldb, ldc, accumulate);
             }
         }
+    }
 
-        for (; i < m; i++)
+    /// <summary>Rows of A per block of NN/TN: 6 · 32 rows of at most DepthBlock floats (192 KB) stay in L2.</summary>
+    private const int RowTileBlock = 192;
+
+    /// <summary>C[i … i+5, j … j+2W) (+)= A[i … i+5, :] · B[:, j … j+2W): 12 accumulators, 2 B vectors and a broadcast (15 registers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile6(ref float A, ref float Bm, ref float C, int i, int j, int k, nint rowStep, nint depthStep, int ldb, int ldc, bool accumulate)
+    {
+        TV c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        TV c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        ref float ai = ref Unsafe.Add(ref A, i * rowStep);
+        for (int p = 0; p < k; p++)
         {
-            ref float ai = ref Unsafe.Add(ref A, i * rowStep);
-            for (int j = 0; j < nv; j += 2 * W)
-            {
-                TV c0 = default, c1 = default;
-                for (int p = 0; p < k; p++)
-                {
-                    ref float bp = ref Unsafe.Add(ref Bm, p * ldb + j);
-                    TV x = TV.Broadcast(Unsafe.Add(ref ai, p * depthStep));
-                    c0 = TV.MultiplyAdd(x, TV.Load(ref bp, 0), c0);
-                    c1 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)W), c1);
-                }
-
-                StoreVector(ref C, i * ldc + j, c0, c1, accumulate);
-            }
-
-            RowTail(ref A, ref Bm, ref C, i, nv, n, k, rowStep, depthStep, ldb, ldc, accumulate);
+            ref float bp = ref Unsafe.Add(ref Bm, p * ldb + j);
+            TV y0 = TV.Load(ref bp, 0), y1 = TV.Load(ref bp, (nuint)W);
+            ref float ap = ref Unsafe.Add(ref ai, p * depthStep);
+            TV x = TV.Broadcast(ap);
+            c00 = TV.MultiplyAdd(x, y0, c00);
+            c01 = TV.MultiplyAdd(x, y1, c01);
+            x = TV.Broadcast(Unsafe.Add(ref ap, rowStep));
+            c10 = TV.MultiplyAdd(x, y0, c10);
+            c11 = TV.MultiplyAdd(x, y1, c11);
+            x = TV.Broadcast(Unsafe.Add(ref ap, 2 * rowStep));
+            c20 = TV.MultiplyAdd(x, y0, c20);
+            c21 = TV.MultiplyAdd(x, y1, c21);
+            x = TV.Broadcast(Unsafe.Add(ref ap, 3 * rowStep));
+            c30 = TV.MultiplyAdd(x, y0, c30);
+            c31 = TV.MultiplyAdd(x, y1, c31);
+            x = TV.Broadcast(Unsafe.Add(ref ap, 4 * rowStep));
+            c40 = TV.MultiplyAdd(x, y0, c40);
+            c41 = TV.MultiplyAdd(x, y1, c41);
+            x = TV.Broadcast(Unsafe.Add(ref ap, 5 * rowStep));
+            c50 = TV.MultiplyAdd(x, y0, c50);
+            c51 = TV.MultiplyAdd(x, y1, c51);
         }
+
+        StoreVector(ref C, i * ldc + j, c00, c01, accumulate);
+        StoreVector(ref C, (i + 1) * ldc + j, c10, c11, accumulate);
+        StoreVector(ref C, (i + 2) * ldc + j, c20, c21, accumulate);
+        StoreVector(ref C, (i + 3) * ldc + j, c30, c31, accumulate);
+        StoreVector(ref C, (i + 4) * ldc + j, c40, c41, accumulate);
+        StoreVector(ref C, (i + 5) * ldc + j, c50, c51, accumulate);
+    }
+
+    /// <summary>The 4-row version of <see cref="Tile6"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile4(ref float A, ref float Bm, ref float C, int i, int j, int k, nint rowStep, nint depthStep, int ldb, int ldc, bool accumulate)
+    {
+        TV c00 = default, c01 = default, c10 = default, c11 = default;
+        TV c20 = default, c21 = default, c30 = default, c31 = default;
+        ref float ai = ref Unsafe.Add(ref A, i * rowStep);
+        for (int p = 0; p < k; p++)
+        {
+            ref float bp = ref Unsafe.Add(ref Bm, p * ldb + j);
+            TV y0 = TV.Load(ref bp, 0), y1 = TV.Load(ref bp, (nuint)W);
+            ref float ap = ref Unsafe.Add(ref ai, p * depthStep);
+            TV x = TV.Broadcast(ap);
+            c00 = TV.MultiplyAdd(x, y0, c00);
+            c01 = TV.MultiplyAdd(x, y1, c01);
+            x = TV.Broadcast(Unsafe.Add(ref ap, rowStep));
+            c10 = TV.MultiplyAdd(x, y0, c10);
+            c11 = TV.MultiplyAdd(x, y1, c11);
+            x = TV.Broadcast(Unsafe.Add(ref ap, 2 * rowStep));
+            c20 = TV.MultiplyAdd(x, y0, c20);
+            c21 = TV.MultiplyAdd(x, y1, c21);
+            x = TV.Broadcast(Unsafe.Add(ref ap, 3 * rowStep));
+            c30 = TV.MultiplyAdd(x, y0, c30);
+            c31 = TV.MultiplyAdd(x, y1, c31);
+        }
+
+        StoreVector(ref C, i * ldc + j, c00, c01, accumulate);
+        StoreVector(ref C, (i + 1) * ldc + j, c10, c11, accumulate);
+        StoreVector(ref C, (i + 2) * ldc + j, c20, c21, accumulate);
+        StoreVector(ref C, (i + 3) * ldc + j, c30, c31, accumulate);
     }
 
     /// <summary>Columns [from, n) of row i, one vector at a time then scalars.</summary>

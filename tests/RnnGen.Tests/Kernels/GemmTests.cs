@@ -41,7 +41,7 @@ public sealed class GemmTests
         }
 
         var random = new Random(17);
-        int[] ms = { 0, 1, 2, 3, 4, 5, 6, 7, 9 };
+        int[] ms = { 0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 13 }; // every row-tile mix: 3s and 2s (NT), 6s, 4s and singles (NN, TN)
         int checkedCases = 0;
         try
         {
@@ -81,6 +81,7 @@ public sealed class GemmTests
         {
             Check(path, op, 64, 512, 256, accumulate: true, pad: 3, new Random(5));
             Check(path, op, 33, 97, 131, accumulate: false, pad: 0, new Random(6));
+            Check(path, op, 197, 45, 300, accumulate: true, pad: 1, new Random(7)); // crosses a row block and a depth pass
         }
         finally
         {
