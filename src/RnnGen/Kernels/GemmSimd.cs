@@ -206,17 +206,37 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
         for (int i0 = 0; i0 < m; i0 += RowTileBlock)
         {
             int i1 = Math.Min(m, i0 + RowTileBlock);
+            bool pack = i1 - i0 >= 8 && k >= 16;
             for (int j = 0; j < nv; j += 2 * W)
             {
+                // The panel B[:, j … j+2W) is k rows ldb apart; packed contiguous it occupies k · 2W floats of L1 without
+                // the set conflicts of a power-of-two row stride, and every row tile below reads it from there.
+                ref float panel = ref Unsafe.Add(ref Bm, j);
+                int panelStride = ldb;
+                if (pack)
+                {
+                    float[] buffer = PanelBuffer(k * 2 * W);
+                    ref float packed = ref MemoryMarshal.GetArrayDataReference(buffer);
+                    for (int p = 0; p < k; p++)
+                    {
+                        ref float from = ref Unsafe.Add(ref Bm, p * ldb + j);
+                        TV.Store(TV.Load(ref from, 0), ref packed, (nuint)(p * 2 * W));
+                        TV.Store(TV.Load(ref from, (nuint)W), ref packed, (nuint)(p * 2 * W + W));
+                    }
+
+                    panel = ref packed;
+                    panelStride = 2 * W;
+                }
+
                 int i = i0;
                 for (; i + 6 <= i1; i += 6)
                 {
-                    Tile6(ref A, ref Bm, ref C, i, j, k, rowStep, depthStep, ldb, ldc, accumulate);
+                    Tile6(ref A, ref panel, ref C, i, j, k, rowStep, depthStep, panelStride, ldc, accumulate);
                 }
 
                 for (; i + 4 <= i1; i += 4)
                 {
-                    Tile4(ref A, ref Bm, ref C, i, j, k, rowStep, depthStep, ldb, ldc, accumulate);
+                    Tile4(ref A, ref panel, ref C, i, j, k, rowStep, depthStep, panelStride, ldc, accumulate);
                 }
 
                 for (; i < i1; i++)
@@ -225,7 +245,7 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
                     TV c0 = default, c1 = default;
                     for (int p = 0; p < k; p++)
                     {
-                        ref float bp = ref Unsafe.Add(ref Bm, p * ldb + j);
+                        ref float bp = ref Unsafe.Add(ref panel, p * panelStride);
                         TV x = TV.Broadcast(Unsafe.Add(ref ai, p * depthStep));
                         c0 = TV.MultiplyAdd(x, TV.Load(ref bp, 0), c0);
                         c1 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)W), c1);
@@ -245,6 +265,22 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
     /// <summary>Rows of A per block of NN/TN: 6 · 32 rows of at most DepthBlock floats (192 KB) stay in L2.</summary>
     private const int RowTileBlock = 192;
 
+    [ThreadStatic]
+    private static float[]? t_panel;
+
+    /// <summary>This thread's packing buffer, grown once to the largest panel (at most DepthBlock · 2W floats, plus short deep products).</summary>
+    private static float[] PanelBuffer(int length)
+    {
+        float[]? buffer = t_panel;
+        if (buffer is null || buffer.Length < length)
+        {
+            buffer = new float[Math.Max(length, DepthBlock * 2 * W)];
+            t_panel = buffer;
+        }
+
+        return buffer;
+    }
+
     /// <summary>C[i … i+5, j … j+2W) (+)= A[i … i+5, :] · B[:, j … j+2W): 12 accumulators, 2 B vectors and a broadcast (15 registers).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Tile6(ref float A, ref float Bm, ref float C, int i, int j, int k, nint rowStep, nint depthStep, int ldb, int ldc, bool accumulate)
@@ -254,7 +290,7 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
         ref float ai = ref Unsafe.Add(ref A, i * rowStep);
         for (int p = 0; p < k; p++)
         {
-            ref float bp = ref Unsafe.Add(ref Bm, p * ldb + j);
+            ref float bp = ref Unsafe.Add(ref Bm, p * ldb);
             TV y0 = TV.Load(ref bp, 0), y1 = TV.Load(ref bp, (nuint)W);
             ref float ap = ref Unsafe.Add(ref ai, p * depthStep);
             TV x = TV.Broadcast(ap);
@@ -294,7 +330,7 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
         ref float ai = ref Unsafe.Add(ref A, i * rowStep);
         for (int p = 0; p < k; p++)
         {
-            ref float bp = ref Unsafe.Add(ref Bm, p * ldb + j);
+            ref float bp = ref Unsafe.Add(ref Bm, p * ldb);
             TV y0 = TV.Load(ref bp, 0), y1 = TV.Load(ref bp, (nuint)W);
             ref float ap = ref Unsafe.Add(ref ai, p * depthStep);
             TV x = TV.Broadcast(ap);
