@@ -129,25 +129,7 @@ public sealed partial class RnnGenerator
             w.Line("/// <summary>Trainable floats.</summary>");
             w.Line($"public const int ParameterCount = {Int(plan.ParameterCount)};");
             w.Line();
-            w.Line("/// <summary>Per-layer sizes.</summary>");
-            using (w.Block("public static class Sizes"))
-            {
-                foreach (LayerPlan layer in plan.Layers)
-                {
-                    w.Line($"/// <summary>{layer.Name}: {layer.SummaryType}, {Int(layer.InputWidth)} → {Int(layer.OutputWidth)}.</summary>");
-                    if (layer.Spec.Kind == LayerKind.Embedding)
-                    {
-                        w.Line($"public const int {layer.Name}VocabularySize = {Int(layer.Spec.VocabularySize)};");
-                    }
-
-                    w.Line($"public const int {layer.Name}InputSize = {Int(layer.InputWidth)};");
-                    w.Line($"public const int {layer.Name}Units = {Int(layer.Units)};");
-                    w.Line($"public const int {layer.Name}OutputSize = {Int(layer.OutputWidth)};");
-                    w.Line($"public const int {layer.Name}ParameterCount = {Int(layer.ParameterCount)};");
-                }
-            }
-
-            w.Line();
+            EmitSizes(w, plan);
             w.Line("int global::RnnGen.Seq2Seq.IEncoderDecoderModel.SourceVocabularySize => SourceVocabularySize;");
             w.Line("int global::RnnGen.Generation.ITokenDecoder.TargetVocabularySize => TargetVocabularySize;");
             w.Line("int global::RnnGen.Generation.ITokenDecoder.StartToken => StartToken;");
@@ -275,42 +257,7 @@ public sealed partial class RnnGenerator
 
             Add($"{ed.SourceEmbedding.Name}_DOut", $"B * S * {Se}", "∂loss/∂source embeddings", true);
 
-            w.Line("/// <summary>Where each buffer lives in the workspace for B pairs of S source and T target steps.</summary>");
-            using (w.Block("private struct Layout"))
-            {
-                w.Line("public int Batch, Source, Time, BackwardStart, Total;");
-                foreach (Buffer b in buffers)
-                {
-                    w.Line($"public int {b.Field}; // {b.Comment}");
-                }
-
-                w.Line();
-                w.Line("// checked: a batch too large for one array must fail here, not as a negative offset later.");
-                using (w.Block("public static Layout Compute(int B, int S, int T)"))
-                using (w.Block("checked"))
-                {
-                    w.Line("Layout L = default;");
-                    w.Line("L.Batch = B;");
-                    w.Line("L.Source = S;");
-                    w.Line("L.Time = T;");
-                    w.Line("int o = 0;");
-                    bool backward = false;
-                    foreach (Buffer b in buffers)
-                    {
-                        if (b.Backward && !backward)
-                        {
-                            w.Line("L.BackwardStart = o;");
-                            backward = true;
-                        }
-
-                        w.Line($"L.{b.Field} = o; o += {b.Size};");
-                    }
-
-                    w.Line("L.Total = o;");
-                    w.Line("return L;");
-                }
-            }
-
+            EmitLayoutStruct(w, buffers, "Where each buffer lives in the workspace for B pairs of S source and T target steps.", new[] { ("Batch", "B"), ("Source", "S"), ("Time", "T") });
             w.Line();
             using (w.Block("private static void Ensure<TItem>(ref TItem[] buffer, int length)"))
             {

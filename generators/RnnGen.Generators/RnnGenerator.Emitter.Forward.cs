@@ -138,10 +138,33 @@ public sealed partial class RnnGenerator
         private static void EmitLayout(SourceWriter w, ModelPlan plan)
         {
             List<Buffer> buffers = Buffers(plan);
-            w.Line("/// <summary>Where each activation, cache and gradient buffer lives in the workspace for a batch of B sequences of T steps.</summary>");
+            EmitLayoutStruct(w, buffers, "Where each activation, cache and gradient buffer lives in the workspace for a batch of B sequences of T steps.", new[] { ("Batch", "B"), ("Time", "T") });
+            w.Line();
+            using (w.Block("private static void Ensure(ref float[] buffer, int length)"))
+            {
+                w.Line("// Grows once for a larger batch; steady state allocates nothing.");
+                w.Line("if (buffer.Length < length) buffer = new float[length];");
+            }
+
+            w.Line();
+            using (w.Block("private static void Ensure(ref int[] buffer, int length)"))
+            {
+                w.Line("if (buffer.Length < length) buffer = new int[length];");
+            }
+
+            w.Line();
+        }
+
+        /// <summary>
+        /// The Layout struct: one offset field per buffer, and <c>Compute</c>, which lays them out one after another for the
+        /// given dimensions (in checked arithmetic) with the backward-only buffers last, from <c>BackwardStart</c>.
+        /// </summary>
+        private static void EmitLayoutStruct(SourceWriter w, List<Buffer> buffers, string summary, (string Field, string Name)[] dimensions)
+        {
+            w.Line($"/// <summary>{summary}</summary>");
             using (w.Block("private struct Layout"))
             {
-                w.Line("public int Batch, Time, BackwardStart, Total;");
+                w.Line("public int " + string.Join(", ", dimensions.Select(d => d.Field)) + ", BackwardStart, Total;");
                 foreach (Buffer b in buffers)
                 {
                     w.Line($"public int {b.Field}; // {b.Comment}");
@@ -149,12 +172,15 @@ public sealed partial class RnnGenerator
 
                 w.Line();
                 w.Line("// checked: a batch too large for one array must fail here, not as a negative offset later.");
-                using (w.Block("public static Layout Compute(int B, int T)"))
+                using (w.Block("public static Layout Compute(" + string.Join(", ", dimensions.Select(d => "int " + d.Name)) + ")"))
                 using (w.Block("checked"))
                 {
                     w.Line("Layout L = default;");
-                    w.Line("L.Batch = B;");
-                    w.Line("L.Time = T;");
+                    foreach ((string field, string name) in dimensions)
+                    {
+                        w.Line($"L.{field} = {name};");
+                    }
+
                     w.Line("int o = 0;");
                     bool backward = false;
                     foreach (Buffer b in buffers)
@@ -177,21 +203,6 @@ public sealed partial class RnnGenerator
                     w.Line("return L;");
                 }
             }
-
-            w.Line();
-            using (w.Block("private static void Ensure(ref float[] buffer, int length)"))
-            {
-                w.Line("// Grows once for a larger batch; steady state allocates nothing.");
-                w.Line("if (buffer.Length < length) buffer = new float[length];");
-            }
-
-            w.Line();
-            using (w.Block("private static void Ensure(ref int[] buffer, int length)"))
-            {
-                w.Line("if (buffer.Length < length) buffer = new int[length];");
-            }
-
-            w.Line();
         }
 
         private static string InputParameter(ModelPlan plan) => plan.TakesTokens ? "global::System.ReadOnlySpan<int> tokens" : "global::System.ReadOnlySpan<float> inputs";

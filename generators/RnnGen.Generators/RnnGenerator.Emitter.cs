@@ -222,6 +222,12 @@ public sealed partial class RnnGenerator
             w.Line("/// <summary>Whether the model outputs every step ([batch, time, OutputSize]) rather than one row per sequence.</summary>");
             w.Line("public const bool OutputIsSequence = " + (plan.OutputIsSequence ? "true" : "false") + ";");
             w.Line();
+            EmitSizes(w, plan);
+        }
+
+        /// <summary>The nested <c>Sizes</c> class: every layer's sizes as constants.</summary>
+        private static void EmitSizes(SourceWriter w, ModelPlan plan)
+        {
             w.Line("/// <summary>Per-layer sizes.</summary>");
             using (w.Block("public static class Sizes"))
             {
