@@ -206,7 +206,7 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
         for (int i0 = 0; i0 < m; i0 += RowTileBlock)
         {
             int i1 = Math.Min(m, i0 + RowTileBlock);
-            bool pack = i1 - i0 >= 8 && k >= 16;
+            bool pack = i1 - i0 >= 64 && k >= 16; // a per-step product over a few rows would copy its weights every step for little reuse
             for (int j = 0; j < nv; j += 2 * W)
             {
                 // The panel B[:, j … j+2W) is k rows ldb apart; packed contiguous it occupies k · 2W floats of L1 without
