@@ -105,13 +105,7 @@ public sealed partial class RnnGenerator
             w.Line($"/// Source: token ids in [0, {Int(ed.SourceEmbedding.Spec.VocabularySize)}), [batch, sourceSteps]; target: token ids in [0, {Int(ed.Vocabulary)}), start token {Int(m.StartToken)}, end token {Int(m.EndToken)}.");
             w.Line("/// </summary>");
             w.Line("/// <remarks>");
-            w.Line("/// <code>");
-            foreach (string line in SummaryText(plan).TrimEnd('\n').Split('\n'))
-            {
-                w.Line("/// " + Escape(line));
-            }
-
-            w.Line("/// </code>");
+            EmitSummaryCode(w, plan);
             w.Line("/// </remarks>");
         }
 

@@ -179,6 +179,18 @@ public sealed partial class RnnGenerator
 
         private static string Escape(string s) => s.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
+        /// <summary>The summary table as a documentation code block (shown when the class is hovered in the IDE).</summary>
+        private static void EmitSummaryCode(SourceWriter w, ModelPlan plan)
+        {
+            w.Line("/// <code>");
+            foreach (string line in SummaryText(plan).TrimEnd('\n').Split('\n'))
+            {
+                w.Line("/// " + Escape(line));
+            }
+
+            w.Line("/// </code>");
+        }
+
         private static void EmitClassDocs(SourceWriter w, ModelPlan plan)
         {
             ModelSpec m = plan.Model;
@@ -189,13 +201,7 @@ public sealed partial class RnnGenerator
                    (m.Loss == LossKind.None ? "." : "; loss: " + m.Loss + "."));
             w.Line("/// </summary>");
             w.Line("/// <remarks>");
-            w.Line("/// <code>");
-            foreach (string line in SummaryText(plan).TrimEnd('\n').Split('\n'))
-            {
-                w.Line("/// " + Escape(line));
-            }
-
-            w.Line("/// </code>");
+            EmitSummaryCode(w, plan);
             if (plan.HasBidirectional)
             {
                 w.Line("/// A bidirectional layer needs the whole sequence, so this model has no streaming <c>Step</c>.");
