@@ -46,7 +46,11 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
                 ref float b2 = ref Unsafe.Add(ref Bm, (j + 2) * ldb);
                 ref float b3 = ref Unsafe.Add(ref Bm, (j + 3) * ldb);
                 int i = i0;
-                for (; i + 3 <= i1; i += 3)
+                // Row triples, but never leave a lone row behind: 3k + 1 rows end as 3(k − 1) + 2 + 2 (a lone row loads B for a
+                // quarter of the work a triple does).
+                int rows = i1 - i0;
+                int tripleEnd = i0 + (rows % 3 == 1 && rows >= 4 ? rows - 4 : rows - rows % 3);
+                for (; i + 3 <= tripleEnd; i += 3)
                 {
                     // 3 rows × 4 columns: 12 accumulators, 3 + 1 operand registers (16 in all on AVX2); each B vector
                     // loaded serves three rows, so B streams from cache once per three rows rather than per two.
