@@ -354,8 +354,9 @@ public sealed partial class RnnGenerator
             w.Line();
         }
 
-        /// <summary>Offset expression of a decoder layer's previous hidden state at step t.</summary>
-        private static string PreviousHidden(LayerPlan layer) => $"(t == 0 ? L.{layer.Name}_Init : L.{layer.Name}_Final + (t - 1) * B * {Int(layer.Units)})";
+        /// <summary>Offset expression of a decoder layer's state before step t: the encoder's (step 0) or step t − 1's.</summary>
+        private static string PreviousState(LayerPlan layer, string initial = "Init", string final = "Final")
+            => $"(t == 0 ? L.{layer.Name}_{initial} : L.{layer.Name}_{final} + (t - 1) * B * {Int(layer.Units)})";
 
         private static void EmitDecoderStep(SourceWriter w, ModelPlan plan, EncoderDecoderNames ed)
         {
@@ -367,8 +368,7 @@ public sealed partial class RnnGenerator
             using (w.Block("private void DecoderStep(in Layout L, global::System.Span<float> ws, int t)"))
             {
                 w.Line("global::System.Span<float> p = _parameters;");
-                w.Line("int B = L.Batch, S = L.Source;");
-                w.Line("_ = S;");
+                w.Line("int B = L.Batch;");
                 string Din = Int(ed.DecoderInputWidth), E = Int(ed.TargetEmbedding.Units);
                 if (ed.Attention is not null)
                 {
@@ -456,14 +456,17 @@ public sealed partial class RnnGenerator
             using (w.Block("public float Forward(in global::RnnGen.Seq2Seq.Seq2SeqBatch batch, global::System.Span<float> outputs = default)"))
             {
                 w.Line("int B = batch.BatchSize, S = batch.SourceSteps, T = batch.TargetSteps;");
-                w.Line("Layout L = Prepare(batch.Source, B, S, batch.SourceLengths, T, ref _workspace);");
+                w.Line("// every check before Prepare copies the source in: a rejected batch leaves the last Forward's caches for Backward intact");
+                w.Line("global::RnnGen.Generated.Guard.Positive(\"batch.BatchSize\", B);");
+                w.Line("global::RnnGen.Generated.Guard.Positive(\"batch.TargetSteps\", T);");
                 w.Line("global::RnnGen.Generated.Guard.Length(\"batch.Targets\", batch.Targets.Length, B, T, 1, \"[batchSize, targetSteps]\");");
                 w.Line("global::RnnGen.Generated.Guard.Lengths(\"batch.TargetLengths\", batch.TargetLengths, B, T);");
                 w.Line("global::RnnGen.Generated.Guard.Tokens(\"batch.Targets\", batch.Targets, TargetVocabularySize);");
                 w.Line("global::RnnGen.Generated.Guard.Probability(\"batch.TeacherForcing\", batch.TeacherForcing);");
                 w.Line("if (!outputs.IsEmpty) global::RnnGen.Generated.Guard.Length(nameof(outputs), outputs.Length, B, T, TargetVocabularySize, \"[batchSize, targetSteps, TargetVocabularySize]\");");
-                w.Line("global::System.Span<float> ws = _workspace;");
+                w.Line("Layout L = Prepare(batch.Source, B, S, batch.SourceLengths, T, ref _workspace);");
                 w.Line("_hasTrained = false;");
+                w.Line("global::System.Span<float> ws = _workspace;");
                 w.Line("Encode(L, ws);");
                 w.Line("DecodeSteps(L, ws, batch.Targets, batch.TeacherForcing, stopAtEnd: false);");
                 w.Line("// the loss over the real steps: targets and row weights step-major, like the logits");
@@ -631,7 +634,6 @@ public sealed partial class RnnGenerator
                 }
 
                 w.Line();
-                w.Line("global::System.ReadOnlySpan<int> lengths = _sourceLengths.AsSpan(0, B);");
                 for (int i = ed.EncoderLayers.Count - 1; i >= 0; i--)
                 {
                     LayerPlan layer = ed.EncoderLayers[i];
@@ -666,8 +668,6 @@ public sealed partial class RnnGenerator
                 LayerPlan se = ed.SourceEmbedding;
                 w.Line($"// {se.Name}: ∂weight[source[b, s], :] += ∂e[b, s, :]");
                 w.Line($"global::RnnGen.Layers.EmbeddingKernel.Backward({Int(se.Spec.VocabularySize)}, {Int(se.Units)}, _source.AsSpan(0, B * S), ws.Slice(L.{se.Name}_DOut, B * S * {Int(se.Units)}), g.Slice({Int(se.Tensors[0].Offset)}, {Int(se.Tensors[0].Length)}));");
-                w.Line("_ = p;");
-                w.Line("_ = lengths;");
             }
 
             w.Line();
@@ -783,12 +783,7 @@ public sealed partial class RnnGenerator
                 {
                     w.Line($"global::System.Span<float> row = logProbabilities.Slice(b * {V}, {V});");
                     w.Line($"ws.Slice(L.Logits + b * {V}, {V}).CopyTo(row);");
-                    w.Line("// log softmax, stable");
-                    w.Line("float max = global::System.Numerics.Tensors.TensorPrimitives.Max(row);");
-                    w.Line("double sum = 0;");
-                    w.Line("for (int v = 0; v < row.Length; v++) sum += global::System.Math.Exp(row[v] - max);");
-                    w.Line("float log = max + (float)global::System.Math.Log(sum);");
-                    w.Line("for (int v = 0; v < row.Length; v++) row[v] -= log;");
+                    w.Line("global::RnnGen.Kernels.Activations.LogSoftmax(row);");
                 }
             }
 
@@ -853,8 +848,8 @@ public sealed partial class RnnGenerator
                     w.Line("Time = 1,");
                     w.Line($"Input = ws.Slice({input}, B * {inWidth}),");
                     w.Line($"InputStride = {inWidth},");
-                    w.Line($"InitialHidden = ws.Slice(t == 0 ? L.{n}_Init : L.{n}_Final + (t - 1) * B * {h}, B * {h}),");
-                    if (lstm) w.Line($"InitialCell = ws.Slice(t == 0 ? L.{n}_InitCell : L.{n}_FinalCell + (t - 1) * B * {h}, B * {h}),");
+                    w.Line($"InitialHidden = ws.Slice({PreviousState(layer)}, B * {h}),");
+                    if (lstm) w.Line($"InitialCell = ws.Slice({PreviousState(layer, "InitCell", "FinalCell")}, B * {h}),");
                     w.Line($"Hidden = ws.Slice(L.{n}_Hidden + t * B * {h}, B * {h}),");
                     w.Line($"FinalHidden = ws.Slice(L.{n}_Final + t * B * {h}, B * {h}),");
                     if (lstm) w.Line($"FinalCell = ws.Slice(L.{n}_FinalCell + t * B * {h}, B * {h}),");
@@ -886,7 +881,7 @@ public sealed partial class RnnGenerator
                     w.Line($"ValueSize = {Int(ed.ValueWidth)},");
                     w.Line($"Units = {units},");
                     w.Line("Lengths = _sourceLengths.AsSpan(0, B),");
-                    w.Line($"Query = ws.Slice({PreviousHidden(ed.Top)}, B * {Int(ed.Top.Units)}),");
+                    w.Line($"Query = ws.Slice({PreviousState(ed.Top)}, B * {Int(ed.Top.Units)}),");
                     if (ed.KeyWidth > 0) w.Line($"Keys = ws.Slice(L.Keys, B * S * {Int(ed.KeyWidth)}),");
                     w.Line($"Values = ws.Slice({EncoderDecoderNames.EncoderOut(ed.EncoderTop)}, B * S * {Int(ed.ValueWidth)}),");
                     if (a.Spec.Score == ScoreKind.Additive)

@@ -68,4 +68,22 @@ public static class Activations
         TensorPrimitives.Exp(row, row);
         TensorPrimitives.Divide(row, TensorPrimitives.Sum(row), row);
     }
+
+    /// <summary>In-place log-softmax of one row, stable: <c>z − max − log Σ e^(z − max)</c>.</summary>
+    public static void LogSoftmax(Span<float> row)
+    {
+        if (row.IsEmpty)
+        {
+            return;
+        }
+
+        float max = TensorPrimitives.Max(row);
+        double sum = 0;
+        foreach (float z in row)
+        {
+            sum += Math.Exp(z - max);
+        }
+
+        TensorPrimitives.Subtract(row, max + (float)Math.Log(sum), row);
+    }
 }

@@ -5,13 +5,15 @@ namespace RnnGen.Layers;
 /// <summary>Inverted dropout: <c>y = x ⊙ m</c> with <c>m = 0</c> (probability <c>rate</c>) or <c>1 / (1 − rate)</c>; backward <c>∂x = ∂y ⊙ m</c>.</summary>
 public static class DropoutKernel
 {
-    /// <summary>Training: draws the mask and applies it. Inference (<paramref name="training"/> false): y = x.</summary>
+    /// <summary>
+    /// Training: draws the mask and applies it. Inference (<paramref name="training"/> false): y = x and the mask is left
+    /// alone — no backward pass follows an inference pass (the generated models refuse one).
+    /// </summary>
     public static void Forward(bool training, float rate, ReadOnlySpan<float> x, Span<float> mask, Span<float> y, DeterministicRandom random)
     {
         if (!training || rate == 0f)
         {
             x.CopyTo(y);
-            mask.Slice(0, x.Length).Fill(1f);
             return;
         }
 

@@ -91,13 +91,14 @@ public static partial class GruKernel
                 }
             }
 
-            if (!resetAfter)
+            if (resetAfter)
             {
-                // pre_t[:, n] += (r ⊙ h) · W_hnᵀ
-                Gemm.MultiplyNT(B, H, H, hn.Slice(t * H), T * H, weights.Recurrent.Slice(2 * H * H), H, gates.Slice(t * G + 2 * H), T * G, accumulate: true);
+                continue; // the fused pass above already produced h_t
             }
 
-            for (int b = 0; b < B && !resetAfter; b++)
+            // pre_t[:, n] += (r ⊙ h) · W_hnᵀ
+            Gemm.MultiplyNT(B, H, H, hn.Slice(t * H), T * H, weights.Recurrent.Slice(2 * H * H), H, gates.Slice(t * G + 2 * H), T * G, accumulate: true);
+            for (int b = 0; b < B; b++)
             {
                 int row = b * T + t;
                 if (t >= RecurrentCommon.Length(sequence, b))

@@ -405,8 +405,7 @@ public partial class Speller : global::RnnGen.Seq2Seq.IEncoderDecoderModel
     private void DecoderStep(in Layout L, global::System.Span<float> ws, int t)
     {
         global::System.Span<float> p = _parameters;
-        int B = L.Batch, S = L.Source;
-        _ = S;
+        int B = L.Batch;
         // Attend: α = softmax(score(s_(t−1), h_j)) over the real source steps, c_t = Σ_j α_j h_j
         global::RnnGen.Layers.AttentionKernel.Forward(AttentionArguments(L, ws, t));
         // x_t = [Sounds(y_(t−1)); c_t]
@@ -461,14 +460,17 @@ public partial class Speller : global::RnnGen.Seq2Seq.IEncoderDecoderModel
     public float Forward(in global::RnnGen.Seq2Seq.Seq2SeqBatch batch, global::System.Span<float> outputs = default)
     {
         int B = batch.BatchSize, S = batch.SourceSteps, T = batch.TargetSteps;
-        Layout L = Prepare(batch.Source, B, S, batch.SourceLengths, T, ref _workspace);
+        // every check before Prepare copies the source in: a rejected batch leaves the last Forward's caches for Backward intact
+        global::RnnGen.Generated.Guard.Positive("batch.BatchSize", B);
+        global::RnnGen.Generated.Guard.Positive("batch.TargetSteps", T);
         global::RnnGen.Generated.Guard.Length("batch.Targets", batch.Targets.Length, B, T, 1, "[batchSize, targetSteps]");
         global::RnnGen.Generated.Guard.Lengths("batch.TargetLengths", batch.TargetLengths, B, T);
         global::RnnGen.Generated.Guard.Tokens("batch.Targets", batch.Targets, TargetVocabularySize);
         global::RnnGen.Generated.Guard.Probability("batch.TeacherForcing", batch.TeacherForcing);
         if (!outputs.IsEmpty) global::RnnGen.Generated.Guard.Length(nameof(outputs), outputs.Length, B, T, TargetVocabularySize, "[batchSize, targetSteps, TargetVocabularySize]");
-        global::System.Span<float> ws = _workspace;
+        Layout L = Prepare(batch.Source, B, S, batch.SourceLengths, T, ref _workspace);
         _hasTrained = false;
+        global::System.Span<float> ws = _workspace;
         Encode(L, ws);
         DecodeSteps(L, ws, batch.Targets, batch.TeacherForcing, stopAtEnd: false);
         // the loss over the real steps: targets and row weights step-major, like the logits
@@ -561,7 +563,6 @@ public partial class Speller : global::RnnGen.Seq2Seq.IEncoderDecoderModel
         global::RnnGen.Layers.MergeKernel.Backward(global::RnnGen.MergeMode.Concat, B, 32, ws.Slice(L.Reader_Final0, B * 32), ws.Slice(L.Reader_Final1, B * 32), ws.Slice(L.Writer_DHidden, B * 64), ws.Slice(L.Reader_DFinal0, B * 32), ws.Slice(L.Reader_DFinal1, B * 32));
         global::RnnGen.Layers.MergeKernel.Backward(global::RnnGen.MergeMode.Concat, B, 32, ws.Slice(L.Reader_FinalCell0, B * 32), ws.Slice(L.Reader_FinalCell1, B * 32), ws.Slice(L.Writer_DCell, B * 64), ws.Slice(L.Reader_DFinalCell0, B * 32), ws.Slice(L.Reader_DFinalCell1, B * 32));
 
-        global::System.ReadOnlySpan<int> lengths = _sourceLengths.AsSpan(0, B);
         // Reader: split the merged gradient (Concat) between the two directions
         global::RnnGen.Layers.MergeKernel.Backward(global::RnnGen.MergeMode.Concat, B * S, 32, ws.Slice(L.Reader_Hidden0, B * S * 32), ws.Slice(L.Reader_Hidden1, B * S * 32), ws.Slice(L.Reader_DOut, B * S * 64), ws.Slice(L.Reader_DHidden0, B * S * 32), ws.Slice(L.Reader_DHidden1, B * S * 32));
         // Reader, forward direction: BPTT over the source
@@ -584,8 +585,6 @@ public partial class Speller : global::RnnGen.Seq2Seq.IEncoderDecoderModel
             });
         // Spelling: ∂weight[source[b, s], :] += ∂e[b, s, :]
         global::RnnGen.Layers.EmbeddingKernel.Backward(28, 16, _source.AsSpan(0, B * S), ws.Slice(L.Spelling_DOut, B * S * 16), g.Slice(0, 448));
-        _ = p;
-        _ = lengths;
     }
 
     /// <summary>
@@ -678,12 +677,7 @@ public partial class Speller : global::RnnGen.Seq2Seq.IEncoderDecoderModel
         {
             global::System.Span<float> row = logProbabilities.Slice(b * 42, 42);
             ws.Slice(L.Logits + b * 42, 42).CopyTo(row);
-            // log softmax, stable
-            float max = global::System.Numerics.Tensors.TensorPrimitives.Max(row);
-            double sum = 0;
-            for (int v = 0; v < row.Length; v++) sum += global::System.Math.Exp(row[v] - max);
-            float log = max + (float)global::System.Math.Log(sum);
-            for (int v = 0; v < row.Length; v++) row[v] -= log;
+            global::RnnGen.Kernels.Activations.LogSoftmax(row);
         }
     }
 
@@ -768,8 +762,8 @@ public partial class Speller : global::RnnGen.Seq2Seq.IEncoderDecoderModel
             Time = 1,
             Input = ws.Slice(L.DecoderInput + t * B * 80, B * 80),
             InputStride = 80,
-            InitialHidden = ws.Slice(t == 0 ? L.Writer_Init : L.Writer_Final + (t - 1) * B * 64, B * 64),
-            InitialCell = ws.Slice(t == 0 ? L.Writer_InitCell : L.Writer_FinalCell + (t - 1) * B * 64, B * 64),
+            InitialHidden = ws.Slice((t == 0 ? L.Writer_Init : L.Writer_Final + (t - 1) * B * 64), B * 64),
+            InitialCell = ws.Slice((t == 0 ? L.Writer_InitCell : L.Writer_FinalCell + (t - 1) * B * 64), B * 64),
             Hidden = ws.Slice(L.Writer_Hidden + t * B * 64, B * 64),
             FinalHidden = ws.Slice(L.Writer_Final + t * B * 64, B * 64),
             FinalCell = ws.Slice(L.Writer_FinalCell + t * B * 64, B * 64),

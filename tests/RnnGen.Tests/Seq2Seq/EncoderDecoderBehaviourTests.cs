@@ -231,6 +231,23 @@ public sealed class EncoderDecoderBehaviourTests
     }
 
     [Fact]
+    public void A_rejected_batch_leaves_the_last_forward_ready_for_backward()
+    {
+        Seq2SeqDataSet data = ReversalData(8, 12, out _);
+        var expected = new AdditiveLstm(seed: 6);
+        expected.Forward(data.GetBatch(0, 8));
+        expected.Backward();
+
+        var model = new AdditiveLstm(seed: 6);
+        model.Forward(data.GetBatch(0, 8));
+        int[] otherSource = { 4, 4, 4 };
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.Forward(new Seq2SeqBatch { BatchSize = 1, SourceSteps = 3, Source = otherSource, TargetSteps = 1, Targets = new[] { 99 } }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.Forward(new Seq2SeqBatch { BatchSize = 1, SourceSteps = 3, Source = new[] { 4, 40, 4 }, TargetSteps = 1, Targets = new[] { 2 } }));
+        model.Backward();
+        Assert.Equal(expected.Gradients.ToArray(), model.Gradients.ToArray());
+    }
+
+    [Fact]
     public void Saved_weights_load_into_a_fresh_model_and_decode_the_same()
     {
         AdditiveLstm trained = TrainReversal(100);
