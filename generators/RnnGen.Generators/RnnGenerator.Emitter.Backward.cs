@@ -40,9 +40,9 @@ public sealed partial class RnnGenerator
             using (w.Block("private void RememberBatch(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, in Layout L)"))
             {
                 w.Line("// Backward runs after the caller's spans are gone: keep copies of the tokens and lengths.");
-                w.Line("Ensure(ref _tokens, tokens.Length);");
+                w.Line("global::RnnGen.Generated.Buffers.Ensure(ref _tokens, tokens.Length);");
                 w.Line("tokens.CopyTo(_tokens);");
-                w.Line("Ensure(ref _lengths, lengths.Length);");
+                w.Line("global::RnnGen.Generated.Buffers.Ensure(ref _lengths, lengths.Length);");
                 w.Line("lengths.CopyTo(_lengths);");
                 w.Line("_trained = L;");
                 w.Line("_hasTrained = true;");

@@ -253,13 +253,6 @@ public sealed partial class RnnGenerator
 
             EmitLayoutStruct(w, buffers, "Where each buffer lives in the workspace for B pairs of S source and T target steps.", new[] { ("Batch", "B"), ("Source", "S"), ("Time", "T") });
             w.Line();
-            using (w.Block("private static void Ensure<TItem>(ref TItem[] buffer, int length)"))
-            {
-                w.Line("// Grows once for a larger batch; steady state allocates nothing.");
-                w.Line("if (buffer.Length < length) buffer = new TItem[length];");
-            }
-
-            w.Line();
             w.Line("/// <summary>Checks a source batch, sizes the workspace for it and copies the source and its lengths.</summary>");
             using (w.Block("private Layout Prepare(global::System.ReadOnlySpan<int> source, int batchSize, int sourceSteps, global::System.ReadOnlySpan<int> sourceLengths, int targetSteps, ref float[] workspace)"))
             {
@@ -272,11 +265,11 @@ public sealed partial class RnnGenerator
                 w.Line("Layout L;");
                 w.Line("try { L = Layout.Compute(batchSize, sourceSteps, targetSteps); }");
                 w.Line("catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, sourceSteps * targetSteps); }");
-                w.Line("Ensure(ref workspace, L.Total);");
-                w.Line("Ensure(ref _source, batchSize * sourceSteps);");
-                w.Line("Ensure(ref _sourceLengths, batchSize);");
-                w.Line("Ensure(ref _inputTokens, batchSize * targetSteps);");
-                w.Line("Ensure(ref _stepTargets, batchSize * targetSteps);");
+                w.Line("global::RnnGen.Generated.Buffers.Ensure(ref workspace, L.Total);");
+                w.Line("global::RnnGen.Generated.Buffers.Ensure(ref _source, batchSize * sourceSteps);");
+                w.Line("global::RnnGen.Generated.Buffers.Ensure(ref _sourceLengths, batchSize);");
+                w.Line("global::RnnGen.Generated.Buffers.Ensure(ref _inputTokens, batchSize * targetSteps);");
+                w.Line("global::RnnGen.Generated.Buffers.Ensure(ref _stepTargets, batchSize * targetSteps);");
                 w.Line("source.CopyTo(_source);");
                 w.Line("if (sourceLengths.IsEmpty) _sourceLengths.AsSpan(0, batchSize).Fill(sourceSteps);");
                 w.Line("else sourceLengths.CopyTo(_sourceLengths);");
@@ -746,7 +739,7 @@ public sealed partial class RnnGenerator
             {
                 w.Line("global::RnnGen.Generated.Guard.Positive(nameof(beams), beams);");
                 w.Line("int S = source.Length;");
-                w.Line("Ensure(ref _beamScratch, beams * S);");
+                w.Line("global::RnnGen.Generated.Buffers.Ensure(ref _beamScratch, beams * S);");
                 w.Line("for (int k = 0; k < beams; k++) source.CopyTo(_beamScratch.AsSpan(k * S, S));");
                 w.Line("_beamLayout = Prepare(_beamScratch.AsSpan(0, beams * S), beams, S, default, 1, ref _decodeWorkspace);");
                 w.Line("Encode(_beamLayout, _decodeWorkspace);");

@@ -140,19 +140,6 @@ public sealed partial class RnnGenerator
             List<Buffer> buffers = Buffers(plan);
             EmitLayoutStruct(w, buffers, "Where each activation, cache and gradient buffer lives in the workspace for a batch of B sequences of T steps.", new[] { ("Batch", "B"), ("Time", "T") });
             w.Line();
-            using (w.Block("private static void Ensure(ref float[] buffer, int length)"))
-            {
-                w.Line("// Grows once for a larger batch; steady state allocates nothing.");
-                w.Line("if (buffer.Length < length) buffer = new float[length];");
-            }
-
-            w.Line();
-            using (w.Block("private static void Ensure(ref int[] buffer, int length)"))
-            {
-                w.Line("if (buffer.Length < length) buffer = new int[length];");
-            }
-
-            w.Line();
         }
 
         /// <summary>
@@ -360,7 +347,7 @@ public sealed partial class RnnGenerator
                 w.Line("Layout L;");
                 w.Line("try { L = Layout.Compute(batchSize, timeSteps); }");
                 w.Line("catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, timeSteps); }");
-                w.Line("Ensure(ref workspace, L.Total);");
+                w.Line("global::RnnGen.Generated.Buffers.Ensure(ref workspace, L.Total);");
                 if (!plan.TakesTokens)
                 {
                     w.Line("inputs.CopyTo(workspace.AsSpan(L.Input, inputs.Length));");

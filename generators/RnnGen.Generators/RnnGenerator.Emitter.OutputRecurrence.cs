@@ -103,11 +103,6 @@ public sealed partial class RnnGenerator
 
                 w.Line();
                 EmitSummary(w, summaryPlan);
-                w.Line("private static void Ensure(ref float[] buffer, int length)");
-                w.Line("{");
-                w.Line("    if (buffer.Length < length) buffer = new float[length];");
-                w.Line("}");
-                w.Line();
 
                 if (model.Loss != LossKind.None)
                 {
@@ -151,7 +146,7 @@ public sealed partial class RnnGenerator
                     w.Line("global::RnnGen.Generated.Guard.Length(\"batch.Targets\", batch.Targets.Length, B, T, OutputSize, \"[batchSize, timeSteps, OutputSize]\");");
                 }
 
-                w.Line($"Ensure(ref _teacherInputs, checked(B * T * {IO}));");
+                w.Line($"global::RnnGen.Generated.Buffers.Ensure(ref _teacherInputs, checked(B * T * {IO}));");
                 w.Line($"global::System.Span<float> x = _teacherInputs.AsSpan(0, B * T * {IO});");
                 using (w.Block("for (int b = 0; b < B; b++)"))
                 using (w.Block("for (int t = 0; t < T; t++)"))
@@ -227,7 +222,7 @@ public sealed partial class RnnGenerator
                 w.Line("int B = state.BatchSize;");
                 w.Line("global::RnnGen.Generated.Guard.Length(nameof(input), input.Length, B, 1, InputSize, \"[state.BatchSize, InputSize]\");");
                 w.Line("global::RnnGen.Generated.Guard.Length(nameof(output), output.Length, B, 1, OutputSize, \"[state.BatchSize, OutputSize]\");");
-                w.Line($"Ensure(ref _stepInput, B * {IO});");
+                w.Line($"global::RnnGen.Generated.Buffers.Ensure(ref _stepInput, B * {IO});");
                 using (w.Block("for (int b = 0; b < B; b++)"))
                 {
                     w.Line($"input.Slice(b * InputSize, InputSize).CopyTo(_stepInput.AsSpan(b * {IO}, InputSize));");
@@ -249,8 +244,8 @@ public sealed partial class RnnGenerator
                 w.Line("global::RnnGen.Generated.Guard.Lengths(nameof(lengths), lengths, batchSize, timeSteps);");
                 w.Line("if (_predictState is null || _predictState.BatchSize != batchSize) _predictState = CreateState(batchSize);");
                 w.Line("_predictState.Reset();");
-                w.Line("Ensure(ref _row, batchSize * InputSize);");
-                w.Line("Ensure(ref _rowOutput, batchSize * OutputSize);");
+                w.Line("global::RnnGen.Generated.Buffers.Ensure(ref _row, batchSize * InputSize);");
+                w.Line("global::RnnGen.Generated.Buffers.Ensure(ref _rowOutput, batchSize * OutputSize);");
                 using (w.Block("for (int t = 0; t < timeSteps; t++)"))
                 {
                     w.Line("for (int b = 0; b < batchSize; b++) inputs.Slice((b * timeSteps + t) * InputSize, InputSize).CopyTo(_row.AsSpan(b * InputSize, InputSize));");

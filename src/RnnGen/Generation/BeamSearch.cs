@@ -1,3 +1,5 @@
+using RnnGen.Generated;
+
 namespace RnnGen.Generation;
 
 /// <summary>
@@ -36,17 +38,17 @@ public sealed class BeamSearch
         }
 
         int V = decoder.TargetVocabularySize, K = width;
-        Ensure(ref _logProbabilities, K * V);
-        Ensure(ref _scores, K);
-        Ensure(ref _newScores, K);
-        Ensure(ref _tokens, K);
-        Ensure(ref _parents, K);
-        Ensure(ref _history, K * maxLength);
-        Ensure(ref _newHistory, K * maxLength);
-        Ensure(ref _best, maxLength);
+        Buffers.Ensure(ref _logProbabilities, K * V);
+        Buffers.Ensure(ref _scores, K);
+        Buffers.Ensure(ref _newScores, K);
+        Buffers.Ensure(ref _tokens, K);
+        Buffers.Ensure(ref _parents, K);
+        Buffers.Ensure(ref _history, K * maxLength);
+        Buffers.Ensure(ref _newHistory, K * maxLength);
+        Buffers.Ensure(ref _best, maxLength);
 
-        Ensure(ref _candidateBeams, K);
-        Ensure(ref _candidateTokens, K);
+        Buffers.Ensure(ref _candidateBeams, K);
+        Buffers.Ensure(ref _candidateTokens, K);
         decoder.BeginDecoding(source, K);
         int live = 1; // at step 0 every beam is the same: expand only the first
         _tokens[0] = decoder.StartToken;
@@ -158,13 +160,5 @@ public sealed class BeamSearch
         scores[i] = s;
         beams[i] = b;
         tokens[i] = v;
-    }
-
-    private static void Ensure<T>(ref T[] buffer, int length)
-    {
-        if (buffer.Length < length)
-        {
-            buffer = new T[length];
-        }
     }
 }

@@ -1,3 +1,4 @@
+using RnnGen.Generated;
 using RnnGen.Initialization;
 
 namespace RnnGen.Seq2Seq;
@@ -111,10 +112,10 @@ public sealed class Seq2SeqDataSet
             T = Math.Max(T, _targets[Order[start + b]].Length + 1);
         }
 
-        Grow(ref _source, B * S);
-        Grow(ref _target, B * T);
-        Grow(ref _sourceLengths, B);
-        Grow(ref _targetLengths, B);
+        Buffers.Ensure(ref _source, B * S);
+        Buffers.Ensure(ref _target, B * T);
+        Buffers.Ensure(ref _sourceLengths, B);
+        Buffers.Ensure(ref _targetLengths, B);
         for (int b = 0; b < B; b++)
         {
             int[] s = _sources[Order[start + b]], t = _targets[Order[start + b]];
@@ -138,13 +139,5 @@ public sealed class Seq2SeqDataSet
             TargetLengths = _targetLengths.AsSpan(0, B),
             TeacherForcing = teacherForcing,
         };
-    }
-
-    private static void Grow(ref int[] buffer, int length)
-    {
-        if (buffer.Length < length)
-        {
-            buffer = new int[length];
-        }
     }
 }

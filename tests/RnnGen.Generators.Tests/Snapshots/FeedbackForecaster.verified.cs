@@ -88,11 +88,6 @@ public partial class FeedbackForecaster : global::RnnGen.Training.ITrainableMode
         "Non-trainable params: 0\n" +
         "____________________________________________________________________\n";
 
-    private static void Ensure(ref float[] buffer, int length)
-    {
-        if (buffer.Length < length) buffer = new float[length];
-    }
-
     int global::RnnGen.Training.ITrainableModel.ModelInputSize => InputSize;
     int global::RnnGen.Training.ITrainableModel.ModelOutputSize => OutputSize;
     bool global::RnnGen.Training.ITrainableModel.OutputIsSequence => true;
@@ -110,7 +105,7 @@ public partial class FeedbackForecaster : global::RnnGen.Training.ITrainableMode
         global::RnnGen.Generated.Guard.Positive("batch.TimeSteps", T);
         global::RnnGen.Generated.Guard.Length("batch.Inputs", batch.Inputs.Length, B, T, InputSize, "[batchSize, timeSteps, InputSize]");
         global::RnnGen.Generated.Guard.Length("batch.Targets", batch.Targets.Length, B, T, OutputSize, "[batchSize, timeSteps, OutputSize]");
-        Ensure(ref _teacherInputs, checked(B * T * 3));
+        global::RnnGen.Generated.Buffers.Ensure(ref _teacherInputs, checked(B * T * 3));
         global::System.Span<float> x = _teacherInputs.AsSpan(0, B * T * 3);
         for (int b = 0; b < B; b++)
         {
@@ -172,7 +167,7 @@ public partial class FeedbackForecaster : global::RnnGen.Training.ITrainableMode
         int B = state.BatchSize;
         global::RnnGen.Generated.Guard.Length(nameof(input), input.Length, B, 1, InputSize, "[state.BatchSize, InputSize]");
         global::RnnGen.Generated.Guard.Length(nameof(output), output.Length, B, 1, OutputSize, "[state.BatchSize, OutputSize]");
-        Ensure(ref _stepInput, B * 3);
+        global::RnnGen.Generated.Buffers.Ensure(ref _stepInput, B * 3);
         for (int b = 0; b < B; b++)
         {
             input.Slice(b * InputSize, InputSize).CopyTo(_stepInput.AsSpan(b * 3, InputSize));
@@ -192,8 +187,8 @@ public partial class FeedbackForecaster : global::RnnGen.Training.ITrainableMode
         global::RnnGen.Generated.Guard.Lengths(nameof(lengths), lengths, batchSize, timeSteps);
         if (_predictState is null || _predictState.BatchSize != batchSize) _predictState = CreateState(batchSize);
         _predictState.Reset();
-        Ensure(ref _row, batchSize * InputSize);
-        Ensure(ref _rowOutput, batchSize * OutputSize);
+        global::RnnGen.Generated.Buffers.Ensure(ref _row, batchSize * InputSize);
+        global::RnnGen.Generated.Buffers.Ensure(ref _rowOutput, batchSize * OutputSize);
         for (int t = 0; t < timeSteps; t++)
         {
             for (int b = 0; b < batchSize; b++) inputs.Slice((b * timeSteps + t) * InputSize, InputSize).CopyTo(_row.AsSpan(b * InputSize, InputSize));
@@ -454,17 +449,6 @@ public partial class FeedbackForecaster : global::RnnGen.Training.ITrainableMode
             }
         }
 
-        private static void Ensure(ref float[] buffer, int length)
-        {
-            // Grows once for a larger batch; steady state allocates nothing.
-            if (buffer.Length < length) buffer = new float[length];
-        }
-
-        private static void Ensure(ref int[] buffer, int length)
-        {
-            if (buffer.Length < length) buffer = new int[length];
-        }
-
         /// <summary>The forward pass, layer by layer, over the inputs already placed in the workspace (or <paramref name="tokens"/>).</summary>
         private void Run(in Layout L, float[] workspace, global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, bool useState, bool logits)
         {
@@ -514,7 +498,7 @@ public partial class FeedbackForecaster : global::RnnGen.Training.ITrainableMode
             Layout L;
             try { L = Layout.Compute(batchSize, timeSteps); }
             catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, timeSteps); }
-            Ensure(ref workspace, L.Total);
+            global::RnnGen.Generated.Buffers.Ensure(ref workspace, L.Total);
             inputs.CopyTo(workspace.AsSpan(L.Input, inputs.Length));
             // Whatever fills the padding (even NaN) must not reach a weight gradient, which sums x over every row.
             if (!lengths.IsEmpty) global::RnnGen.Generated.Guard.ZeroPaddedRows(workspace.AsSpan(L.Input, inputs.Length), lengths, timeSteps, InputSize);
@@ -639,9 +623,9 @@ public partial class FeedbackForecaster : global::RnnGen.Training.ITrainableMode
         private void RememberBatch(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, in Layout L)
         {
             // Backward runs after the caller's spans are gone: keep copies of the tokens and lengths.
-            Ensure(ref _tokens, tokens.Length);
+            global::RnnGen.Generated.Buffers.Ensure(ref _tokens, tokens.Length);
             tokens.CopyTo(_tokens);
-            Ensure(ref _lengths, lengths.Length);
+            global::RnnGen.Generated.Buffers.Ensure(ref _lengths, lengths.Length);
             lengths.CopyTo(_lengths);
             _trained = L;
             _hasTrained = true;

@@ -218,17 +218,6 @@ public partial class ResetBeforeGru : global::RnnGen.ISequenceModel, global::Rnn
         }
     }
 
-    private static void Ensure(ref float[] buffer, int length)
-    {
-        // Grows once for a larger batch; steady state allocates nothing.
-        if (buffer.Length < length) buffer = new float[length];
-    }
-
-    private static void Ensure(ref int[] buffer, int length)
-    {
-        if (buffer.Length < length) buffer = new int[length];
-    }
-
     /// <summary>The forward pass, layer by layer, over the inputs already placed in the workspace (or <paramref name="tokens"/>).</summary>
     private void Run(in Layout L, float[] workspace, global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, bool useState, bool logits)
     {
@@ -274,7 +263,7 @@ public partial class ResetBeforeGru : global::RnnGen.ISequenceModel, global::Rnn
         Layout L;
         try { L = Layout.Compute(batchSize, timeSteps); }
         catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, timeSteps); }
-        Ensure(ref workspace, L.Total);
+        global::RnnGen.Generated.Buffers.Ensure(ref workspace, L.Total);
         inputs.CopyTo(workspace.AsSpan(L.Input, inputs.Length));
         // Whatever fills the padding (even NaN) must not reach a weight gradient, which sums x over every row.
         if (!lengths.IsEmpty) global::RnnGen.Generated.Guard.ZeroPaddedRows(workspace.AsSpan(L.Input, inputs.Length), lengths, timeSteps, InputSize);
@@ -374,9 +363,9 @@ public partial class ResetBeforeGru : global::RnnGen.ISequenceModel, global::Rnn
     private void RememberBatch(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, in Layout L)
     {
         // Backward runs after the caller's spans are gone: keep copies of the tokens and lengths.
-        Ensure(ref _tokens, tokens.Length);
+        global::RnnGen.Generated.Buffers.Ensure(ref _tokens, tokens.Length);
         tokens.CopyTo(_tokens);
-        Ensure(ref _lengths, lengths.Length);
+        global::RnnGen.Generated.Buffers.Ensure(ref _lengths, lengths.Length);
         lengths.CopyTo(_lengths);
         _trained = L;
         _hasTrained = true;

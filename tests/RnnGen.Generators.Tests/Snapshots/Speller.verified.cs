@@ -351,12 +351,6 @@ public partial class Speller : global::RnnGen.Seq2Seq.IEncoderDecoderModel
         }
     }
 
-    private static void Ensure<TItem>(ref TItem[] buffer, int length)
-    {
-        // Grows once for a larger batch; steady state allocates nothing.
-        if (buffer.Length < length) buffer = new TItem[length];
-    }
-
     /// <summary>Checks a source batch, sizes the workspace for it and copies the source and its lengths.</summary>
     private Layout Prepare(global::System.ReadOnlySpan<int> source, int batchSize, int sourceSteps, global::System.ReadOnlySpan<int> sourceLengths, int targetSteps, ref float[] workspace)
     {
@@ -369,11 +363,11 @@ public partial class Speller : global::RnnGen.Seq2Seq.IEncoderDecoderModel
         Layout L;
         try { L = Layout.Compute(batchSize, sourceSteps, targetSteps); }
         catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, sourceSteps * targetSteps); }
-        Ensure(ref workspace, L.Total);
-        Ensure(ref _source, batchSize * sourceSteps);
-        Ensure(ref _sourceLengths, batchSize);
-        Ensure(ref _inputTokens, batchSize * targetSteps);
-        Ensure(ref _stepTargets, batchSize * targetSteps);
+        global::RnnGen.Generated.Buffers.Ensure(ref workspace, L.Total);
+        global::RnnGen.Generated.Buffers.Ensure(ref _source, batchSize * sourceSteps);
+        global::RnnGen.Generated.Buffers.Ensure(ref _sourceLengths, batchSize);
+        global::RnnGen.Generated.Buffers.Ensure(ref _inputTokens, batchSize * targetSteps);
+        global::RnnGen.Generated.Buffers.Ensure(ref _stepTargets, batchSize * targetSteps);
         source.CopyTo(_source);
         if (sourceLengths.IsEmpty) _sourceLengths.AsSpan(0, batchSize).Fill(sourceSteps);
         else sourceLengths.CopyTo(_sourceLengths);
@@ -646,7 +640,7 @@ public partial class Speller : global::RnnGen.Seq2Seq.IEncoderDecoderModel
     {
         global::RnnGen.Generated.Guard.Positive(nameof(beams), beams);
         int S = source.Length;
-        Ensure(ref _beamScratch, beams * S);
+        global::RnnGen.Generated.Buffers.Ensure(ref _beamScratch, beams * S);
         for (int k = 0; k < beams; k++) source.CopyTo(_beamScratch.AsSpan(k * S, S));
         _beamLayout = Prepare(_beamScratch.AsSpan(0, beams * S), beams, S, default, 1, ref _decodeWorkspace);
         Encode(_beamLayout, _decodeWorkspace);
