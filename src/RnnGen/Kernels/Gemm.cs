@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -49,7 +50,7 @@ public static class Gemm
         {
             // A depth shorter than any vector (an input of one feature per step): the dot products are a multiply or
             // three; the vector kernels would spend their time on empty vector loops and lane sums.
-            GemmScalar.MultiplyNT(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+            SmallDepthNT(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
             return;
         }
 
@@ -58,6 +59,62 @@ public static class Gemm
             case GemmPath.Vector256: GemmSimd<Simd256>.MultiplyNT(m, n, k, a, lda, b, ldb, c, ldc, accumulate); break;
             case GemmPath.Vector128: GemmSimd<Simd128>.MultiplyNT(m, n, k, a, lda, b, ldb, c, ldc, accumulate); break;
             default: GemmScalar.MultiplyNT(m, n, k, a, lda, b, ldb, c, ldc, accumulate); break;
+        }
+    }
+
+    /// <summary>
+    /// <c>C[m, n] (+)= A[m, k] · B[k, n]</c> with B in the <see cref="PackedPanels"/> layout (packed once, used at every step):
+    /// the per-step recurrent products of a batch.
+    /// </summary>
+    public static void MultiplyPacked(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> packed,
+        Span<float> c, int ldc, bool accumulate)
+    {
+        switch (ActivePath)
+        {
+            case GemmPath.Vector256: GemmSimd<Simd256>.MultiplyPacked(m, n, k, a, lda, packed, c, ldc, accumulate); break;
+            case GemmPath.Vector128: GemmSimd<Simd128>.MultiplyPacked(m, n, k, a, lda, packed, c, ldc, accumulate); break;
+            default: GemmChecks.Packed(m, n, k, a, lda, packed, c, ldc); GemmScalar.MultiplyPacked(m, n, k, a, lda, packed, c, ldc, accumulate); break;
+        }
+    }
+
+    /// <summary>
+    /// NT with k &lt; 4: with one input feature (k = 1, B a contiguous column) a row of C is a scaled copy of that column,
+    /// a vector multiply-add; otherwise short dot products without bounds checks.
+    /// </summary>
+    private static void SmallDepthNT(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+        Span<float> c, int ldc, bool accumulate)
+    {
+        GemmChecks.NT(m, n, k, a, lda, b, ldb, c, ldc);
+        for (int i = 0; i < m; i++)
+        {
+            Span<float> row = c.Slice(i * ldc, n);
+            if (k == 1 && ldb == 1)
+            {
+                ReadOnlySpan<float> column = b.Slice(0, n);
+                if (accumulate)
+                {
+                    TensorPrimitives.MultiplyAdd(column, a[i * lda], row, row);
+                }
+                else
+                {
+                    TensorPrimitives.Multiply(column, a[i * lda], row);
+                }
+
+                continue;
+            }
+
+            ReadOnlySpan<float> x = a.Slice(i * lda, k);
+            for (int j = 0; j < n; j++)
+            {
+                ReadOnlySpan<float> w = b.Slice(j * ldb, k);
+                float sum = 0;
+                for (int p = 0; p < x.Length; p++)
+                {
+                    sum += x[p] * w[p];
+                }
+
+                row[j] = accumulate ? row[j] + sum : sum;
+            }
         }
     }
 

@@ -11,6 +11,18 @@ internal static class GemmChecks
         Matrix(nameof(c), c.Length, m, n, ldc);
     }
 
+    public static void Packed(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> packed, Span<float> c, int ldc)
+    {
+        Dims(m, n, k);
+        Matrix(nameof(a), a.Length, m, k, lda);
+        if (packed.Length < PackedPanels.Size(n, k))
+        {
+            throw new ArgumentException($"packed: expected at least {PackedPanels.Size(n, k)} floats (n = {n} columns in panels of {PackedPanels.Width}, depth k = {k}) but got {packed.Length}.", nameof(packed));
+        }
+
+        Matrix(nameof(c), c.Length, m, n, ldc);
+    }
+
     public static void NN(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc)
     {
         Dims(m, n, k);

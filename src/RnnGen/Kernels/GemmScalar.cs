@@ -22,6 +22,26 @@ public static class GemmScalar
         }
     }
 
+    /// <summary>Reference for <see cref="Gemm.MultiplyPacked"/>: B read from its <see cref="PackedPanels"/> layout.</summary>
+    public static void MultiplyPacked(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> packed,
+        Span<float> c, int ldc, bool accumulate)
+    {
+        const int W = PackedPanels.Width;
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                float sum = 0;
+                for (int p = 0; p < k; p++)
+                {
+                    sum += a[i * lda + p] * packed[j / W * W * k + p * W + j % W];
+                }
+
+                c[i * ldc + j] = accumulate ? c[i * ldc + j] + sum : sum;
+            }
+        }
+    }
+
     /// <summary>Reference for <see cref="Gemm.MultiplyNN"/>.</summary>
     public static void MultiplyNN(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         Span<float> c, int ldc, bool accumulate)

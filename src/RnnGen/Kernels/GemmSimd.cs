@@ -31,6 +31,11 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
         ref float Bm = ref MemoryMarshal.GetReference(b);
         ref float C = ref MemoryMarshal.GetReference(c);
         int kv = k - k % W;
+        if (m == 1)
+        {
+            VectorTimesNT(n, k, kv, ref A, ref Bm, ldb, ref C, accumulate);
+            return;
+        }
 
         // Rows in blocks that stay in L2; inside a block, four columns of C (four rows of B, in L1) meet every row pair,
         // so a weight matrix is streamed from memory once per block rather than once per pair of rows.
@@ -165,6 +170,51 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
         }
     }
 
+    /// <summary>
+    /// One row of A (a matrix-vector product: a lone stream's step): eight columns at a time, so eight independent
+    /// accumulator chains hide the multiply-add latency that a short depth (k = 32: four vectors) would otherwise expose,
+    /// and each vector of A loaded serves eight rows of B.
+    /// </summary>
+    private static void VectorTimesNT(int n, int k, int kv, ref float A, ref float Bm, int ldb, ref float C, bool accumulate)
+    {
+        int j = 0;
+        for (; j + 8 <= n; j += 8)
+        {
+            ref float b0 = ref Unsafe.Add(ref Bm, j * ldb);
+            TV s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+            for (int p = 0; p < kv; p += W)
+            {
+                TV x = TV.Load(ref A, (nuint)p);
+                ref float bp = ref Unsafe.Add(ref b0, p);
+                s0 = TV.MultiplyAdd(x, TV.Load(ref bp, 0), s0);
+                s1 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)ldb), s1);
+                s2 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)(2 * ldb)), s2);
+                s3 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)(3 * ldb)), s3);
+                s4 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)(4 * ldb)), s4);
+                s5 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)(5 * ldb)), s5);
+                s6 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)(6 * ldb)), s6);
+                s7 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)(7 * ldb)), s7);
+            }
+
+            Vector128<float> lo = TV.Sum4(s0, s1, s2, s3), hi = TV.Sum4(s4, s5, s6, s7);
+            for (int p = kv; p < k; p++)
+            {
+                Vector128<float> x = Vector128.Create(Unsafe.Add(ref A, p));
+                ref float bp = ref Unsafe.Add(ref b0, p);
+                lo += x * Vector128.Create(bp, Unsafe.Add(ref bp, ldb), Unsafe.Add(ref bp, 2 * ldb), Unsafe.Add(ref bp, 3 * ldb));
+                hi += x * Vector128.Create(Unsafe.Add(ref bp, 4 * ldb), Unsafe.Add(ref bp, 5 * ldb), Unsafe.Add(ref bp, 6 * ldb), Unsafe.Add(ref bp, 7 * ldb));
+            }
+
+            Store4(ref C, j, lo, accumulate);
+            Store4(ref C, j + 4, hi, accumulate);
+        }
+
+        for (; j < n; j++)
+        {
+            Store(ref C, j, Dot(ref A, ref Unsafe.Add(ref Bm, j * ldb), k), accumulate);
+        }
+    }
+
     /// <summary>C[m, n] (+)= A[m, k] · B[k, n] (aTransposed: A is stored [k, m]).</summary>
     public static void MultiplyNN(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         Span<float> c, int ldc, bool accumulate, bool aTransposed = false)
@@ -259,12 +309,113 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
                 }
             }
 
+            // Columns past the last 2W panel: whole vectors row by row; the last n % W columns row by row too, unless A is
+            // transposed — then a row of A is strided, and the columns go down W rows of C at a time instead.
+            int vectorEnd = aTransposed ? n - n % W : n;
             for (int r = i0; r < i1; r++)
             {
-                RowTail(ref A, ref Bm, ref C, r, nv, n, k, rowStep, depthStep, ldb, ldc, accumulate);
+                RowTail(ref A, ref Bm, ref C, r, nv, vectorEnd, k, rowStep, depthStep, ldb, ldc, accumulate);
+            }
+
+            if (vectorEnd < n)
+            {
+                TransposedTailColumns(ref A, ref Bm, ref C, i0, i1, vectorEnd, n, k, lda, ldb, ldc, accumulate);
             }
         }
     }
+
+    /// <summary>C[m, n] (+)= A[m, k] · B[k, n], B in the <see cref="PackedPanels"/> layout: each panel meets every row tile of a block of A.</summary>
+    public static void MultiplyPacked(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> packed,
+        Span<float> c, int ldc, bool accumulate)
+    {
+        GemmChecks.Packed(m, n, k, a, lda, packed, c, ldc);
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        if (k == 0)
+        {
+            // an empty sum: C = 0, or unchanged when accumulating (the depth passes below would write nothing)
+            for (int i = 0; i < m && !accumulate; i++)
+            {
+                c.Slice(i * ldc, n).Clear();
+            }
+
+            return;
+        }
+
+        const int P = PackedPanels.Width;
+        ref float A = ref MemoryMarshal.GetReference(a);
+        ref float Pk = ref MemoryMarshal.GetReference(packed);
+        ref float C = ref MemoryMarshal.GetReference(c);
+        int full = n - n % P;
+        for (int i0 = 0; i0 < m; i0 += RowTileBlock)
+        {
+            int i1 = Math.Min(m, i0 + RowTileBlock);
+            // Depth in passes of PackedDepthBlock, so that the rows of A a pass reads (32 rows · 128 floats = 16 KB) and the
+            // panel slice (8 KB) share L1; passes after the first add to C.
+            for (int p0 = 0; p0 < k; p0 += PackedDepthBlock)
+            {
+                int depth = Math.Min(PackedDepthBlock, k - p0);
+                bool add = accumulate || p0 > 0;
+                ref float Ap = ref Unsafe.Add(ref A, p0);
+                for (int j = 0; j < full; j += P)
+                {
+                    for (int half = 0; half < P; half += 2 * W) // one pass with 256-bit vectors, two with 128-bit
+                    {
+                        ref float panel = ref Unsafe.Add(ref Pk, j * k + p0 * P + half);
+                        int i = i0;
+                        // 6-row tiles, but 8 rows left end as two 4-row tiles (32 rows: 6 · 4 + 4 + 4, never a lone row pair)
+                        for (; i1 - i >= 6 && i1 - i != 8; i += 6)
+                        {
+                            Tile6(ref Ap, ref panel, ref C, i, j + half, depth, lda, 1, P, ldc, add);
+                        }
+
+                        for (; i + 4 <= i1; i += 4)
+                        {
+                            Tile4(ref Ap, ref panel, ref C, i, j + half, depth, lda, 1, P, ldc, add);
+                        }
+
+                        for (; i < i1; i++)
+                        {
+                            ref float ai = ref Unsafe.Add(ref Ap, i * lda);
+                            TV c0 = default, c1 = default;
+                            for (int p = 0; p < depth; p++)
+                            {
+                                ref float bp = ref Unsafe.Add(ref panel, p * P);
+                                TV x = TV.Broadcast(Unsafe.Add(ref ai, p));
+                                c0 = TV.MultiplyAdd(x, TV.Load(ref bp, 0), c0);
+                                c1 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)W), c1);
+                            }
+
+                            StoreVector(ref C, i * ldc + j + half, c0, c1, add);
+                        }
+                    }
+                }
+            }
+
+            // the zero-padded last panel: its real columns one at a time
+            for (int j = full; j < n; j++)
+            {
+                ref float column = ref Unsafe.Add(ref Pk, full * k + (j - full));
+                for (int i = i0; i < i1; i++)
+                {
+                    ref float ai = ref Unsafe.Add(ref A, i * lda);
+                    float sum = 0;
+                    for (int p = 0; p < k; p++)
+                    {
+                        sum += Unsafe.Add(ref ai, p) * Unsafe.Add(ref column, p * P);
+                    }
+
+                    Store(ref C, i * ldc + j, sum, accumulate);
+                }
+            }
+        }
+    }
+
+    /// <summary>Depth of one pass of the packed product (see <see cref="MultiplyPacked"/>).</summary>
+    private const int PackedDepthBlock = 128;
 
     /// <summary>Rows of A per block of NN/TN: 6 · 32 rows of at most DepthBlock floats (192 KB) stay in L2.</summary>
     private const int RowTileBlock = 192;
@@ -383,6 +534,55 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
             }
 
             Store(ref C, i * ldc + j, sum, accumulate);
+        }
+    }
+
+    /// <summary>
+    /// Columns [from, n) of C rows [i0, i1) when A is stored transposed ([k, m]): A[p, i … i+W) is contiguous, so each
+    /// column of C is a sum of vectors of A times broadcast elements of B — four vectors of rows at a time (four
+    /// independent chains), then one, then single rows.
+    /// </summary>
+    private static void TransposedTailColumns(ref float A, ref float Bm, ref float C, int i0, int i1, int from, int n, int k,
+        int lda, int ldb, int ldc, bool accumulate)
+    {
+        Span<float> lanes = stackalloc float[4 * W];
+        ref float L = ref MemoryMarshal.GetReference(lanes);
+        for (int j = from; j < n; j++)
+        {
+            int i = i0;
+            for (; i + 4 * W <= i1; i += 4 * W)
+            {
+                TV s0 = default, s1 = default, s2 = default, s3 = default;
+                for (int p = 0; p < k; p++)
+                {
+                    TV y = TV.Broadcast(Unsafe.Add(ref Bm, p * ldb + j));
+                    ref float ap = ref Unsafe.Add(ref A, p * lda + i);
+                    s0 = TV.MultiplyAdd(TV.Load(ref ap, 0), y, s0);
+                    s1 = TV.MultiplyAdd(TV.Load(ref ap, (nuint)W), y, s1);
+                    s2 = TV.MultiplyAdd(TV.Load(ref ap, (nuint)(2 * W)), y, s2);
+                    s3 = TV.MultiplyAdd(TV.Load(ref ap, (nuint)(3 * W)), y, s3);
+                }
+
+                TV.Store(s0, ref L, 0);
+                TV.Store(s1, ref L, (nuint)W);
+                TV.Store(s2, ref L, (nuint)(2 * W));
+                TV.Store(s3, ref L, (nuint)(3 * W));
+                for (int r = 0; r < 4 * W; r++)
+                {
+                    Store(ref C, (i + r) * ldc + j, lanes[r], accumulate);
+                }
+            }
+
+            for (; i < i1; i++)
+            {
+                float sum = 0;
+                for (int p = 0; p < k; p++)
+                {
+                    sum += Unsafe.Add(ref A, p * lda + i) * Unsafe.Add(ref Bm, p * ldb + j);
+                }
+
+                Store(ref C, i * ldc + j, sum, accumulate);
+            }
         }
     }
 

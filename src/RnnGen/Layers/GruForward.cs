@@ -15,7 +15,7 @@ public static partial class GruKernel
 {
     /// <summary>Floats of <see cref="RecurrentSequence.Cache"/> needed for <paramref name="batch"/> sequences of <paramref name="time"/> steps (forward cache plus backward scratch).</summary>
     public static int CacheSize<TShape>(int batch, int time) where TShape : IRecurrentShape
-        => batch * time * 11 * TShape.Units + 7 * batch * TShape.Units + 3 * TShape.Units * TShape.Units;
+        => batch * time * 11 * TShape.Units + 7 * batch * TShape.Units + RecurrentCommon.PackedRecurrentSize(3 * TShape.Units, TShape.Units);
 
     /// <summary>Runs the layer direction over the batch; fills Hidden, FinalHidden and the cache.</summary>
     public static void Forward<TShape>(in RecurrentWeights weights, in RecurrentSequence sequence) where TShape : IRecurrentShape
@@ -29,9 +29,13 @@ public static partial class GruKernel
         Span<float> h = sequence.FinalHidden.Slice(0, B * H);
         bool resetAfter = !weights.RecurrentBias.IsEmpty;
 
-        // W_hhᵀ [H, 3H] once per call for the reset-after product, when it pays (RecurrentCommon.TransposeRecurrent).
-        Span<float> recurrentT = cache.Slice(R * 11 * H + 7 * B * H, G * H);
-        bool transposed = resetAfter && RecurrentCommon.TransposeRecurrent(sequence, weights.Recurrent, G, H, recurrentT);
+        // W_hhᵀ [H, 3H] packed in panels once per call for the reset-after product, when it pays (RecurrentCommon.UsePacked).
+        Span<float> packed = cache.Slice(R * 11 * H + 7 * B * H, RecurrentCommon.PackedRecurrentSize(G, H));
+        bool usePacked = resetAfter && RecurrentCommon.UsePackedForward(sequence, H);
+        if (usePacked)
+        {
+            PackedPanels.PackTransposed(G, H, weights.Recurrent, H, packed);
+        }
 
         // pre[B·T, 3H] = x · W_ihᵀ + b_ih for all steps at once
         RecurrentCommon.ProjectInputs(sequence, weights.Input, weights.Bias, I, G, gates);
@@ -48,9 +52,9 @@ public static partial class GruKernel
                     weights.RecurrentBias.CopyTo(hp.Slice(b * G, G));
                 }
 
-                if (transposed)
+                if (usePacked)
                 {
-                    Gemm.MultiplyNN(B, G, H, h, H, recurrentT, G, hp, G, accumulate: true);
+                    Gemm.MultiplyPacked(B, G, H, h, H, packed, hp, G, accumulate: true);
                 }
                 else
                 {

@@ -27,6 +27,14 @@ public static partial class LstmKernel
         Span<float> dhNew = cache.Slice(R * 11 * H + 2 * B * H, B * H);
         bool peepholes = !weights.Peepholes.IsEmpty;
 
+        // W_hh [4H, H] packed in panels once per call for the per-step ∂h product (the forward's packed W_hhᵀ is done with).
+        Span<float> packed = cache.Slice(R * 11 * H + 3 * B * H, RecurrentCommon.PackedRecurrentSize(G, H));
+        bool usePacked = RecurrentCommon.UsePacked(sequence);
+        if (usePacked)
+        {
+            PackedPanels.Pack(G, H, weights.Recurrent, H, packed);
+        }
+
         // The state each real step started from, for c_{t−1} in the cell update and h_{t−1} in ∂W_hh.
         RecurrentCommon.GatherPrevious(sequence, sequence.Hidden, sequence.InitialHidden, H, hPrev);
         RecurrentCommon.GatherPrevious(sequence, cells, sequence.InitialCell, H, cPrev);
@@ -98,7 +106,14 @@ public static partial class LstmKernel
             }
 
             // ∂h_{t−1}[B, H] = ∂pre_t · W_hh; padded sequences keep the gradient they carry
-            Gemm.MultiplyNN(B, H, G, dGates.Slice(t * G), T * G, weights.Recurrent, H, dhNew, H, accumulate: false);
+            if (usePacked)
+            {
+                Gemm.MultiplyPacked(B, H, G, dGates.Slice(t * G), T * G, packed, dhNew, H, accumulate: false);
+            }
+            else
+            {
+                Gemm.MultiplyNN(B, H, G, dGates.Slice(t * G), T * G, weights.Recurrent, H, dhNew, H, accumulate: false);
+            }
             for (int b = 0; b < B; b++)
             {
                 if (t < RecurrentCommon.Length(sequence, b))

@@ -12,7 +12,7 @@ public static partial class LstmKernel
 {
     /// <summary>Floats of <see cref="RecurrentSequence.Cache"/> needed for <paramref name="batch"/> sequences of <paramref name="time"/> steps (forward cache plus backward scratch).</summary>
     public static int CacheSize<TShape>(int batch, int time) where TShape : IRecurrentShape
-        => batch * time * 11 * TShape.Units + 3 * batch * TShape.Units + 4 * TShape.Units * TShape.Units;
+        => batch * time * 11 * TShape.Units + 3 * batch * TShape.Units + RecurrentCommon.PackedRecurrentSize(4 * TShape.Units, TShape.Units);
 
     /// <summary>Runs the layer direction over the batch; fills Hidden, FinalHidden, FinalCell and the cache.</summary>
     public static void Forward<TShape>(in RecurrentWeights weights, in RecurrentSequence sequence) where TShape : IRecurrentShape
@@ -24,9 +24,13 @@ public static partial class LstmKernel
         Span<float> h = sequence.FinalHidden.Slice(0, B * H);
         Span<float> c = sequence.FinalCell.Slice(0, B * H);
 
-        // W_hhᵀ [H, 4H], once per call, when the batched per-step product is better done over it.
-        Span<float> recurrentT = sequence.Cache.Slice(R * 11 * H + 3 * B * H, G * H);
-        bool transposed = RecurrentCommon.TransposeRecurrent(sequence, weights.Recurrent, G, H, recurrentT);
+        // W_hhᵀ [H, 4H] packed in panels once per call, when the batched per-step product is better done over it.
+        Span<float> packed = sequence.Cache.Slice(R * 11 * H + 3 * B * H, RecurrentCommon.PackedRecurrentSize(G, H));
+        bool usePacked = RecurrentCommon.UsePackedForward(sequence, H);
+        if (usePacked)
+        {
+            PackedPanels.PackTransposed(G, H, weights.Recurrent, H, packed);
+        }
 
         // pre[B·T, 4H] = x · W_ihᵀ + b for all steps at once
         RecurrentCommon.ProjectInputs(sequence, weights.Input, weights.Bias, I, G, gates);
@@ -38,9 +42,9 @@ public static partial class LstmKernel
             int t = RecurrentCommon.TimeAt(sequence, step);
 
             // pre_t[B, 4H] += h_{t−1} · W_hhᵀ   (rows b·T + t of the gate buffer)
-            if (transposed)
+            if (usePacked)
             {
-                Gemm.MultiplyNN(B, G, H, h, H, recurrentT, G, gates.Slice(t * G), T * G, accumulate: true);
+                Gemm.MultiplyPacked(B, G, H, h, H, packed, gates.Slice(t * G), T * G, accumulate: true);
             }
             else
             {

@@ -29,28 +29,22 @@ internal static class RecurrentCommon
     }
 
     /// <summary>
-    /// Writes <c>W_hhᵀ [H, rows]</c> into <paramref name="transposed"/> when the per-step product is better done as a
-    /// broadcast product over it (no lane sums): over several rows and steps, with a W_hh small enough (64 KB) to stay in
-    /// L1/L2 read column-wise. Returns whether it did; otherwise the caller multiplies by W_hh in dot-product form (a lone
-    /// stream or a single step reads W_hh sequentially, and a large W_hh streams better row by row).
+    /// Whether the backward per-step products (∂h_(t−1) = ∂pre_t · W_hh) of this call go through a packed copy of W_hh
+    /// (<see cref="PackedPanels"/>): with several rows per step, the broadcast kernel over panels packed once per call
+    /// beats reading W_hh rows with a power-of-two stride (W4 shapes: 92 against 70 GFLOP/s). A lone stream or a short call
+    /// multiplies W_hh as it is.
     /// </summary>
-    public static bool TransposeRecurrent(in RecurrentSequence s, ReadOnlySpan<float> recurrent, int rows, int units, Span<float> transposed)
-    {
-        if (s.Time < 4 || s.Batch < 4 || rows * units * sizeof(float) > 64 * 1024)
-        {
-            return false;
-        }
+    public static bool UsePacked(in RecurrentSequence s) => s.Time >= 4 && s.Batch >= 4;
 
-        for (int r = 0; r < rows; r++)
-        {
-            for (int k = 0; k < units; k++)
-            {
-                transposed[k * rows + r] = recurrent[r * units + k];
-            }
-        }
+    /// <summary>
+    /// Whether the forward per-step products (pre_t += h_(t−1) · W_hhᵀ) go through packed W_hhᵀ: measured faster up to
+    /// H = 128 (H = 32: 82 against 55 GFLOP/s; H = 128: 95 against 86), slower at H = 256, where the 3 × 4 dot-product
+    /// blocks over W_hh as it is reach 93–101 GFLOP/s against 77–92.
+    /// </summary>
+    public static bool UsePackedForward(in RecurrentSequence s, int units) => UsePacked(s) && units <= 128;
 
-        return true;
-    }
+    /// <summary>Floats the packed copies of a [rows, units] W_hh need (forward: W_hhᵀ panels; backward: W_hh panels).</summary>
+    public static int PackedRecurrentSize(int rows, int units) => Math.Max(PackedPanels.Size(rows, units), PackedPanels.Size(units, rows));
 
     /// <summary>Starts the running state from the initial state (or zero); the two may be the same memory.</summary>
     public static void StartState(ReadOnlySpan<float> initial, Span<float> state)

@@ -11,7 +11,7 @@ public static partial class SimpleRnnKernel
 {
     /// <summary>Floats of <see cref="RecurrentSequence.Cache"/> needed for <paramref name="batch"/> sequences of <paramref name="time"/> steps (forward cache plus backward scratch).</summary>
     public static int CacheSize<TShape>(int batch, int time) where TShape : IRecurrentShape
-        => 3 * batch * time * TShape.Units + 2 * batch * TShape.Units;
+        => 3 * batch * time * TShape.Units + 2 * batch * TShape.Units + RecurrentCommon.PackedRecurrentSize(TShape.Units, TShape.Units);
 
     /// <summary>Runs the layer direction over the batch; fills Hidden, FinalHidden and the cache.</summary>
     public static void Forward<TShape>(Activation activation, in RecurrentWeights weights, in RecurrentSequence sequence) where TShape : IRecurrentShape
@@ -22,6 +22,14 @@ public static partial class SimpleRnnKernel
         Span<float> pre = sequence.Cache.Slice(0, R * H);
         Span<float> h = sequence.FinalHidden.Slice(0, B * H);
 
+        // W_hhᵀ packed in panels once per call, when the batched per-step product is better done over it.
+        Span<float> packed = sequence.Cache.Slice(3 * R * H + 2 * B * H, RecurrentCommon.PackedRecurrentSize(H, H));
+        bool usePacked = RecurrentCommon.UsePackedForward(sequence, H);
+        if (usePacked)
+        {
+            PackedPanels.PackTransposed(H, H, weights.Recurrent, H, packed);
+        }
+
         // pre[B·T, H] = x · W_ihᵀ + b for all steps at once
         RecurrentCommon.ProjectInputs(sequence, weights.Input, weights.Bias, I, H, pre);
         RecurrentCommon.StartState(sequence.InitialHidden, h);
@@ -31,7 +39,14 @@ public static partial class SimpleRnnKernel
             int t = RecurrentCommon.TimeAt(sequence, step);
 
             // pre_t[B, H] += h_{t−1} · W_hhᵀ
-            Gemm.MultiplyNT(B, H, H, h, H, weights.Recurrent, H, pre.Slice(t * H), T * H, accumulate: true);
+            if (usePacked)
+            {
+                Gemm.MultiplyPacked(B, H, H, h, H, packed, pre.Slice(t * H), T * H, accumulate: true);
+            }
+            else
+            {
+                Gemm.MultiplyNT(B, H, H, h, H, weights.Recurrent, H, pre.Slice(t * H), T * H, accumulate: true);
+            }
             for (int b = 0; b < B; b++)
             {
                 int row = b * T + t;

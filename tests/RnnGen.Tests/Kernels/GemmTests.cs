@@ -11,11 +11,15 @@ public sealed class GemmTests
         var data = new TheoryData<GemmPath, string>();
         foreach (GemmPath path in new[] { GemmPath.Vector256, GemmPath.Vector128 })
         {
-            foreach (string op in new[] { "NT", "NN", "TN" })
+            foreach (string op in new[] { "NT", "NN", "TN", "PNT", "PNN" })
             {
                 data.Add(path, op);
             }
         }
+
+        // The packed product's own scalar reference, against the plain products (so the packing is checked too).
+        data.Add(GemmPath.Scalar, "PNT");
+        data.Add(GemmPath.Scalar, "PNN");
 
         return data;
     }
@@ -41,7 +45,7 @@ public sealed class GemmTests
         }
 
         var random = new Random(17);
-        int[] ms = { 0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 13 }; // every row-tile mix: 3s and 2s (NT), 6s, 4s and singles (NN, TN)
+        int[] ms = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 13 }; // every row-tile mix: 3s and 2s (NT), 6s, 4s and singles (NN, TN, packed: 8 = 4 + 4)
         int checkedCases = 0;
         try
         {
@@ -91,15 +95,16 @@ public sealed class GemmTests
 
     private static void Check(GemmPath path, string op, int m, int n, int k, bool accumulate, int pad, Random random)
     {
-        // A is [m, k] (NT, NN) or [k, m] (TN); B is [n, k] (NT) or [k, n]; every leading dimension padded by `pad`.
+        // A is [m, k] (NT, NN) or [k, m] (TN); B is [n, k] (NT, PNT) or [k, n]; every leading dimension padded by `pad`.
+        // PNT / PNN: B packed into panels (PackedPanels) and multiplied by Gemm.MultiplyPacked; the reference is the plain NT / NN.
         (int aRows, int aCols) = op == "TN" ? (k, m) : (m, k);
-        (int bRows, int bCols) = op == "NT" ? (n, k) : (k, n);
+        (int bRows, int bCols) = op is "NT" or "PNT" ? (n, k) : (k, n);
         int lda = aCols + pad, ldb = bCols + pad, ldc = n + pad;
         float[] a = Fill(random, aRows * lda), b = Fill(random, bRows * ldb), c0 = Fill(random, m * ldc);
         float[] expected = (float[])c0.Clone(), actual = (float[])c0.Clone();
 
         Gemm.Override = GemmPath.Scalar;
-        Run(op, m, n, k, a, lda, b, ldb, expected, ldc, accumulate);
+        Run(op.TrimStart('P'), m, n, k, a, lda, b, ldb, expected, ldc, accumulate);
         Gemm.Override = path;
         Run(op, m, n, k, a, lda, b, ldb, actual, ldc, accumulate);
 
@@ -117,6 +122,15 @@ public sealed class GemmTests
         {
             case "NT": Gemm.MultiplyNT(m, n, k, a, lda, b, ldb, c, ldc, accumulate); break;
             case "NN": Gemm.MultiplyNN(m, n, k, a, lda, b, ldb, c, ldc, accumulate); break;
+            case "PNT":
+            case "PNN":
+                // NaN in the slack past the packed size would show if a kernel read beyond it
+                float[] packed = new float[PackedPanels.Size(n, k) + 5];
+                Array.Fill(packed, float.NaN);
+                if (op == "PNT") PackedPanels.PackTransposed(n, k, b, ldb, packed);
+                else PackedPanels.Pack(k, n, b, ldb, packed);
+                Gemm.MultiplyPacked(m, n, k, a, lda, packed, c, ldc, accumulate);
+                break;
             default: Gemm.MultiplyTN(m, n, k, a, lda, b, ldb, c, ldc, accumulate); break;
         }
     }
@@ -126,6 +140,48 @@ public sealed class GemmTests
         var values = new float[length];
         for (int i = 0; i < length; i++) values[i] = (float)(random.NextDouble() * 2 - 1);
         return values;
+    }
+
+    [Fact]
+    public void The_default_path_for_depths_below_a_vector_matches_the_scalar_reference()
+    {
+        // NT with k < 4 (one to three input features) takes its own path only under GemmPath.Auto; k = 1 with ldb = 1 is a
+        // contiguous column (the vector multiply-add), every other case short dot products.
+        var random = new Random(23);
+        int checkedCases = 0;
+        foreach (int m in new[] { 0, 1, 2, 3, 7 })
+        {
+            for (int n = 0; n <= 40; n++)
+            {
+                for (int k = 0; k < 4; k++)
+                {
+                    foreach (bool accumulate in new[] { false, true })
+                    {
+                        int pad = (m + n) % 2, lda = k + pad, ldb = k + pad, ldc = n + pad;
+                        float[] a = Fill(random, m * lda), b = Fill(random, n * ldb), c0 = Fill(random, m * ldc);
+                        float[] expected = (float[])c0.Clone(), actual = (float[])c0.Clone();
+                        GemmScalar.MultiplyNT(m, n, k, a, lda, b, ldb, expected, ldc, accumulate);
+                        Gemm.MultiplyNT(m, n, k, a, lda, b, ldb, actual, ldc, accumulate);
+                        for (int i = 0; i < expected.Length; i++)
+                        {
+                            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5f * (1 + Math.Abs(expected[i])),
+                                $"m={m} n={n} k={k} acc={accumulate} lda={lda} ldb={ldb}: C[{i}] = {actual[i]} but the reference gives {expected[i]}");
+                        }
+
+                        checkedCases++;
+                    }
+                }
+            }
+        }
+
+        Assert.Equal(5 * 41 * 4 * 2, checkedCases);
+    }
+
+    [Fact]
+    public void A_too_short_packed_operand_is_rejected_with_the_sizes_named()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Gemm.MultiplyPacked(2, 17, 3, new float[6], 3, new float[PackedPanels.Size(16, 3)], new float[34], 17, false));
+        Assert.Contains("packed: expected at least 96 floats (n = 17 columns in panels of 16, depth k = 3) but got 48", ex.Message);
     }
 
     [Fact]

@@ -52,3 +52,16 @@ public partial class LstmLargeFixture
 {
     [Lstm(64, ReturnSequences = true)] public partial RecurrentLayer Rnn { get; }
 }
+
+[RnnModel(InputSize = 20)]
+public partial class GruLargeFixture
+{
+    [Bidirectional, Gru(40, ReturnSequences = true)] public partial RecurrentLayer Rnn { get; }
+}
+
+[RnnModel(InputSize = 7)]
+public partial class RnnTanhLargeFixture
+{
+    [SimpleRnn(24, ReturnSequences = true)] public partial RecurrentLayer Layer0 { get; }
+    [SimpleRnn(24, ReturnSequences = true)] public partial RecurrentLayer Layer1 { get; }
+}

@@ -10,6 +10,7 @@ public sealed class FixtureParityTests
     public static TheoryData<string> Names => new()
     {
         "rnn_tanh", "rnn_relu", "lstm", "gru", "lstm_2layer", "gru_bidirectional", "lstm_bidirectional_2layer", "lstm_large",
+        "gru_large", "rnn_tanh_large",
     };
 
     internal static FixtureHarness Harness(string name) => name switch
@@ -22,6 +23,8 @@ public sealed class FixtureParityTests
         "gru_bidirectional" => Make(new GruBidirectionalFixture(), ["Rnn"]),
         "lstm_bidirectional_2layer" => Make(new LstmBidirectional2LayerFixture(), ["Layer0", "Layer1"]),
         "lstm_large" => Make(new LstmLargeFixture(), ["Rnn"]),
+        "gru_large" => Make(new GruLargeFixture(), ["Rnn"]),
+        "rnn_tanh_large" => Make(new RnnTanhLargeFixture(), ["Layer0", "Layer1"]),
         _ => throw new ArgumentException(name),
     };
 
