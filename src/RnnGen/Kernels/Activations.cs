@@ -1,25 +1,30 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
 
 namespace RnnGen.Kernels;
 
-/// <summary>Element-wise activations over spans (vectorised by <see cref="TensorPrimitives"/>).</summary>
+/// <summary>Element-wise activations over spans: σ and tanh by <see cref="GateMath"/>'s 256-bit forms (the ones the fused gate
+/// rows use) with a <see cref="TensorPrimitives"/> tail, the rest by <see cref="TensorPrimitives"/>.</summary>
 public static class Activations
 {
     /// <summary><c>y = σ(x)</c>; y may be x.</summary>
     public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y)
     {
-        if (!x.IsEmpty)
+        int done = SigmoidVector(x, y);
+        if (done < x.Length)
         {
-            TensorPrimitives.Sigmoid(x, y);
+            TensorPrimitives.Sigmoid(x.Slice(done), y.Slice(done));
         }
     }
 
     /// <summary><c>y = tanh(x)</c>; y may be x.</summary>
     public static void Tanh(ReadOnlySpan<float> x, Span<float> y)
     {
-        if (!x.IsEmpty)
+        int done = TanhVector(x, y);
+        if (done < x.Length)
         {
-            TensorPrimitives.Tanh(x, y);
+            TensorPrimitives.Tanh(x.Slice(done), y.Slice(done));
         }
     }
 
@@ -85,5 +90,49 @@ public static class Activations
         }
 
         TensorPrimitives.Subtract(row, max + (float)Math.Log(sum), row);
+    }
+
+    /// <summary>σ over whole 256-bit vectors of x; returns how many elements it did.</summary>
+    private static int SigmoidVector(ReadOnlySpan<float> x, Span<float> y)
+    {
+        CheckDestination(x, y);
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float from = ref MemoryMarshal.GetReference(x);
+            ref float to = ref MemoryMarshal.GetReference(y);
+            for (; j <= x.Length - Vector256<float>.Count; j += Vector256<float>.Count)
+            {
+                GateMath.Sigmoid(Vector256.LoadUnsafe(ref from, (nuint)j)).StoreUnsafe(ref to, (nuint)j);
+            }
+        }
+
+        return j;
+    }
+
+    /// <summary>tanh over whole 256-bit vectors of x; returns how many elements it did.</summary>
+    private static int TanhVector(ReadOnlySpan<float> x, Span<float> y)
+    {
+        CheckDestination(x, y);
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float from = ref MemoryMarshal.GetReference(x);
+            ref float to = ref MemoryMarshal.GetReference(y);
+            for (; j <= x.Length - Vector256<float>.Count; j += Vector256<float>.Count)
+            {
+                GateMath.Tanh(Vector256.LoadUnsafe(ref from, (nuint)j)).StoreUnsafe(ref to, (nuint)j);
+            }
+        }
+
+        return j;
+    }
+
+    private static void CheckDestination(ReadOnlySpan<float> x, Span<float> y)
+    {
+        if (y.Length < x.Length)
+        {
+            throw new ArgumentException($"y: expected at least {x.Length} elements (the length of x) but got {y.Length}.", nameof(y));
+        }
     }
 }

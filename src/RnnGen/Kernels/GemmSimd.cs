@@ -177,6 +177,8 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
     /// </summary>
     private static void VectorTimesNT(int n, int k, int kv, ref float A, ref float Bm, int ldb, ref float C, bool accumulate)
     {
+        // Row offsets as native integers once, so each load in the loop is one addressing mode (no per-load index arithmetic).
+        nuint o1 = (nuint)ldb, o2 = 2 * o1, o3 = 3 * o1, o4 = 4 * o1, o5 = 5 * o1, o6 = 6 * o1, o7 = 7 * o1;
         int j = 0;
         for (; j + 8 <= n; j += 8)
         {
@@ -187,13 +189,13 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
                 TV x = TV.Load(ref A, (nuint)p);
                 ref float bp = ref Unsafe.Add(ref b0, p);
                 s0 = TV.MultiplyAdd(x, TV.Load(ref bp, 0), s0);
-                s1 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)ldb), s1);
-                s2 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)(2 * ldb)), s2);
-                s3 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)(3 * ldb)), s3);
-                s4 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)(4 * ldb)), s4);
-                s5 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)(5 * ldb)), s5);
-                s6 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)(6 * ldb)), s6);
-                s7 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)(7 * ldb)), s7);
+                s1 = TV.MultiplyAdd(x, TV.Load(ref bp, o1), s1);
+                s2 = TV.MultiplyAdd(x, TV.Load(ref bp, o2), s2);
+                s3 = TV.MultiplyAdd(x, TV.Load(ref bp, o3), s3);
+                s4 = TV.MultiplyAdd(x, TV.Load(ref bp, o4), s4);
+                s5 = TV.MultiplyAdd(x, TV.Load(ref bp, o5), s5);
+                s6 = TV.MultiplyAdd(x, TV.Load(ref bp, o6), s6);
+                s7 = TV.MultiplyAdd(x, TV.Load(ref bp, o7), s7);
             }
 
             Vector128<float> lo = TV.Sum4(s0, s1, s2, s3), hi = TV.Sum4(s4, s5, s6, s7);

@@ -9,24 +9,23 @@ public sealed class GateMathTests
     private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
 
     [Fact]
-    public void Vector_exp_sigmoid_and_tanh_are_accurate_over_their_range()
+    public void Vector_sigmoid_and_tanh_are_accurate_over_their_range()
     {
-        double exp = 0, sigmoid = 0, tanh = 0;
-        for (double x = -100; x <= 0; x += 0.0113)
-        {
-            double expected = Math.Exp(Math.Max((float)x, -80f));
-            exp = Math.Max(exp, Math.Abs(GateMath.ExpNonPositive(Vector256.Create((float)x)).GetElement(0) - expected) / expected);
-        }
-
+        double sigmoid = 0, tanh = 0;
+        bool inRange = true;
         for (double x = -60; x <= 60; x += 0.0071)
         {
             sigmoid = Math.Max(sigmoid, Math.Abs(GateMath.Sigmoid(Vector256.Create((float)x)).GetElement(0) - Sigmoid((float)x)));
             tanh = Math.Max(tanh, Math.Abs(GateMath.Tanh(Vector256.Create((float)x)).GetElement(0) - Math.Tanh((float)x)));
+            float s = GateMath.Sigmoid(Vector256.Create((float)x)).GetElement(0), t = GateMath.Tanh(Vector256.Create((float)x)).GetElement(0);
+            inRange &= s is >= 0 and <= 1 && t is >= -1 and <= 1 && -t == GateMath.Tanh(Vector256.Create(-(float)x)).GetElement(0);
         }
 
-        Assert.True(exp < 2e-7, $"exp: relative error {exp}");
         Assert.True(sigmoid < 2e-7, $"sigmoid: absolute error {sigmoid}");
-        Assert.True(tanh < 2e-7, $"tanh: absolute error {tanh}");
+        // The rational tanh (one division, fused multiply-adds) is within 2.4e-7 of tanh: four float ulps near ±1, where
+        // a gate's value has an ulp of 6e-8 — the price of about 40 % less time per LSTM row than the exp form (W1 step).
+        Assert.True(tanh < 2.5e-7, $"tanh: absolute error {tanh}");
+        Assert.True(inRange, "σ must stay in [0, 1] and tanh in [−1, 1], and tanh must be odd");
         Assert.Equal(0f, GateMath.Tanh(Vector256.Create(0f)).GetElement(0));
         Assert.True(GateMath.Tanh(Vector256.Create(-3f)).GetElement(0) < 0);
     }
