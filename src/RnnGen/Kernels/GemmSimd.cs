@@ -37,6 +37,17 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
             return;
         }
 
+        if (PackForNT(m, n, k))
+        {
+            // Many rows over a shallow depth (the hoisted input projection: B·T rows, k = input width): dot products of k
+            // floats spend as long on their lane sums as on their multiply-adds, so Bᵀ is packed once (this thread's
+            // buffer, grown once) and the rows go through the broadcast tiles of the packed product.
+            float[] packed = t_packedB is { } buffer && buffer.Length >= PackedPanels.Size(n, k) ? buffer : (t_packedB = new float[PackedPanels.Size(n, k)]);
+            PackedPanels.PackTransposed(n, k, b, ldb, packed);
+            MultiplyPacked(m, n, k, a, lda, packed, c, ldc, accumulate);
+            return;
+        }
+
         // Rows in blocks that stay in L2; inside a block, four columns of C (four rows of B, in L1) meet every row pair,
         // so a weight matrix is streamed from memory once per block rather than once per pair of rows.
         int rowBlock = Math.Max(3, RowBlockBytes / Math.Max(1, k * sizeof(float)) / 3 * 3);
@@ -352,7 +363,15 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
         ref float Pk = ref MemoryMarshal.GetReference(packed);
         ref float C = ref MemoryMarshal.GetReference(c);
         int full = n - n % P;
-        for (int i0 = 0; i0 < m; i0 += RowTileBlock)
+        if (full * k * sizeof(float) <= SmallPackedBytes)
+        {
+            // A small B (an input projection's weights) stays in L1 whole: each tile of rows then meets every panel in turn
+            // and finishes its rows of C at once, rather than C being re-read from L2 once per panel.
+            PackedRowsOuter(m, full, k, ref A, lda, ref Pk, ref C, ldc, accumulate);
+        }
+
+        // A larger B (a recurrent W_hh) by panels, each meeting every row tile of a block of rows.
+        for (int i0 = 0; i0 < m && full * k * sizeof(float) > SmallPackedBytes; i0 += RowTileBlock)
         {
             int i1 = Math.Min(m, i0 + RowTileBlock);
             // Depth in passes of PackedDepthBlock, so that the rows of A a pass reads (32 rows · 128 floats = 16 KB) and the
@@ -396,21 +415,97 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
                     }
                 }
             }
+        }
 
-            // the zero-padded last panel: its real columns one at a time
+        if (full < n)
+        {
+            PackedTailPanel(m, n, full, k, ref A, lda, ref Pk, ref C, ldc, accumulate);
+        }
+    }
+
+    /// <summary>
+    /// The zero-padded last panel (columns [full, n)): each row's 16 sums in vectors, the real ones copied out, so a
+    /// product whose width is not a multiple of the panel (an output layer of 10 or 65 classes) stays vectorised.
+    /// </summary>
+    private static void PackedTailPanel(int m, int n, int full, int k, ref float A, int lda, ref float Pk, ref float C, int ldc, bool accumulate)
+    {
+        const int P = PackedPanels.Width;
+        Span<float> sums = stackalloc float[P];
+        ref float S = ref MemoryMarshal.GetReference(sums);
+        ref float panel = ref Unsafe.Add(ref Pk, full * k);
+        for (int i = 0; i < m; i++)
+        {
+            ref float ai = ref Unsafe.Add(ref A, i * lda);
+            for (int half = 0; half < P && full + half < n; half += 2 * W)
+            {
+                TV c0 = default, c1 = default;
+                for (int p = 0; p < k; p++)
+                {
+                    ref float bp = ref Unsafe.Add(ref panel, p * P + half);
+                    TV x = TV.Broadcast(Unsafe.Add(ref ai, p));
+                    c0 = TV.MultiplyAdd(x, TV.Load(ref bp, 0), c0);
+                    c1 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)W), c1);
+                }
+
+                TV.Store(c0, ref S, (nuint)half);
+                TV.Store(c1, ref S, (nuint)(half + W));
+            }
+
             for (int j = full; j < n; j++)
             {
-                ref float column = ref Unsafe.Add(ref Pk, full * k + (j - full));
-                for (int i = i0; i < i1; i++)
+                Store(ref C, i * ldc + j, sums[j - full], accumulate);
+            }
+        }
+    }
+
+    /// <summary>Packed B up to this size is multiplied row tile by row tile over all panels (<see cref="PackedRowsOuter"/>).</summary>
+    private const int SmallPackedBytes = 24 * 1024;
+
+    /// <summary>The full panels of a small packed B, rows outside: 6-row tiles (8 rows left: two 4-row tiles), then single rows.</summary>
+    private static void PackedRowsOuter(int m, int full, int k, ref float A, int lda, ref float Pk, ref float C, int ldc, bool accumulate)
+    {
+        const int P = PackedPanels.Width;
+        int i = 0;
+        for (; m - i >= 6 && m - i != 8; i += 6)
+        {
+            for (int j = 0; j < full; j += P)
+            {
+                for (int half = 0; half < P; half += 2 * W)
                 {
-                    ref float ai = ref Unsafe.Add(ref A, i * lda);
-                    float sum = 0;
+                    Tile6(ref A, ref Unsafe.Add(ref Pk, j * k + half), ref C, i, j + half, k, lda, 1, P, ldc, accumulate);
+                }
+            }
+        }
+
+        for (; i + 4 <= m; i += 4)
+        {
+            for (int j = 0; j < full; j += P)
+            {
+                for (int half = 0; half < P; half += 2 * W)
+                {
+                    Tile4(ref A, ref Unsafe.Add(ref Pk, j * k + half), ref C, i, j + half, k, lda, 1, P, ldc, accumulate);
+                }
+            }
+        }
+
+        for (; i < m; i++)
+        {
+            ref float ai = ref Unsafe.Add(ref A, i * lda);
+            for (int j = 0; j < full; j += P)
+            {
+                for (int half = 0; half < P; half += 2 * W)
+                {
+                    ref float panel = ref Unsafe.Add(ref Pk, j * k + half);
+                    TV c0 = default, c1 = default;
                     for (int p = 0; p < k; p++)
                     {
-                        sum += Unsafe.Add(ref ai, p) * Unsafe.Add(ref column, p * P);
+                        ref float bp = ref Unsafe.Add(ref panel, p * P);
+                        TV x = TV.Broadcast(Unsafe.Add(ref ai, p));
+                        c0 = TV.MultiplyAdd(x, TV.Load(ref bp, 0), c0);
+                        c1 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)W), c1);
                     }
 
-                    Store(ref C, i * ldc + j, sum, accumulate);
+                    StoreVector(ref C, i * ldc + j + half, c0, c1, accumulate);
                 }
             }
         }
@@ -424,6 +519,17 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
 
     [ThreadStatic]
     private static float[]? t_panel;
+
+    [ThreadStatic]
+    private static float[]? t_packedB;
+
+    /// <summary>
+    /// Whether an NT product goes through a packed Bᵀ (see <see cref="MultiplyNT"/>): with about a hundred rows or more the
+    /// packing (n · k copies) is paid back. Measured here, interleaved runs, GFLOP/s dot-product form → packed:
+    /// 16000 × 128 × 32 (W3 projection) 47 → 59, 3200 × 512 × 64 (W5) 37 → 93, 3200 × 1024 × 65 (W4) 34 → 90,
+    /// n = 256 / 512 / 1024 squares 74–96 → 87–98.
+    /// </summary>
+    private static bool PackForNT(int m, int n, int k) => m >= 96 && n >= 16;
 
     /// <summary>This thread's packing buffer, grown once to the largest panel (at most DepthBlock · 2W floats, plus short deep products).</summary>
     private static float[] PanelBuffer(int length)
