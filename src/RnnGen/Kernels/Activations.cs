@@ -93,6 +93,7 @@ public static class Activations
     }
 
     /// <summary>σ over whole 256-bit vectors of x; returns how many elements it did.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static int SigmoidVector(ReadOnlySpan<float> x, Span<float> y)
     {
         CheckDestination(x, y);
@@ -111,6 +112,7 @@ public static class Activations
     }
 
     /// <summary>tanh over whole 256-bit vectors of x; returns how many elements it did.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static int TanhVector(ReadOnlySpan<float> x, Span<float> y)
     {
         CheckDestination(x, y);

@@ -59,6 +59,7 @@ public static class GateMath
     /// <paramref name="cell"/> [H] holds c_(t−1) and receives c_t; <paramref name="hidden"/> [H] receives h_t = o ⊙ tanh(c_t).
     /// <paramref name="peepholes"/> [3H] (or empty) adds p_i ⊙ c_(t−1), p_f ⊙ c_(t−1) and p_o ⊙ c_t.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // loops compiled optimised from the first call (see GemmSimd)
     public static void LstmRow(Span<float> gates, Span<float> cell, Span<float> hidden, ReadOnlySpan<float> peepholes, int H)
     {
         ref float i = ref MemoryMarshal.GetReference(gates);
@@ -143,6 +144,7 @@ public static class GateMath
     /// activations; <paramref name="recurrent"/> [3H] is h_(t−1)·W_hᵀ + b_h; <paramref name="recurrentN"/> [H] receives its n
     /// block (kept for backward); <paramref name="hidden"/> [H] holds h_(t−1) and receives h_t = n + z ⊙ (h_(t−1) − n).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // loops compiled optimised from the first call (see GemmSimd)
     public static void GruRowResetAfter(Span<float> gates, ReadOnlySpan<float> recurrent, Span<float> recurrentN, Span<float> hidden, int H)
     {
         if (gates.Length < 3 * H || recurrent.Length < 3 * H || recurrentN.Length < H || hidden.Length < H)

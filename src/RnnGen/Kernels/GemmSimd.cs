@@ -8,6 +8,11 @@ namespace RnnGen.Kernels;
 /// Matrix products on vectors of any width (<see cref="Simd256"/>, <see cref="Simd128"/>), register-blocked: NT as 3×4 blocks of dot products,
 /// NN and TN as 6-row (then 4-row) × 2-vector tiles of broadcast-multiply-adds, column panels outside row tiles. Bounds are checked once per call.
 /// </summary>
+/// <remarks>
+/// The loops are compiled fully optimised from the first call (<see cref="MethodImplOptions.AggressiveOptimization"/>):
+/// measured here, dynamic PGO's tier-up of these kernels ran the per-step packed product at half speed (52 against
+/// 97 GFLOP/s) and W4 at a third, depending on what else the process had run first.
+/// </remarks>
 internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
 {
     private static int W => TV.Count; // floats per vector
@@ -18,6 +23,7 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
     /// <summary>Depth of one pass of NN/TN: k is split so that a B panel of DepthBlock rows stays in L2.</summary>
     private const int DepthBlock = 256;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyNT(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         Span<float> c, int ldc, bool accumulate)
     {
@@ -186,6 +192,7 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
     /// accumulator chains hide the multiply-add latency that a short depth (k = 32: four vectors) would otherwise expose,
     /// and each vector of A loaded serves eight rows of B.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void VectorTimesNT(int n, int k, int kv, ref float A, ref float Bm, int ldb, ref float C, bool accumulate)
     {
         // Row offsets as native integers once, so each load in the loop is one addressing mode (no per-load index arithmetic).
@@ -229,6 +236,7 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
     }
 
     /// <summary>C[m, n] (+)= A[m, k] · B[k, n] (aTransposed: A is stored [k, m]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyNN(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         Span<float> c, int ldc, bool accumulate, bool aTransposed = false)
     {
@@ -337,7 +345,8 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
         }
     }
 
-    /// <summary>C[m, n] (+)= A[m, k] · B[k, n], B in the <see cref="PackedPanels"/> layout: each panel meets every row tile of a block of A.</summary>
+    /// <summary>C[m, n] (+)= A[m, k] · B[k, n], B in the <see cref="PackedPanels"/> layout: blocks of B in L2, row tiles sweeping across them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyPacked(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> packed,
         Span<float> c, int ldc, bool accumulate)
     {
@@ -363,44 +372,55 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
         ref float Pk = ref MemoryMarshal.GetReference(packed);
         ref float C = ref MemoryMarshal.GetReference(c);
         int full = n - n % P;
-        if (full * k * sizeof(float) <= SmallPackedBytes)
+        if (m <= FewRows)
         {
-            // A small B (an input projection's weights) stays in L1 whole: each tile of rows then meets every panel in turn
-            // and finishes its rows of C at once, rather than C being re-read from L2 once per panel.
-            PackedRowsOuter(m, full, k, ref A, lda, ref Pk, ref C, ldc, accumulate);
+            PackedFewRows(m, full, k, ref A, lda, ref Pk, ref C, ldc, accumulate);
         }
 
-        // A larger B (a recurrent W_hh) by panels, each meeting every row tile of a block of rows.
-        for (int i0 = 0; i0 < m && full * k * sizeof(float) > SmallPackedBytes; i0 += RowTileBlock)
+        // The classic blocking (many rows): a block of PackedColumnBlock columns × PackedDepthBlock depth of B (128 KB) stays in L2;
+        // each tile of rows sweeps across it with its slice of A (6 × 128 floats) in L1, finishing 6 rows × 256 columns of
+        // C at a time — C is touched row-contiguously, a few pages per tile, never a whole column of pages per panel.
+        for (int j0 = 0; j0 < full && m > FewRows; j0 += PackedColumnBlock)
         {
-            int i1 = Math.Min(m, i0 + RowTileBlock);
-            // Depth in passes of PackedDepthBlock, so that the rows of A a pass reads (32 rows · 128 floats = 16 KB) and the
-            // panel slice (8 KB) share L1; passes after the first add to C.
+            int j1 = Math.Min(full, j0 + PackedColumnBlock);
             for (int p0 = 0; p0 < k; p0 += PackedDepthBlock)
             {
                 int depth = Math.Min(PackedDepthBlock, k - p0);
                 bool add = accumulate || p0 > 0;
                 ref float Ap = ref Unsafe.Add(ref A, p0);
-                for (int j = 0; j < full; j += P)
+                ref float Bp = ref Unsafe.Add(ref Pk, p0 * P);
+                int i = 0;
+                // 6-row tiles, but 8 rows left end as two 4-row tiles (32 rows: 6 · 4 + 4 + 4, never a lone row pair)
+                for (; m - i >= 6 && m - i != 8; i += 6)
                 {
-                    for (int half = 0; half < P; half += 2 * W) // one pass with 256-bit vectors, two with 128-bit
+                    for (int j = j0; j < j1; j += P)
                     {
-                        ref float panel = ref Unsafe.Add(ref Pk, j * k + p0 * P + half);
-                        int i = i0;
-                        // 6-row tiles, but 8 rows left end as two 4-row tiles (32 rows: 6 · 4 + 4 + 4, never a lone row pair)
-                        for (; i1 - i >= 6 && i1 - i != 8; i += 6)
+                        for (int half = 0; half < P; half += 2 * W) // one pass with 256-bit vectors, two with 128-bit
                         {
-                            Tile6(ref Ap, ref panel, ref C, i, j + half, depth, lda, 1, P, ldc, add);
+                            Tile6(ref Ap, ref Unsafe.Add(ref Bp, j * k + half), ref C, i, j + half, depth, lda, 1, P, ldc, add);
                         }
+                    }
+                }
 
-                        for (; i + 4 <= i1; i += 4)
+                for (; i + 4 <= m; i += 4)
+                {
+                    for (int j = j0; j < j1; j += P)
+                    {
+                        for (int half = 0; half < P; half += 2 * W)
                         {
-                            Tile4(ref Ap, ref panel, ref C, i, j + half, depth, lda, 1, P, ldc, add);
+                            Tile4(ref Ap, ref Unsafe.Add(ref Bp, j * k + half), ref C, i, j + half, depth, lda, 1, P, ldc, add);
                         }
+                    }
+                }
 
-                        for (; i < i1; i++)
+                for (; i < m; i++)
+                {
+                    ref float ai = ref Unsafe.Add(ref Ap, i * lda);
+                    for (int j = j0; j < j1; j += P)
+                    {
+                        for (int half = 0; half < P; half += 2 * W)
                         {
-                            ref float ai = ref Unsafe.Add(ref Ap, i * lda);
+                            ref float panel = ref Unsafe.Add(ref Bp, j * k + half);
                             TV c0 = default, c1 = default;
                             for (int p = 0; p < depth; p++)
                             {
@@ -427,6 +447,7 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
     /// The zero-padded last panel (columns [full, n)): each row's 16 sums in vectors, the real ones copied out, so a
     /// product whose width is not a multiple of the panel (an output layer of 10 or 65 classes) stays vectorised.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackedTailPanel(int m, int n, int full, int k, ref float A, int lda, ref float Pk, ref float C, int ldc, bool accumulate)
     {
         const int P = PackedPanels.Width;
@@ -458,61 +479,62 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
         }
     }
 
-    /// <summary>Packed B up to this size is multiplied row tile by row tile over all panels (<see cref="PackedRowsOuter"/>).</summary>
-    private const int SmallPackedBytes = 24 * 1024;
+    /// <summary>Depth of one pass of the packed product (see <see cref="MultiplyPacked"/>).</summary>
+    private const int PackedDepthBlock = 128;
 
-    /// <summary>The full panels of a small packed B, rows outside: 6-row tiles (8 rows left: two 4-row tiles), then single rows.</summary>
-    private static void PackedRowsOuter(int m, int full, int k, ref float A, int lda, ref float Pk, ref float C, int ldc, bool accumulate)
+    /// <summary>Columns of one block of the packed product (see <see cref="MultiplyPacked"/>).</summary>
+    private const int PackedColumnBlock = 256;
+
+    /// <summary>Up to this many rows (a per-step product over a batch), the packed product goes panel by panel (<see cref="PackedFewRows"/>).</summary>
+    private const int FewRows = 48;
+
+    /// <summary>
+    /// A few rows (all of A's depth slice, ≤ 48 × 128 floats, stays in L1): panel by panel, each depth slice of a panel
+    /// (8 KB) read from L2 once and met by every row tile — B streams once per step rather than once per row tile.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackedFewRows(int m, int full, int k, ref float A, int lda, ref float Pk, ref float C, int ldc, bool accumulate)
     {
         const int P = PackedPanels.Width;
-        int i = 0;
-        for (; m - i >= 6 && m - i != 8; i += 6)
+        for (int p0 = 0; p0 < k; p0 += PackedDepthBlock)
         {
+            int depth = Math.Min(PackedDepthBlock, k - p0);
+            bool add = accumulate || p0 > 0;
+            ref float Ap = ref Unsafe.Add(ref A, p0);
             for (int j = 0; j < full; j += P)
             {
                 for (int half = 0; half < P; half += 2 * W)
                 {
-                    Tile6(ref A, ref Unsafe.Add(ref Pk, j * k + half), ref C, i, j + half, k, lda, 1, P, ldc, accumulate);
-                }
-            }
-        }
-
-        for (; i + 4 <= m; i += 4)
-        {
-            for (int j = 0; j < full; j += P)
-            {
-                for (int half = 0; half < P; half += 2 * W)
-                {
-                    Tile4(ref A, ref Unsafe.Add(ref Pk, j * k + half), ref C, i, j + half, k, lda, 1, P, ldc, accumulate);
-                }
-            }
-        }
-
-        for (; i < m; i++)
-        {
-            ref float ai = ref Unsafe.Add(ref A, i * lda);
-            for (int j = 0; j < full; j += P)
-            {
-                for (int half = 0; half < P; half += 2 * W)
-                {
-                    ref float panel = ref Unsafe.Add(ref Pk, j * k + half);
-                    TV c0 = default, c1 = default;
-                    for (int p = 0; p < k; p++)
+                    ref float panel = ref Unsafe.Add(ref Pk, j * k + p0 * P + half);
+                    int i = 0;
+                    for (; m - i >= 6 && m - i != 8; i += 6)
                     {
-                        ref float bp = ref Unsafe.Add(ref panel, p * P);
-                        TV x = TV.Broadcast(Unsafe.Add(ref ai, p));
-                        c0 = TV.MultiplyAdd(x, TV.Load(ref bp, 0), c0);
-                        c1 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)W), c1);
+                        Tile6(ref Ap, ref panel, ref C, i, j + half, depth, lda, 1, P, ldc, add);
                     }
 
-                    StoreVector(ref C, i * ldc + j + half, c0, c1, accumulate);
+                    for (; i + 4 <= m; i += 4)
+                    {
+                        Tile4(ref Ap, ref panel, ref C, i, j + half, depth, lda, 1, P, ldc, add);
+                    }
+
+                    for (; i < m; i++)
+                    {
+                        ref float ai = ref Unsafe.Add(ref Ap, i * lda);
+                        TV c0 = default, c1 = default;
+                        for (int p = 0; p < depth; p++)
+                        {
+                            ref float bp = ref Unsafe.Add(ref panel, p * P);
+                            TV x = TV.Broadcast(Unsafe.Add(ref ai, p));
+                            c0 = TV.MultiplyAdd(x, TV.Load(ref bp, 0), c0);
+                            c1 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)W), c1);
+                        }
+
+                        StoreVector(ref C, i * ldc + j + half, c0, c1, add);
+                    }
                 }
             }
         }
     }
-
-    /// <summary>Depth of one pass of the packed product (see <see cref="MultiplyPacked"/>).</summary>
-    private const int PackedDepthBlock = 128;
 
     /// <summary>Rows of A per block of NN/TN: 6 · 32 rows of at most DepthBlock floats (192 KB) stay in L2.</summary>
     private const int RowTileBlock = 192;
@@ -524,12 +546,13 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
     private static float[]? t_packedB;
 
     /// <summary>
-    /// Whether an NT product goes through a packed Bᵀ (see <see cref="MultiplyNT"/>): with about a hundred rows or more the
-    /// packing (n · k copies) is paid back. Measured here, interleaved runs, GFLOP/s dot-product form → packed:
-    /// 16000 × 128 × 32 (W3 projection) 47 → 59, 3200 × 512 × 64 (W5) 37 → 93, 3200 × 1024 × 65 (W4) 34 → 90,
-    /// n = 256 / 512 / 1024 squares 74–96 → 87–98.
+    /// Whether an NT product goes through a packed Bᵀ (see <see cref="MultiplyNT"/>): about a hundred rows or more over a
+    /// depth below 128, where the dot products' lane sums cost as much as their multiply-adds. Measured here (interleaved,
+    /// GFLOP/s, dot-product form → packed): 16000 × 128 × 32 (W3 projection) 58 → 67, 3200 × 512 × 64 (W5) 66 → 83,
+    /// 3200 × 1024 × 65 (W4) 64 → 77; at depth 128 and more the dot-product form wins (3200 × 1024 × 256: 86 against 76,
+    /// n = 256 / 512 squares 92 / 102 against 81 / 83).
     /// </summary>
-    private static bool PackForNT(int m, int n, int k) => m >= 96 && n >= 16;
+    private static bool PackForNT(int m, int n, int k) => m >= 96 && n >= 16 && k < 128;
 
     /// <summary>This thread's packing buffer, grown once to the largest panel (at most DepthBlock · 2W floats, plus short deep products).</summary>
     private static float[] PanelBuffer(int length)
@@ -617,6 +640,7 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
     }
 
     /// <summary>Columns [from, n) of row i, one vector at a time then scalars.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RowTail(ref float A, ref float Bm, ref float C, int i, int from, int n, int k, nint rowStep, nint depthStep, int ldb, int ldc, bool accumulate)
     {
         ref float ai = ref Unsafe.Add(ref A, i * rowStep);
@@ -650,6 +674,7 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
     /// column of C is a sum of vectors of A times broadcast elements of B — four vectors of rows at a time (four
     /// independent chains), then one, then single rows.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransposedTailColumns(ref float A, ref float Bm, ref float C, int i0, int i1, int from, int n, int k,
         int lda, int ldb, int ldc, bool accumulate)
     {

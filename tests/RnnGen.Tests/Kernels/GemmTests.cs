@@ -86,8 +86,8 @@ public sealed class GemmTests
             Check(path, op, 64, 512, 256, accumulate: true, pad: 3, new Random(5));
             Check(path, op, 33, 97, 131, accumulate: false, pad: 0, new Random(6));
             Check(path, op, 197, 45, 300, accumulate: true, pad: 1, new Random(7)); // crosses a row block and a depth pass
-            Check(path, op, 130, 47, 19, accumulate: false, pad: 2, new Random(8)); // NT: many rows through packed Bᵀ, small B, tail panel
-            Check(path, op, 101, 200, 40, accumulate: true, pad: 0, new Random(9)); // NT: packed Bᵀ too large for the rows-outer order
+            Check(path, op, 130, 47, 19, accumulate: false, pad: 2, new Random(8)); // NT: many rows through packed Bᵀ, tail panel
+            Check(path, op, 101, 300, 40, accumulate: true, pad: 0, new Random(9)); // NT: packed Bᵀ over two column blocks of the classic order
         }
         finally
         {
