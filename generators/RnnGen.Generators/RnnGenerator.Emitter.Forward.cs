@@ -159,7 +159,8 @@ public sealed partial class RnnGenerator
 
                 w.Line();
                 w.Line("// checked: a batch too large for one array must fail here, not as a negative offset later.");
-                using (w.Block("public static Layout Compute(" + string.Join(", ", dimensions.Select(d => "int " + d.Name)) + ")"))
+                w.Line("// start: where the first buffer begins (a 64-byte boundary of the workspace); every buffer starts on a cache line.");
+                using (w.Block("public static Layout Compute(" + string.Join(", ", dimensions.Select(d => "int " + d.Name)) + ", int start)"))
                 using (w.Block("checked"))
                 {
                     w.Line("Layout L = default;");
@@ -168,7 +169,7 @@ public sealed partial class RnnGenerator
                         w.Line($"L.{field} = {name};");
                     }
 
-                    w.Line("int o = 0;");
+                    w.Line("int o = start;");
                     bool backward = false;
                     foreach (Buffer b in buffers)
                     {
@@ -178,7 +179,7 @@ public sealed partial class RnnGenerator
                             backward = true;
                         }
 
-                        w.Line($"L.{b.Field} = o; o += {b.Size};");
+                        w.Line($"L.{b.Field} = o; o += global::RnnGen.Generated.Buffers.Align({b.Size});");
                     }
 
                     if (!backward)
@@ -345,9 +346,10 @@ public sealed partial class RnnGenerator
 
                 w.Line("global::RnnGen.Generated.Guard.Lengths(nameof(lengths), lengths, batchSize, timeSteps);");
                 w.Line("Layout L;");
-                w.Line("try { L = Layout.Compute(batchSize, timeSteps); }");
+                w.Line("try { L = Layout.Compute(batchSize, timeSteps, 0); }");
                 w.Line("catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, timeSteps); }");
-                w.Line("global::RnnGen.Generated.Buffers.Ensure(ref workspace, L.Total);");
+                w.Line("global::RnnGen.Generated.Buffers.EnsureAligned(ref workspace, L.Total);");
+                w.Line("L = Layout.Compute(batchSize, timeSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));");
                 if (!plan.TakesTokens)
                 {
                     w.Line("inputs.CopyTo(workspace.AsSpan(L.Input, inputs.Length));");

@@ -11,6 +11,7 @@ namespace RnnGen.Benchmarks;
 public class KernelBenchmarks
 {
     private float[] _a = null!, _b = null!, _c = null!;
+    private int _oa, _ob, _oc;
 
     [Params(256, 512, 1024)]
     public int N { get; set; }
@@ -18,14 +19,29 @@ public class KernelBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        // Operands on 64-byte boundaries, as PyTorch's allocator places tensors (and as generated models place their
+        // workspaces): where an array happens to start otherwise decides whether vector loads straddle cache lines.
         var random = new Random(1);
-        _a = Enumerable.Range(0, N * N).Select(_ => (float)random.NextDouble()).ToArray();
-        _b = Enumerable.Range(0, N * N).Select(_ => (float)random.NextDouble()).ToArray();
-        _c = new float[N * N];
+        (_a, _oa) = Aligned(random, N * N);
+        (_b, _ob) = Aligned(random, N * N);
+        (_c, _oc) = Aligned(null, N * N);
+    }
+
+    private static (float[] Array, int Offset) Aligned(Random? random, int length)
+    {
+        float[] array = Array.Empty<float>();
+        RnnGen.Generated.Buffers.EnsureAligned(ref array, length);
+        int offset = RnnGen.Generated.Buffers.AlignedStart(array);
+        for (int i = 0; random is not null && i < length; i++)
+        {
+            array[offset + i] = (float)random.NextDouble();
+        }
+
+        return (array, offset);
     }
 
     [Benchmark(Description = "Gemm NT n×n×n")]
-    public void GemmNT() => Gemm.MultiplyNT(N, N, N, _a, N, _b, N, _c, N, accumulate: false);
+    public void GemmNT() => Gemm.MultiplyNT(N, N, N, _a.AsSpan(_oa, N * N), N, _b.AsSpan(_ob, N * N), N, _c.AsSpan(_oc, N * N), N, accumulate: false);
 }
 
 /// <summary>12 independent Vector256 FMA chains: the single-core peak the kernels are measured against.</summary>

@@ -409,40 +409,41 @@ public partial class FeedbackForecaster : global::RnnGen.Training.ITrainableMode
             public int Next_DOut; // ∂loss/∂Next output
 
             // checked: a batch too large for one array must fail here, not as a negative offset later.
-            public static Layout Compute(int B, int T)
+            // start: where the first buffer begins (a 64-byte boundary of the workspace); every buffer starts on a cache line.
+            public static Layout Compute(int B, int T, int start)
             {
                 checked
                 {
                     Layout L = default;
                     L.Batch = B;
                     L.Time = T;
-                    int o = 0;
-                    L.Input = o; o += B * T * 3;
-                    L.Memory_Init0 = o; o += B * 3;
-                    L.Memory_InitCell0 = o; o += B * 3;
-                    L.Memory_Hidden0 = o; o += B * T * 3;
-                    L.Memory_Final0 = o; o += B * 3;
-                    L.Memory_FinalCell0 = o; o += B * 3;
-                    L.Memory_Cache0 = o; o += global::RnnGen.Layers.LstmKernel.CacheSize<MemoryShape>(B, T);
-                    L.Memory_Mask = o; o += B * T * 3;
-                    L.Memory_Dropped = o; o += B * T * 3;
-                    L.Refine_Init0 = o; o += B * 3;
-                    L.Refine_InitCell0 = o; o += B * 3;
-                    L.Refine_Hidden0 = o; o += B * T * 3;
-                    L.Refine_Final0 = o; o += B * 3;
-                    L.Refine_FinalCell0 = o; o += B * 3;
-                    L.Refine_Cache0 = o; o += global::RnnGen.Layers.LstmKernel.CacheSize<RefineShape>(B, T);
-                    L.Refine_Out = o; o += B * T * 3;
-                    L.Next_Out = o; o += B * T * 1;
-                    L.Probabilities = o; o += B * T * 1;
-                    L.LossGradient = o; o += B * T * 1;
-                    L.RowWeights = o; o += B * T;
+                    int o = start;
+                    L.Input = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 3);
+                    L.Memory_Init0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
+                    L.Memory_InitCell0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
+                    L.Memory_Hidden0 = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 3);
+                    L.Memory_Final0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
+                    L.Memory_FinalCell0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
+                    L.Memory_Cache0 = o; o += global::RnnGen.Generated.Buffers.Align(global::RnnGen.Layers.LstmKernel.CacheSize<MemoryShape>(B, T));
+                    L.Memory_Mask = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 3);
+                    L.Memory_Dropped = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 3);
+                    L.Refine_Init0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
+                    L.Refine_InitCell0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
+                    L.Refine_Hidden0 = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 3);
+                    L.Refine_Final0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
+                    L.Refine_FinalCell0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
+                    L.Refine_Cache0 = o; o += global::RnnGen.Generated.Buffers.Align(global::RnnGen.Layers.LstmKernel.CacheSize<RefineShape>(B, T));
+                    L.Refine_Out = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 3);
+                    L.Next_Out = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 1);
+                    L.Probabilities = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 1);
+                    L.LossGradient = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 1);
+                    L.RowWeights = o; o += global::RnnGen.Generated.Buffers.Align(B * T);
                     L.BackwardStart = o;
-                    L.Memory_DOut = o; o += B * T * 3;
-                    L.Memory_DFinal0 = o; o += B * 3;
-                    L.Refine_DOut = o; o += B * T * 3;
-                    L.Refine_DFinal0 = o; o += B * 3;
-                    L.Next_DOut = o; o += B * T * 1;
+                    L.Memory_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 3);
+                    L.Memory_DFinal0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
+                    L.Refine_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 3);
+                    L.Refine_DFinal0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
+                    L.Next_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 1);
                     L.Total = o;
                     return L;
                 }
@@ -496,9 +497,10 @@ public partial class FeedbackForecaster : global::RnnGen.Training.ITrainableMode
             global::RnnGen.Generated.Guard.Length(nameof(inputs), inputs.Length, batchSize, timeSteps, InputSize, "[batchSize, timeSteps, InputSize]");
             global::RnnGen.Generated.Guard.Lengths(nameof(lengths), lengths, batchSize, timeSteps);
             Layout L;
-            try { L = Layout.Compute(batchSize, timeSteps); }
+            try { L = Layout.Compute(batchSize, timeSteps, 0); }
             catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, timeSteps); }
-            global::RnnGen.Generated.Buffers.Ensure(ref workspace, L.Total);
+            global::RnnGen.Generated.Buffers.EnsureAligned(ref workspace, L.Total);
+            L = Layout.Compute(batchSize, timeSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));
             inputs.CopyTo(workspace.AsSpan(L.Input, inputs.Length));
             // Whatever fills the padding (even NaN) must not reach a weight gradient, which sums x over every row.
             if (!lengths.IsEmpty) global::RnnGen.Generated.Guard.ZeroPaddedRows(workspace.AsSpan(L.Input, inputs.Length), lengths, timeSteps, InputSize);

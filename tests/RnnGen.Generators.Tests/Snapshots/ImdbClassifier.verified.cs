@@ -192,28 +192,29 @@ public partial class ImdbClassifier : global::RnnGen.Training.ITrainableModel
         public int Classifier_DOut; // ∂loss/∂Classifier output
 
         // checked: a batch too large for one array must fail here, not as a negative offset later.
-        public static Layout Compute(int B, int T)
+        // start: where the first buffer begins (a 64-byte boundary of the workspace); every buffer starts on a cache line.
+        public static Layout Compute(int B, int T, int start)
         {
             checked
             {
                 Layout L = default;
                 L.Batch = B;
                 L.Time = T;
-                int o = 0;
-                L.Embedding_Out = o; o += B * T * 32;
-                L.Rnn_Init0 = o; o += B * 32;
-                L.Rnn_Hidden0 = o; o += B * T * 32;
-                L.Rnn_Final0 = o; o += B * 32;
-                L.Rnn_Cache0 = o; o += global::RnnGen.Layers.SimpleRnnKernel.CacheSize<RnnShape>(B, T);
-                L.Classifier_Out = o; o += B * 1;
-                L.Probabilities = o; o += B * 1;
-                L.LossGradient = o; o += B * 1;
-                L.RowWeights = o; o += B * T;
+                int o = start;
+                L.Embedding_Out = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 32);
+                L.Rnn_Init0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 32);
+                L.Rnn_Hidden0 = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 32);
+                L.Rnn_Final0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 32);
+                L.Rnn_Cache0 = o; o += global::RnnGen.Generated.Buffers.Align(global::RnnGen.Layers.SimpleRnnKernel.CacheSize<RnnShape>(B, T));
+                L.Classifier_Out = o; o += global::RnnGen.Generated.Buffers.Align(B * 1);
+                L.Probabilities = o; o += global::RnnGen.Generated.Buffers.Align(B * 1);
+                L.LossGradient = o; o += global::RnnGen.Generated.Buffers.Align(B * 1);
+                L.RowWeights = o; o += global::RnnGen.Generated.Buffers.Align(B * T);
                 L.BackwardStart = o;
-                L.Embedding_DOut = o; o += B * T * 32;
-                L.Rnn_DOut = o; o += B * 32;
-                L.Rnn_DFinal0 = o; o += B * 32;
-                L.Classifier_DOut = o; o += B * 1;
+                L.Embedding_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 32);
+                L.Rnn_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * 32);
+                L.Rnn_DFinal0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 32);
+                L.Classifier_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * 1);
                 L.Total = o;
                 return L;
             }
@@ -261,9 +262,10 @@ public partial class ImdbClassifier : global::RnnGen.Training.ITrainableModel
         global::RnnGen.Generated.Guard.Length(nameof(tokens), tokens.Length, batchSize, timeSteps, 1, "[batchSize, timeSteps]");
         global::RnnGen.Generated.Guard.Lengths(nameof(lengths), lengths, batchSize, timeSteps);
         Layout L;
-        try { L = Layout.Compute(batchSize, timeSteps); }
+        try { L = Layout.Compute(batchSize, timeSteps, 0); }
         catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, timeSteps); }
-        global::RnnGen.Generated.Buffers.Ensure(ref workspace, L.Total);
+        global::RnnGen.Generated.Buffers.EnsureAligned(ref workspace, L.Total);
+        L = Layout.Compute(batchSize, timeSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));
         return L;
     }
 

@@ -176,27 +176,28 @@ static partial class Outer
             public int Out_DOut; // ∂loss/∂Out output
 
             // checked: a batch too large for one array must fail here, not as a negative offset later.
-            public static Layout Compute(int B, int T)
+            // start: where the first buffer begins (a 64-byte boundary of the workspace); every buffer starts on a cache line.
+            public static Layout Compute(int B, int T, int start)
             {
                 checked
                 {
                     Layout L = default;
                     L.Batch = B;
                     L.Time = T;
-                    int o = 0;
-                    L.Input = o; o += B * T * 2;
-                    L.Rnn_Init0 = o; o += B * 3;
-                    L.Rnn_Hidden0 = o; o += B * T * 3;
-                    L.Rnn_Final0 = o; o += B * 3;
-                    L.Rnn_Cache0 = o; o += global::RnnGen.Layers.SimpleRnnKernel.CacheSize<RnnShape>(B, T);
-                    L.Out_Out = o; o += B * T * 1;
-                    L.Probabilities = o; o += B * T * 1;
-                    L.LossGradient = o; o += B * T * 1;
-                    L.RowWeights = o; o += B * T;
+                    int o = start;
+                    L.Input = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 2);
+                    L.Rnn_Init0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
+                    L.Rnn_Hidden0 = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 3);
+                    L.Rnn_Final0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
+                    L.Rnn_Cache0 = o; o += global::RnnGen.Generated.Buffers.Align(global::RnnGen.Layers.SimpleRnnKernel.CacheSize<RnnShape>(B, T));
+                    L.Out_Out = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 1);
+                    L.Probabilities = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 1);
+                    L.LossGradient = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 1);
+                    L.RowWeights = o; o += global::RnnGen.Generated.Buffers.Align(B * T);
                     L.BackwardStart = o;
-                    L.Rnn_DOut = o; o += B * T * 3;
-                    L.Rnn_DFinal0 = o; o += B * 3;
-                    L.Out_DOut = o; o += B * T * 1;
+                    L.Rnn_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 3);
+                    L.Rnn_DFinal0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
+                    L.Out_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 1);
                     L.Total = o;
                     return L;
                 }
@@ -241,9 +242,10 @@ static partial class Outer
             global::RnnGen.Generated.Guard.Length(nameof(inputs), inputs.Length, batchSize, timeSteps, InputSize, "[batchSize, timeSteps, InputSize]");
             global::RnnGen.Generated.Guard.Lengths(nameof(lengths), lengths, batchSize, timeSteps);
             Layout L;
-            try { L = Layout.Compute(batchSize, timeSteps); }
+            try { L = Layout.Compute(batchSize, timeSteps, 0); }
             catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, timeSteps); }
-            global::RnnGen.Generated.Buffers.Ensure(ref workspace, L.Total);
+            global::RnnGen.Generated.Buffers.EnsureAligned(ref workspace, L.Total);
+            L = Layout.Compute(batchSize, timeSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));
             inputs.CopyTo(workspace.AsSpan(L.Input, inputs.Length));
             // Whatever fills the padding (even NaN) must not reach a weight gradient, which sums x over every row.
             if (!lengths.IsEmpty) global::RnnGen.Generated.Guard.ZeroPaddedRows(workspace.AsSpan(L.Input, inputs.Length), lengths, timeSteps, InputSize);

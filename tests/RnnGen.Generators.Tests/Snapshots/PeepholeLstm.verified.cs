@@ -156,24 +156,25 @@ internal partial class PeepholeLstm : global::RnnGen.ISequenceModel
         public int Rnn_DFinal0; // ∂loss/∂(final hidden state) of Rnn, direction 0
 
         // checked: a batch too large for one array must fail here, not as a negative offset later.
-        public static Layout Compute(int B, int T)
+        // start: where the first buffer begins (a 64-byte boundary of the workspace); every buffer starts on a cache line.
+        public static Layout Compute(int B, int T, int start)
         {
             checked
             {
                 Layout L = default;
                 L.Batch = B;
                 L.Time = T;
-                int o = 0;
-                L.Input = o; o += B * T * 8;
-                L.Rnn_Init0 = o; o += B * 16;
-                L.Rnn_InitCell0 = o; o += B * 16;
-                L.Rnn_Hidden0 = o; o += B * T * 16;
-                L.Rnn_Final0 = o; o += B * 16;
-                L.Rnn_FinalCell0 = o; o += B * 16;
-                L.Rnn_Cache0 = o; o += global::RnnGen.Layers.LstmKernel.CacheSize<RnnShape>(B, T);
+                int o = start;
+                L.Input = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 8);
+                L.Rnn_Init0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 16);
+                L.Rnn_InitCell0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 16);
+                L.Rnn_Hidden0 = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 16);
+                L.Rnn_Final0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 16);
+                L.Rnn_FinalCell0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 16);
+                L.Rnn_Cache0 = o; o += global::RnnGen.Generated.Buffers.Align(global::RnnGen.Layers.LstmKernel.CacheSize<RnnShape>(B, T));
                 L.BackwardStart = o;
-                L.Rnn_DOut = o; o += B * T * 16;
-                L.Rnn_DFinal0 = o; o += B * 16;
+                L.Rnn_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 16);
+                L.Rnn_DFinal0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 16);
                 L.Total = o;
                 return L;
             }
@@ -215,9 +216,10 @@ internal partial class PeepholeLstm : global::RnnGen.ISequenceModel
         global::RnnGen.Generated.Guard.Length(nameof(inputs), inputs.Length, batchSize, timeSteps, InputSize, "[batchSize, timeSteps, InputSize]");
         global::RnnGen.Generated.Guard.Lengths(nameof(lengths), lengths, batchSize, timeSteps);
         Layout L;
-        try { L = Layout.Compute(batchSize, timeSteps); }
+        try { L = Layout.Compute(batchSize, timeSteps, 0); }
         catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, timeSteps); }
-        global::RnnGen.Generated.Buffers.Ensure(ref workspace, L.Total);
+        global::RnnGen.Generated.Buffers.EnsureAligned(ref workspace, L.Total);
+        L = Layout.Compute(batchSize, timeSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));
         inputs.CopyTo(workspace.AsSpan(L.Input, inputs.Length));
         // Whatever fills the padding (even NaN) must not reach a weight gradient, which sums x over every row.
         if (!lengths.IsEmpty) global::RnnGen.Generated.Guard.ZeroPaddedRows(workspace.AsSpan(L.Input, inputs.Length), lengths, timeSteps, InputSize);

@@ -185,33 +185,34 @@ public partial class ResetBeforeGru : global::RnnGen.ISequenceModel, global::Rnn
         public int Out_DOut; // ∂loss/∂Out output
 
         // checked: a batch too large for one array must fail here, not as a negative offset later.
-        public static Layout Compute(int B, int T)
+        // start: where the first buffer begins (a 64-byte boundary of the workspace); every buffer starts on a cache line.
+        public static Layout Compute(int B, int T, int start)
         {
             checked
             {
                 Layout L = default;
                 L.Batch = B;
                 L.Time = T;
-                int o = 0;
-                L.Input = o; o += B * T * 4;
-                L.Rnn_Init0 = o; o += B * 6;
-                L.Rnn_Hidden0 = o; o += B * T * 6;
-                L.Rnn_Final0 = o; o += B * 6;
-                L.Rnn_Cache0 = o; o += global::RnnGen.Layers.GruKernel.CacheSize<RnnShape>(B, T);
-                L.Rnn_Init1 = o; o += B * 6;
-                L.Rnn_Hidden1 = o; o += B * T * 6;
-                L.Rnn_Final1 = o; o += B * 6;
-                L.Rnn_Cache1 = o; o += global::RnnGen.Layers.GruKernel.CacheSize<RnnShape>(B, T);
-                L.Rnn_Out = o; o += B * 6;
-                L.Out_Out = o; o += B * 3;
-                L.Probabilities = o; o += B * 3;
-                L.LossGradient = o; o += B * 3;
-                L.RowWeights = o; o += B * T;
+                int o = start;
+                L.Input = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 4);
+                L.Rnn_Init0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 6);
+                L.Rnn_Hidden0 = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 6);
+                L.Rnn_Final0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 6);
+                L.Rnn_Cache0 = o; o += global::RnnGen.Generated.Buffers.Align(global::RnnGen.Layers.GruKernel.CacheSize<RnnShape>(B, T));
+                L.Rnn_Init1 = o; o += global::RnnGen.Generated.Buffers.Align(B * 6);
+                L.Rnn_Hidden1 = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 6);
+                L.Rnn_Final1 = o; o += global::RnnGen.Generated.Buffers.Align(B * 6);
+                L.Rnn_Cache1 = o; o += global::RnnGen.Generated.Buffers.Align(global::RnnGen.Layers.GruKernel.CacheSize<RnnShape>(B, T));
+                L.Rnn_Out = o; o += global::RnnGen.Generated.Buffers.Align(B * 6);
+                L.Out_Out = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
+                L.Probabilities = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
+                L.LossGradient = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
+                L.RowWeights = o; o += global::RnnGen.Generated.Buffers.Align(B * T);
                 L.BackwardStart = o;
-                L.Rnn_DOut = o; o += B * 6;
-                L.Rnn_DFinal0 = o; o += B * 6;
-                L.Rnn_DFinal1 = o; o += B * 6;
-                L.Out_DOut = o; o += B * 3;
+                L.Rnn_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * 6);
+                L.Rnn_DFinal0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 6);
+                L.Rnn_DFinal1 = o; o += global::RnnGen.Generated.Buffers.Align(B * 6);
+                L.Out_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
                 L.Total = o;
                 return L;
             }
@@ -261,9 +262,10 @@ public partial class ResetBeforeGru : global::RnnGen.ISequenceModel, global::Rnn
         global::RnnGen.Generated.Guard.Length(nameof(inputs), inputs.Length, batchSize, timeSteps, InputSize, "[batchSize, timeSteps, InputSize]");
         global::RnnGen.Generated.Guard.Lengths(nameof(lengths), lengths, batchSize, timeSteps);
         Layout L;
-        try { L = Layout.Compute(batchSize, timeSteps); }
+        try { L = Layout.Compute(batchSize, timeSteps, 0); }
         catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, timeSteps); }
-        global::RnnGen.Generated.Buffers.Ensure(ref workspace, L.Total);
+        global::RnnGen.Generated.Buffers.EnsureAligned(ref workspace, L.Total);
+        L = Layout.Compute(batchSize, timeSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));
         inputs.CopyTo(workspace.AsSpan(L.Input, inputs.Length));
         // Whatever fills the padding (even NaN) must not reach a weight gradient, which sums x over every row.
         if (!lengths.IsEmpty) global::RnnGen.Generated.Guard.ZeroPaddedRows(workspace.AsSpan(L.Input, inputs.Length), lengths, timeSteps, InputSize);

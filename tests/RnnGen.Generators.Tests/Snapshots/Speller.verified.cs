@@ -291,7 +291,8 @@ public partial class Speller : global::RnnGen.Seq2Seq.IEncoderDecoderModel
         public int Spelling_DOut; // ∂loss/∂source embeddings
 
         // checked: a batch too large for one array must fail here, not as a negative offset later.
-        public static Layout Compute(int B, int S, int T)
+        // start: where the first buffer begins (a 64-byte boundary of the workspace); every buffer starts on a cache line.
+        public static Layout Compute(int B, int S, int T, int start)
         {
             checked
             {
@@ -299,52 +300,52 @@ public partial class Speller : global::RnnGen.Seq2Seq.IEncoderDecoderModel
                 L.Batch = B;
                 L.Source = S;
                 L.Time = T;
-                int o = 0;
-                L.Spelling_Out = o; o += B * S * 16;
-                L.Reader_Hidden0 = o; o += B * S * 32;
-                L.Reader_Final0 = o; o += B * 32;
-                L.Reader_FinalCell0 = o; o += B * 32;
-                L.Reader_Cache0 = o; o += global::RnnGen.Layers.LstmKernel.CacheSize<ReaderShape>(B, S);
-                L.Reader_Hidden1 = o; o += B * S * 32;
-                L.Reader_Final1 = o; o += B * 32;
-                L.Reader_FinalCell1 = o; o += B * 32;
-                L.Reader_Cache1 = o; o += global::RnnGen.Layers.LstmKernel.CacheSize<ReaderShape>(B, S);
-                L.Reader_Out = o; o += B * S * 64;
-                L.Keys = o; o += B * S * 32;
-                L.Writer_Init = o; o += B * 64;
-                L.Writer_InitCell = o; o += B * 64;
-                L.Writer_Hidden = o; o += T * B * 64;
-                L.Writer_Final = o; o += T * B * 64;
-                L.Writer_FinalCell = o; o += T * B * 64;
-                L.Writer_Cache = o; o += T * global::RnnGen.Layers.LstmKernel.CacheSize<WriterShape>(B, 1);
-                L.DecoderInput = o; o += T * B * 80;
-                L.Weights = o; o += T * B * S;
-                L.Context = o; o += T * B * 64;
-                L.AttentionCache = o; o += T * global::RnnGen.Layers.AttentionKernel.CacheSize(global::RnnGen.AttentionScore.Additive, B, S, 32);
-                L.OutputInput = o; o += T * B * 128;
-                L.Logits = o; o += T * B * 42;
-                L.Probabilities = o; o += T * B * 42;
-                L.LossGradient = o; o += T * B * 42;
-                L.RowWeights = o; o += T * B;
+                int o = start;
+                L.Spelling_Out = o; o += global::RnnGen.Generated.Buffers.Align(B * S * 16);
+                L.Reader_Hidden0 = o; o += global::RnnGen.Generated.Buffers.Align(B * S * 32);
+                L.Reader_Final0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 32);
+                L.Reader_FinalCell0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 32);
+                L.Reader_Cache0 = o; o += global::RnnGen.Generated.Buffers.Align(global::RnnGen.Layers.LstmKernel.CacheSize<ReaderShape>(B, S));
+                L.Reader_Hidden1 = o; o += global::RnnGen.Generated.Buffers.Align(B * S * 32);
+                L.Reader_Final1 = o; o += global::RnnGen.Generated.Buffers.Align(B * 32);
+                L.Reader_FinalCell1 = o; o += global::RnnGen.Generated.Buffers.Align(B * 32);
+                L.Reader_Cache1 = o; o += global::RnnGen.Generated.Buffers.Align(global::RnnGen.Layers.LstmKernel.CacheSize<ReaderShape>(B, S));
+                L.Reader_Out = o; o += global::RnnGen.Generated.Buffers.Align(B * S * 64);
+                L.Keys = o; o += global::RnnGen.Generated.Buffers.Align(B * S * 32);
+                L.Writer_Init = o; o += global::RnnGen.Generated.Buffers.Align(B * 64);
+                L.Writer_InitCell = o; o += global::RnnGen.Generated.Buffers.Align(B * 64);
+                L.Writer_Hidden = o; o += global::RnnGen.Generated.Buffers.Align(T * B * 64);
+                L.Writer_Final = o; o += global::RnnGen.Generated.Buffers.Align(T * B * 64);
+                L.Writer_FinalCell = o; o += global::RnnGen.Generated.Buffers.Align(T * B * 64);
+                L.Writer_Cache = o; o += global::RnnGen.Generated.Buffers.Align(T * global::RnnGen.Layers.LstmKernel.CacheSize<WriterShape>(B, 1));
+                L.DecoderInput = o; o += global::RnnGen.Generated.Buffers.Align(T * B * 80);
+                L.Weights = o; o += global::RnnGen.Generated.Buffers.Align(T * B * S);
+                L.Context = o; o += global::RnnGen.Generated.Buffers.Align(T * B * 64);
+                L.AttentionCache = o; o += global::RnnGen.Generated.Buffers.Align(T * global::RnnGen.Layers.AttentionKernel.CacheSize(global::RnnGen.AttentionScore.Additive, B, S, 32));
+                L.OutputInput = o; o += global::RnnGen.Generated.Buffers.Align(T * B * 128);
+                L.Logits = o; o += global::RnnGen.Generated.Buffers.Align(T * B * 42);
+                L.Probabilities = o; o += global::RnnGen.Generated.Buffers.Align(T * B * 42);
+                L.LossGradient = o; o += global::RnnGen.Generated.Buffers.Align(T * B * 42);
+                L.RowWeights = o; o += global::RnnGen.Generated.Buffers.Align(T * B);
                 L.BackwardStart = o;
-                L.OutputInput_D = o; o += T * B * 128;
-                L.Writer_DHidden = o; o += B * 64;
-                L.Writer_DInit = o; o += B * 64;
-                L.Writer_DCell = o; o += B * 64;
-                L.Writer_DInitCell = o; o += B * 64;
-                L.DecoderInput_D = o; o += B * 80;
-                L.Context_D = o; o += B * 64;
-                L.Query_D = o; o += B * 64;
-                L.Keys_D = o; o += B * S * 32;
-                L.AttentionScratch = o; o += B * S + B * 32;
-                L.Reader_DOut = o; o += B * S * 64;
-                L.Reader_DHidden0 = o; o += B * S * 32;
-                L.Reader_DFinal0 = o; o += B * 32;
-                L.Reader_DFinalCell0 = o; o += B * 32;
-                L.Reader_DHidden1 = o; o += B * S * 32;
-                L.Reader_DFinal1 = o; o += B * 32;
-                L.Reader_DFinalCell1 = o; o += B * 32;
-                L.Spelling_DOut = o; o += B * S * 16;
+                L.OutputInput_D = o; o += global::RnnGen.Generated.Buffers.Align(T * B * 128);
+                L.Writer_DHidden = o; o += global::RnnGen.Generated.Buffers.Align(B * 64);
+                L.Writer_DInit = o; o += global::RnnGen.Generated.Buffers.Align(B * 64);
+                L.Writer_DCell = o; o += global::RnnGen.Generated.Buffers.Align(B * 64);
+                L.Writer_DInitCell = o; o += global::RnnGen.Generated.Buffers.Align(B * 64);
+                L.DecoderInput_D = o; o += global::RnnGen.Generated.Buffers.Align(B * 80);
+                L.Context_D = o; o += global::RnnGen.Generated.Buffers.Align(B * 64);
+                L.Query_D = o; o += global::RnnGen.Generated.Buffers.Align(B * 64);
+                L.Keys_D = o; o += global::RnnGen.Generated.Buffers.Align(B * S * 32);
+                L.AttentionScratch = o; o += global::RnnGen.Generated.Buffers.Align(B * S + B * 32);
+                L.Reader_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * S * 64);
+                L.Reader_DHidden0 = o; o += global::RnnGen.Generated.Buffers.Align(B * S * 32);
+                L.Reader_DFinal0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 32);
+                L.Reader_DFinalCell0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 32);
+                L.Reader_DHidden1 = o; o += global::RnnGen.Generated.Buffers.Align(B * S * 32);
+                L.Reader_DFinal1 = o; o += global::RnnGen.Generated.Buffers.Align(B * 32);
+                L.Reader_DFinalCell1 = o; o += global::RnnGen.Generated.Buffers.Align(B * 32);
+                L.Spelling_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * S * 16);
                 L.Total = o;
                 return L;
             }
@@ -361,9 +362,10 @@ public partial class Speller : global::RnnGen.Seq2Seq.IEncoderDecoderModel
         global::RnnGen.Generated.Guard.Lengths("sourceLengths", sourceLengths, batchSize, sourceSteps);
         global::RnnGen.Generated.Guard.Tokens("source", source, SourceVocabularySize);
         Layout L;
-        try { L = Layout.Compute(batchSize, sourceSteps, targetSteps); }
+        try { L = Layout.Compute(batchSize, sourceSteps, targetSteps, 0); }
         catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, sourceSteps * targetSteps); }
-        global::RnnGen.Generated.Buffers.Ensure(ref workspace, L.Total);
+        global::RnnGen.Generated.Buffers.EnsureAligned(ref workspace, L.Total);
+        L = Layout.Compute(batchSize, sourceSteps, targetSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));
         global::RnnGen.Generated.Buffers.Ensure(ref _source, batchSize * sourceSteps);
         global::RnnGen.Generated.Buffers.Ensure(ref _sourceLengths, batchSize);
         global::RnnGen.Generated.Buffers.Ensure(ref _inputTokens, batchSize * targetSteps);

@@ -239,46 +239,47 @@ public partial class Tagger : global::RnnGen.Training.ITrainableModel
         public int Tags_DOut; // ∂loss/∂Tags output
 
         // checked: a batch too large for one array must fail here, not as a negative offset later.
-        public static Layout Compute(int B, int T)
+        // start: where the first buffer begins (a 64-byte boundary of the workspace); every buffer starts on a cache line.
+        public static Layout Compute(int B, int T, int start)
         {
             checked
             {
                 Layout L = default;
                 L.Batch = B;
                 L.Time = T;
-                int o = 0;
-                L.Words_Out = o; o += B * T * 64;
-                L.Encoder_Init0 = o; o += B * 128;
-                L.Encoder_InitCell0 = o; o += B * 128;
-                L.Encoder_Hidden0 = o; o += B * T * 128;
-                L.Encoder_Final0 = o; o += B * 128;
-                L.Encoder_FinalCell0 = o; o += B * 128;
-                L.Encoder_Cache0 = o; o += global::RnnGen.Layers.LstmKernel.CacheSize<EncoderShape>(B, T);
-                L.Encoder_Init1 = o; o += B * 128;
-                L.Encoder_InitCell1 = o; o += B * 128;
-                L.Encoder_Hidden1 = o; o += B * T * 128;
-                L.Encoder_Final1 = o; o += B * 128;
-                L.Encoder_FinalCell1 = o; o += B * 128;
-                L.Encoder_Cache1 = o; o += global::RnnGen.Layers.LstmKernel.CacheSize<EncoderShape>(B, T);
-                L.Encoder_Out = o; o += B * T * 256;
-                L.Refine_Init0 = o; o += B * 64;
-                L.Refine_Hidden0 = o; o += B * T * 64;
-                L.Refine_Final0 = o; o += B * 64;
-                L.Refine_Cache0 = o; o += global::RnnGen.Layers.GruKernel.CacheSize<RefineShape>(B, T);
-                L.Tags_Out = o; o += B * T * 17;
-                L.Probabilities = o; o += B * T * 17;
-                L.LossGradient = o; o += B * T * 17;
-                L.RowWeights = o; o += B * T;
+                int o = start;
+                L.Words_Out = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 64);
+                L.Encoder_Init0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 128);
+                L.Encoder_InitCell0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 128);
+                L.Encoder_Hidden0 = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 128);
+                L.Encoder_Final0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 128);
+                L.Encoder_FinalCell0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 128);
+                L.Encoder_Cache0 = o; o += global::RnnGen.Generated.Buffers.Align(global::RnnGen.Layers.LstmKernel.CacheSize<EncoderShape>(B, T));
+                L.Encoder_Init1 = o; o += global::RnnGen.Generated.Buffers.Align(B * 128);
+                L.Encoder_InitCell1 = o; o += global::RnnGen.Generated.Buffers.Align(B * 128);
+                L.Encoder_Hidden1 = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 128);
+                L.Encoder_Final1 = o; o += global::RnnGen.Generated.Buffers.Align(B * 128);
+                L.Encoder_FinalCell1 = o; o += global::RnnGen.Generated.Buffers.Align(B * 128);
+                L.Encoder_Cache1 = o; o += global::RnnGen.Generated.Buffers.Align(global::RnnGen.Layers.LstmKernel.CacheSize<EncoderShape>(B, T));
+                L.Encoder_Out = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 256);
+                L.Refine_Init0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 64);
+                L.Refine_Hidden0 = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 64);
+                L.Refine_Final0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 64);
+                L.Refine_Cache0 = o; o += global::RnnGen.Generated.Buffers.Align(global::RnnGen.Layers.GruKernel.CacheSize<RefineShape>(B, T));
+                L.Tags_Out = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 17);
+                L.Probabilities = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 17);
+                L.LossGradient = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 17);
+                L.RowWeights = o; o += global::RnnGen.Generated.Buffers.Align(B * T);
                 L.BackwardStart = o;
-                L.Words_DOut = o; o += B * T * 64;
-                L.Encoder_DOut = o; o += B * T * 256;
-                L.Encoder_DHidden0 = o; o += B * T * 128;
-                L.Encoder_DFinal0 = o; o += B * 128;
-                L.Encoder_DHidden1 = o; o += B * T * 128;
-                L.Encoder_DFinal1 = o; o += B * 128;
-                L.Refine_DOut = o; o += B * T * 64;
-                L.Refine_DFinal0 = o; o += B * 64;
-                L.Tags_DOut = o; o += B * T * 17;
+                L.Words_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 64);
+                L.Encoder_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 256);
+                L.Encoder_DHidden0 = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 128);
+                L.Encoder_DFinal0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 128);
+                L.Encoder_DHidden1 = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 128);
+                L.Encoder_DFinal1 = o; o += global::RnnGen.Generated.Buffers.Align(B * 128);
+                L.Refine_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 64);
+                L.Refine_DFinal0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 64);
+                L.Tags_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 17);
                 L.Total = o;
                 return L;
             }
@@ -335,9 +336,10 @@ public partial class Tagger : global::RnnGen.Training.ITrainableModel
         global::RnnGen.Generated.Guard.Length(nameof(tokens), tokens.Length, batchSize, timeSteps, 1, "[batchSize, timeSteps]");
         global::RnnGen.Generated.Guard.Lengths(nameof(lengths), lengths, batchSize, timeSteps);
         Layout L;
-        try { L = Layout.Compute(batchSize, timeSteps); }
+        try { L = Layout.Compute(batchSize, timeSteps, 0); }
         catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, timeSteps); }
-        global::RnnGen.Generated.Buffers.Ensure(ref workspace, L.Total);
+        global::RnnGen.Generated.Buffers.EnsureAligned(ref workspace, L.Total);
+        L = Layout.Compute(batchSize, timeSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));
         return L;
     }
 
