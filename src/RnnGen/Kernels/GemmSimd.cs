@@ -376,11 +376,27 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
         {
             PackedFewRows(m, full, k, ref A, lda, ref Pk, ref C, ldc, accumulate);
         }
+        else
+        {
+            PackedManyRows(m, full, k, ref A, lda, ref Pk, ref C, ldc, accumulate);
+        }
 
-        // The classic blocking (many rows): a block of PackedColumnBlock columns × PackedDepthBlock depth of B (128 KB) stays in L2;
-        // each tile of rows sweeps across it with its slice of A (6 × 128 floats) in L1, finishing 6 rows × 256 columns of
-        // C at a time — C is touched row-contiguously, a few pages per tile, never a whole column of pages per panel.
-        for (int j0 = 0; j0 < full && m > FewRows; j0 += PackedColumnBlock)
+        if (full < n)
+        {
+            PackedTailPanel(m, n, full, k, ref A, lda, ref Pk, ref C, ldc, accumulate);
+        }
+    }
+
+    /// <summary>
+    /// The classic blocking (many rows): a block of PackedColumnBlock columns × PackedDepthBlock depth of B (128 KB) stays in L2;
+    /// each tile of rows sweeps across it with its slice of A (6 × 128 floats) in L1, finishing 6 rows × 256 columns of
+    /// C at a time — C is touched row-contiguously, a few pages per tile, never a whole column of pages per panel.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackedManyRows(int m, int full, int k, ref float A, int lda, ref float Pk, ref float C, int ldc, bool accumulate)
+    {
+        const int P = PackedPanels.Width;
+        for (int j0 = 0; j0 < full; j0 += PackedColumnBlock)
         {
             int j1 = Math.Min(full, j0 + PackedColumnBlock);
             for (int p0 = 0; p0 < k; p0 += PackedDepthBlock)
@@ -435,11 +451,6 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
                     }
                 }
             }
-        }
-
-        if (full < n)
-        {
-            PackedTailPanel(m, n, full, k, ref A, lda, ref Pk, ref C, ldc, accumulate);
         }
     }
 
