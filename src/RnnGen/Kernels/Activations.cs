@@ -11,7 +11,7 @@ public static class Activations
     /// <summary><c>y = σ(x)</c>; y may be x.</summary>
     public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y)
     {
-        int done = SigmoidVector(x, y);
+        int done = Vectorized<SigmoidFunction>(x, y);
         if (done < x.Length)
         {
             TensorPrimitives.Sigmoid(x.Slice(done), y.Slice(done));
@@ -21,7 +21,7 @@ public static class Activations
     /// <summary><c>y = tanh(x)</c>; y may be x.</summary>
     public static void Tanh(ReadOnlySpan<float> x, Span<float> y)
     {
-        int done = TanhVector(x, y);
+        int done = Vectorized<TanhFunction>(x, y);
         if (done < x.Length)
         {
             TensorPrimitives.Tanh(x.Slice(done), y.Slice(done));
@@ -92,9 +92,9 @@ public static class Activations
         TensorPrimitives.Subtract(row, max + (float)Math.Log(sum), row);
     }
 
-    /// <summary>σ over whole 256-bit vectors of x; returns how many elements it did.</summary>
+    /// <summary>The 256-bit function <typeparamref name="TOp"/> over whole vectors of x; returns how many elements it did.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static int SigmoidVector(ReadOnlySpan<float> x, Span<float> y)
+    private static int Vectorized<TOp>(ReadOnlySpan<float> x, Span<float> y) where TOp : struct, IVectorFunction
     {
         CheckDestination(x, y);
         int j = 0;
@@ -104,30 +104,26 @@ public static class Activations
             ref float to = ref MemoryMarshal.GetReference(y);
             for (; j <= x.Length - Vector256<float>.Count; j += Vector256<float>.Count)
             {
-                GateMath.Sigmoid(Vector256.LoadUnsafe(ref from, (nuint)j)).StoreUnsafe(ref to, (nuint)j);
+                TOp.Apply(Vector256.LoadUnsafe(ref from, (nuint)j)).StoreUnsafe(ref to, (nuint)j);
             }
         }
 
         return j;
     }
 
-    /// <summary>tanh over whole 256-bit vectors of x; returns how many elements it did.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static int TanhVector(ReadOnlySpan<float> x, Span<float> y)
+    private interface IVectorFunction
     {
-        CheckDestination(x, y);
-        int j = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref float from = ref MemoryMarshal.GetReference(x);
-            ref float to = ref MemoryMarshal.GetReference(y);
-            for (; j <= x.Length - Vector256<float>.Count; j += Vector256<float>.Count)
-            {
-                GateMath.Tanh(Vector256.LoadUnsafe(ref from, (nuint)j)).StoreUnsafe(ref to, (nuint)j);
-            }
-        }
+        static abstract Vector256<float> Apply(Vector256<float> x);
+    }
 
-        return j;
+    private readonly struct SigmoidFunction : IVectorFunction
+    {
+        public static Vector256<float> Apply(Vector256<float> x) => GateMath.Sigmoid(x);
+    }
+
+    private readonly struct TanhFunction : IVectorFunction
+    {
+        public static Vector256<float> Apply(Vector256<float> x) => GateMath.Tanh(x);
     }
 
     private static void CheckDestination(ReadOnlySpan<float> x, Span<float> y)

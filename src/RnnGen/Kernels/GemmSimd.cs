@@ -437,20 +437,29 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
                         for (int half = 0; half < P; half += 2 * W)
                         {
                             ref float panel = ref Unsafe.Add(ref Bp, j * k + half);
-                            TV c0 = default, c1 = default;
-                            for (int p = 0; p < depth; p++)
-                            {
-                                ref float bp = ref Unsafe.Add(ref panel, p * P);
-                                TV x = TV.Broadcast(Unsafe.Add(ref ai, p));
-                                c0 = TV.MultiplyAdd(x, TV.Load(ref bp, 0), c0);
-                                c1 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)W), c1);
-                            }
+                            PanelRow(ref ai, ref panel, depth, out TV c0, out TV c1);
 
                             StoreVector(ref C, i * ldc + j + half, c0, c1, add);
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>One row of A against one 2W-column slice of a packed panel, <paramref name="depth"/> deep: the two sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PanelRow(ref float ai, ref float panel, int depth, out TV c0, out TV c1)
+    {
+        const int P = PackedPanels.Width;
+        c0 = default;
+        c1 = default;
+        for (int p = 0; p < depth; p++)
+        {
+            ref float bp = ref Unsafe.Add(ref panel, p * P);
+            TV x = TV.Broadcast(Unsafe.Add(ref ai, p));
+            c0 = TV.MultiplyAdd(x, TV.Load(ref bp, 0), c0);
+            c1 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)W), c1);
         }
     }
 
@@ -470,14 +479,7 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
             ref float ai = ref Unsafe.Add(ref A, i * lda);
             for (int half = 0; half < P && full + half < n; half += 2 * W)
             {
-                TV c0 = default, c1 = default;
-                for (int p = 0; p < k; p++)
-                {
-                    ref float bp = ref Unsafe.Add(ref panel, p * P + half);
-                    TV x = TV.Broadcast(Unsafe.Add(ref ai, p));
-                    c0 = TV.MultiplyAdd(x, TV.Load(ref bp, 0), c0);
-                    c1 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)W), c1);
-                }
+                PanelRow(ref ai, ref Unsafe.Add(ref panel, half), k, out TV c0, out TV c1);
 
                 TV.Store(c0, ref S, (nuint)half);
                 TV.Store(c1, ref S, (nuint)(half + W));
@@ -531,14 +533,7 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
                     for (; i < m; i++)
                     {
                         ref float ai = ref Unsafe.Add(ref Ap, i * lda);
-                        TV c0 = default, c1 = default;
-                        for (int p = 0; p < depth; p++)
-                        {
-                            ref float bp = ref Unsafe.Add(ref panel, p * P);
-                            TV x = TV.Broadcast(Unsafe.Add(ref ai, p));
-                            c0 = TV.MultiplyAdd(x, TV.Load(ref bp, 0), c0);
-                            c1 = TV.MultiplyAdd(x, TV.Load(ref bp, (nuint)W), c1);
-                        }
+                        PanelRow(ref ai, ref panel, depth, out TV c0, out TV c1);
 
                         StoreVector(ref C, i * ldc + j + half, c0, c1, add);
                     }
