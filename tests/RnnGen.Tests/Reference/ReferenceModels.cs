@@ -26,7 +26,8 @@ public partial class PeepholeTagger
 [RnnModel(InputSize = 3, Loss = Loss.BinaryCrossEntropy)]
 public partial class ResetBeforeAverage
 {
-    [Bidirectional(Merge = MergeMode.Average), Gru(4, ResetAfter = false, ReturnSequences = true)] public partial RecurrentLayer Rnn { get; }
+    // 9 units: the backward pass runs one 8-wide vector step and a scalar tail
+    [Bidirectional(Merge = MergeMode.Average), Gru(9, ResetAfter = false, ReturnSequences = true)] public partial RecurrentLayer Rnn { get; }
     [Dense(1, Activation.Sigmoid)] public partial DenseLayer Out { get; }
 }
 
@@ -106,7 +107,7 @@ public sealed record ReferenceCase(string Name, Func<RnnGen.Training.ITrainableM
         yield return new("LSTM peepholes, many-to-many, tanh + squared error", () => new PeepholeTagger(4),
             new ReferenceModel(4, Loss.MeanSquaredError, new RefLayer("Lstm", "Rnn", 5, ReturnSequences: true, Peepholes: true), new RefLayer("Dense", "Out", 2, Activation.Tanh)), 0);
         yield return new("GRU reset-before, bidirectional average, sigmoid + binary cross-entropy per step", () => new ResetBeforeAverage(5),
-            new ReferenceModel(3, Loss.BinaryCrossEntropy, new RefLayer("Gru", "Rnn", 4, Bidirectional: true, Merge: MergeMode.Average, ReturnSequences: true, ResetAfter: false), new RefLayer("Dense", "Out", 1, Activation.Sigmoid)), 0);
+            new ReferenceModel(3, Loss.BinaryCrossEntropy, new RefLayer("Gru", "Rnn", 9, Bidirectional: true, Merge: MergeMode.Average, ReturnSequences: true, ResetAfter: false), new RefLayer("Dense", "Out", 1, Activation.Sigmoid)), 0);
         yield return new("LSTM bidirectional sum, many-to-one", () => new SumLstm(6),
             new ReferenceModel(3, Loss.CrossEntropy, new RefLayer("Lstm", "Rnn", 4, Bidirectional: true, Merge: MergeMode.Sum), new RefLayer("Dense", "Out", 2, Activation.Softmax)), 0);
         yield return new("Embedding, bidirectional relu RNN multiply, GRU stack, per-step softmax", () => new MultiplyStack(7),
