@@ -346,10 +346,13 @@ public sealed partial class RnnGenerator
 
                 w.Line("global::RnnGen.Generated.Guard.Lengths(nameof(lengths), lengths, batchSize, timeSteps);");
                 w.Line("Layout L;");
-                w.Line("try { L = Layout.Compute(batchSize, timeSteps, 0); }");
+                w.Line("try");
+                w.Line("{");
+                w.Line("    // laid out from the workspace's 64-byte boundary; a grown (new) workspace has its own boundary");
+                w.Line("    L = Layout.Compute(batchSize, timeSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));");
+                w.Line("    if (global::RnnGen.Generated.Buffers.EnsureAligned(ref workspace, L.Total)) L = Layout.Compute(batchSize, timeSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));");
+                w.Line("}");
                 w.Line("catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, timeSteps); }");
-                w.Line("global::RnnGen.Generated.Buffers.EnsureAligned(ref workspace, L.Total);");
-                w.Line("L = Layout.Compute(batchSize, timeSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));");
                 if (!plan.TakesTokens)
                 {
                     w.Line("inputs.CopyTo(workspace.AsSpan(L.Input, inputs.Length));");

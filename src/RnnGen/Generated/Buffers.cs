@@ -24,17 +24,22 @@ public static class Buffers
     public static int Align(int length) => checked(length + LineFloats - 1) & ~(LineFloats - 1);
 
     /// <summary>
-    /// Grows a model's workspace to hold <paramref name="length"/> floats from a 64-byte boundary: the new array is pinned
-    /// (it never moves, so <see cref="AlignedStart"/> stays valid) with one cache line of slack. Vector loads that straddle
-    /// cache lines cost the matrix products a quarter of their speed here (n = 1024: 95 against 68–72 GFLOP/s).
+    /// Grows a model's workspace so that <paramref name="length"/> floats, counted from index 0 (a layout that already
+    /// starts at the array's <see cref="AlignedStart"/>), fit. A new array is pinned (it never moves, so its aligned start
+    /// stays valid) and gets one cache line of slack, so the layout recomputed from the new array's own aligned start fits
+    /// too. Vector loads that straddle cache lines cost the matrix products a quarter of their speed here (n = 1024: 95
+    /// against 68–72 GFLOP/s).
     /// </summary>
-    public static void EnsureAligned(ref float[] buffer, int length)
+    /// <returns>Whether a new array was made (its aligned start may differ from the old one's).</returns>
+    public static bool EnsureAligned(ref float[] buffer, int length)
     {
-        int needed = checked(length + LineFloats);
-        if (buffer.Length < needed)
+        if (buffer.Length >= length)
         {
-            buffer = GC.AllocateArray<float>(needed, pinned: true);
+            return false;
         }
+
+        buffer = GC.AllocateArray<float>(checked(length + LineFloats), pinned: true);
+        return true;
     }
 
     /// <summary>Index of the first element of <paramref name="buffer"/> (pinned) that lies on a 64-byte boundary.</summary>

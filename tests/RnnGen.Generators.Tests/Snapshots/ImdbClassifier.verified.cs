@@ -262,10 +262,13 @@ public partial class ImdbClassifier : global::RnnGen.Training.ITrainableModel
         global::RnnGen.Generated.Guard.Length(nameof(tokens), tokens.Length, batchSize, timeSteps, 1, "[batchSize, timeSteps]");
         global::RnnGen.Generated.Guard.Lengths(nameof(lengths), lengths, batchSize, timeSteps);
         Layout L;
-        try { L = Layout.Compute(batchSize, timeSteps, 0); }
+        try
+        {
+            // laid out from the workspace's 64-byte boundary; a grown (new) workspace has its own boundary
+            L = Layout.Compute(batchSize, timeSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));
+            if (global::RnnGen.Generated.Buffers.EnsureAligned(ref workspace, L.Total)) L = Layout.Compute(batchSize, timeSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));
+        }
         catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, timeSteps); }
-        global::RnnGen.Generated.Buffers.EnsureAligned(ref workspace, L.Total);
-        L = Layout.Compute(batchSize, timeSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));
         return L;
     }
 

@@ -362,10 +362,13 @@ public partial class Speller : global::RnnGen.Seq2Seq.IEncoderDecoderModel
         global::RnnGen.Generated.Guard.Lengths("sourceLengths", sourceLengths, batchSize, sourceSteps);
         global::RnnGen.Generated.Guard.Tokens("source", source, SourceVocabularySize);
         Layout L;
-        try { L = Layout.Compute(batchSize, sourceSteps, targetSteps, 0); }
+        try
+        {
+            // laid out from the workspace's 64-byte boundary; a grown (new) workspace has its own boundary
+            L = Layout.Compute(batchSize, sourceSteps, targetSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));
+            if (global::RnnGen.Generated.Buffers.EnsureAligned(ref workspace, L.Total)) L = Layout.Compute(batchSize, sourceSteps, targetSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));
+        }
         catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, sourceSteps * targetSteps); }
-        global::RnnGen.Generated.Buffers.EnsureAligned(ref workspace, L.Total);
-        L = Layout.Compute(batchSize, sourceSteps, targetSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));
         global::RnnGen.Generated.Buffers.Ensure(ref _source, batchSize * sourceSteps);
         global::RnnGen.Generated.Buffers.Ensure(ref _sourceLengths, batchSize);
         global::RnnGen.Generated.Buffers.Ensure(ref _inputTokens, batchSize * targetSteps);

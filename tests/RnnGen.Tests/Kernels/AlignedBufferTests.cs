@@ -10,11 +10,18 @@ public sealed class AlignedBufferTests
     [Fact]
     public unsafe void An_aligned_workspace_starts_on_a_cache_line_and_holds_what_was_asked()
     {
+        // As a generated Prepare does: lay out from the current array's aligned start; when the array grows, lay out again
+        // from the new array's start — which must fit without growing a second time.
         float[] buffer = Array.Empty<float>();
-        foreach (int length in new[] { 1, 15, 16, 1000, 100_000 })
+        foreach (int length in new[] { 1, 15, 16, 1000, 100_000, 5 })
         {
-            Buffers.EnsureAligned(ref buffer, length);
             int start = Buffers.AlignedStart(buffer);
+            if (Buffers.EnsureAligned(ref buffer, start + length))
+            {
+                start = Buffers.AlignedStart(buffer);
+                Assert.False(Buffers.EnsureAligned(ref buffer, start + length), $"length {length}: the new array must fit its own layout");
+            }
+
             nuint address = (nuint)Unsafe.AsPointer(ref buffer[start]);
             Assert.Equal(0u, (uint)(address % 64));
             Assert.InRange(start, 0, Buffers.LineFloats - 1);
@@ -22,7 +29,7 @@ public sealed class AlignedBufferTests
         }
 
         float[] before = buffer;
-        Buffers.EnsureAligned(ref buffer, 10);
+        Assert.False(Buffers.EnsureAligned(ref buffer, Buffers.AlignedStart(buffer) + 100_000));
         Assert.Same(before, buffer); // steady state: no new array
     }
 
