@@ -28,13 +28,9 @@ public static partial class GruKernel
         bool resetAfter = !weights.RecurrentBias.IsEmpty;
         ReadOnlySpan<float> wHn = weights.Recurrent.Slice(2 * H * H, H * H);
 
-        // Reset-after: W_hh [3H, H] packed in panels once per call for the per-step ∂h product (the forward's copy is done with).
-        Span<float> packed = cache.Slice(R * 11 * H + 7 * B * H, RecurrentCommon.PackedRecurrentSize(G, H));
-        bool usePacked = resetAfter && RecurrentCommon.UsePacked(sequence);
-        if (usePacked)
-        {
-            PackedPanels.Pack(G, H, weights.Recurrent, H, packed);
-        }
+        // Reset-after: ∂a_hh · W_hh per step, over W_hh packed once per call into the cache (where the forward's copy was) when that pays
+        var recurrent = RecurrentStepProduct.Backward(sequence, weights.Recurrent, G, H,
+            cache.Slice(R * 11 * H + 7 * B * H, RecurrentCommon.PackedRecurrentSize(G, H)), allowed: resetAfter);
 
         RecurrentCommon.GatherPrevious(sequence, sequence.Hidden, sequence.InitialHidden, H, hPrev);
         RecurrentCommon.StartState(sequenceGradients.FinalHidden, dh);
@@ -84,14 +80,7 @@ public static partial class GruKernel
             if (resetAfter)
             {
                 // ∂h_{t−1} = ∂h ⊙ z + ∂a_hh,t · W_hh
-                if (usePacked)
-                {
-                    Gemm.MultiplyPacked(B, H, G, dHh.Slice(t * G), T * G, packed, dhNew, H, accumulate: false);
-                }
-                else
-                {
-                    Gemm.MultiplyNN(B, H, G, dHh.Slice(t * G), T * G, weights.Recurrent, H, dhNew, H, accumulate: false);
-                }
+                recurrent.Backward(B, dHh.Slice(t * G), T * G, dhNew);
             }
             else
             {

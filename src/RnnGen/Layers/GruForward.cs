@@ -29,13 +29,9 @@ public static partial class GruKernel
         Span<float> h = sequence.FinalHidden.Slice(0, B * H);
         bool resetAfter = !weights.RecurrentBias.IsEmpty;
 
-        // W_hhᵀ [H, 3H] packed in panels once per call for the reset-after product, when it pays (RecurrentCommon.UsePacked).
-        Span<float> packed = cache.Slice(R * 11 * H + 7 * B * H, RecurrentCommon.PackedRecurrentSize(G, H));
-        bool usePacked = resetAfter && RecurrentCommon.UsePackedForward(sequence, H);
-        if (usePacked)
-        {
-            PackedPanels.PackTransposed(G, H, weights.Recurrent, H, packed);
-        }
+        // Reset-after: h · W_hhᵀ per step, over W_hhᵀ packed once per call into the cache when that pays
+        var recurrent = RecurrentStepProduct.Forward(sequence, weights.Recurrent, G, H,
+            cache.Slice(R * 11 * H + 7 * B * H, RecurrentCommon.PackedRecurrentSize(G, H)), allowed: resetAfter);
 
         // pre[B·T, 3H] = x · W_ihᵀ + b_ih for all steps at once
         RecurrentCommon.ProjectInputs(sequence, weights.Input, weights.Bias, I, G, gates);
@@ -52,14 +48,7 @@ public static partial class GruKernel
                     weights.RecurrentBias.CopyTo(hp.Slice(b * G, G));
                 }
 
-                if (usePacked)
-                {
-                    Gemm.MultiplyPacked(B, G, H, h, H, packed, hp, G, accumulate: true);
-                }
-                else
-                {
-                    Gemm.MultiplyNT(B, G, H, h, H, weights.Recurrent, H, hp, G, accumulate: true);
-                }
+                recurrent.AddForward(B, h, hp, G);
             }
             else
             {

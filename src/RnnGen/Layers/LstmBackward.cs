@@ -27,13 +27,8 @@ public static partial class LstmKernel
         Span<float> dhNew = cache.Slice(R * 11 * H + 2 * B * H, B * H);
         bool peepholes = !weights.Peepholes.IsEmpty;
 
-        // W_hh [4H, H] packed in panels once per call for the per-step ∂h product (the forward's packed W_hhᵀ is done with).
-        Span<float> packed = cache.Slice(R * 11 * H + 3 * B * H, RecurrentCommon.PackedRecurrentSize(G, H));
-        bool usePacked = RecurrentCommon.UsePacked(sequence);
-        if (usePacked)
-        {
-            PackedPanels.Pack(G, H, weights.Recurrent, H, packed);
-        }
+        // ∂pre · W_hh per step, over W_hh packed once per call into the cache (where the forward's packed W_hhᵀ was) when that pays
+        var recurrent = RecurrentStepProduct.Backward(sequence, weights.Recurrent, G, H, cache.Slice(R * 11 * H + 3 * B * H, RecurrentCommon.PackedRecurrentSize(G, H)));
 
         // The state each real step started from, for c_{t−1} in the cell update and h_{t−1} in ∂W_hh.
         RecurrentCommon.GatherPrevious(sequence, sequence.Hidden, sequence.InitialHidden, H, hPrev);
@@ -106,14 +101,7 @@ public static partial class LstmKernel
             }
 
             // ∂h_{t−1}[B, H] = ∂pre_t · W_hh; padded sequences keep the gradient they carry
-            if (usePacked)
-            {
-                Gemm.MultiplyPacked(B, H, G, dGates.Slice(t * G), T * G, packed, dhNew, H, accumulate: false);
-            }
-            else
-            {
-                Gemm.MultiplyNN(B, H, G, dGates.Slice(t * G), T * G, weights.Recurrent, H, dhNew, H, accumulate: false);
-            }
+            recurrent.Backward(B, dGates.Slice(t * G), T * G, dhNew);
             for (int b = 0; b < B; b++)
             {
                 if (t < RecurrentCommon.Length(sequence, b))

@@ -24,13 +24,9 @@ public static partial class LstmKernel
         Span<float> h = sequence.FinalHidden.Slice(0, B * H);
         Span<float> c = sequence.FinalCell.Slice(0, B * H);
 
-        // W_hhᵀ [H, 4H] packed in panels once per call, when the batched per-step product is better done over it.
-        Span<float> packed = sequence.Cache.Slice(R * 11 * H + 3 * B * H, RecurrentCommon.PackedRecurrentSize(G, H));
-        bool usePacked = RecurrentCommon.UsePackedForward(sequence, H);
-        if (usePacked)
-        {
-            PackedPanels.PackTransposed(G, H, weights.Recurrent, H, packed);
-        }
+        // h · W_hhᵀ per step, over W_hhᵀ packed once per call into the cache when that pays
+        var recurrent = RecurrentStepProduct.Forward(sequence, weights.Recurrent, G, H,
+            sequence.Cache.Slice(R * 11 * H + 3 * B * H, RecurrentCommon.PackedRecurrentSize(G, H)));
 
         // pre[B·T, 4H] = x · W_ihᵀ + b for all steps at once
         RecurrentCommon.ProjectInputs(sequence, weights.Input, weights.Bias, I, G, gates);
@@ -42,14 +38,7 @@ public static partial class LstmKernel
             int t = RecurrentCommon.TimeAt(sequence, step);
 
             // pre_t[B, 4H] += h_{t−1} · W_hhᵀ   (rows b·T + t of the gate buffer)
-            if (usePacked)
-            {
-                Gemm.MultiplyPacked(B, G, H, h, H, packed, gates.Slice(t * G), T * G, accumulate: true);
-            }
-            else
-            {
-                Gemm.MultiplyNT(B, G, H, h, H, weights.Recurrent, H, gates.Slice(t * G), T * G, accumulate: true);
-            }
+            recurrent.AddForward(B, h, gates.Slice(t * G), T * G);
 
             for (int b = 0; b < B; b++)
             {

@@ -23,13 +23,8 @@ public static partial class SimpleRnnKernel
         Span<float> dh = cache.Slice(3 * R * H, B * H);
         Span<float> dhNew = cache.Slice(3 * R * H + B * H, B * H);
 
-        // W_hh packed in panels once per call for the per-step ∂h product (the forward's packed W_hhᵀ is done with).
-        Span<float> packed = cache.Slice(3 * R * H + 2 * B * H, RecurrentCommon.PackedRecurrentSize(H, H));
-        bool usePacked = RecurrentCommon.UsePacked(sequence);
-        if (usePacked)
-        {
-            PackedPanels.Pack(H, H, weights.Recurrent, H, packed);
-        }
+        // ∂pre · W_hh per step, over W_hh packed once per call into the cache (where the forward's packed W_hhᵀ was) when that pays
+        var recurrent = RecurrentStepProduct.Backward(sequence, weights.Recurrent, H, H, cache.Slice(3 * R * H + 2 * B * H, RecurrentCommon.PackedRecurrentSize(H, H)));
 
         RecurrentCommon.GatherPrevious(sequence, sequence.Hidden, sequence.InitialHidden, H, hPrev);
         RecurrentCommon.StartState(sequenceGradients.FinalHidden, dh);
@@ -59,14 +54,7 @@ public static partial class SimpleRnnKernel
             }
 
             // ∂h_{t−1}[B, H] = ∂pre_t · W_hh; padded sequences keep the gradient they carry
-            if (usePacked)
-            {
-                Gemm.MultiplyPacked(B, H, H, dPre.Slice(t * H), T * H, packed, dhNew, H, accumulate: false);
-            }
-            else
-            {
-                Gemm.MultiplyNN(B, H, H, dPre.Slice(t * H), T * H, weights.Recurrent, H, dhNew, H, accumulate: false);
-            }
+            recurrent.Backward(B, dPre.Slice(t * H), T * H, dhNew);
             for (int b = 0; b < B; b++)
             {
                 if (t < RecurrentCommon.Length(sequence, b))

@@ -22,13 +22,9 @@ public static partial class SimpleRnnKernel
         Span<float> pre = sequence.Cache.Slice(0, R * H);
         Span<float> h = sequence.FinalHidden.Slice(0, B * H);
 
-        // W_hhᵀ packed in panels once per call, when the batched per-step product is better done over it.
-        Span<float> packed = sequence.Cache.Slice(3 * R * H + 2 * B * H, RecurrentCommon.PackedRecurrentSize(H, H));
-        bool usePacked = RecurrentCommon.UsePackedForward(sequence, H);
-        if (usePacked)
-        {
-            PackedPanels.PackTransposed(H, H, weights.Recurrent, H, packed);
-        }
+        // h · W_hhᵀ per step, over W_hhᵀ packed once per call into the cache when that pays
+        var recurrent = RecurrentStepProduct.Forward(sequence, weights.Recurrent, H, H,
+            sequence.Cache.Slice(3 * R * H + 2 * B * H, RecurrentCommon.PackedRecurrentSize(H, H)));
 
         // pre[B·T, H] = x · W_ihᵀ + b for all steps at once
         RecurrentCommon.ProjectInputs(sequence, weights.Input, weights.Bias, I, H, pre);
@@ -39,14 +35,7 @@ public static partial class SimpleRnnKernel
             int t = RecurrentCommon.TimeAt(sequence, step);
 
             // pre_t[B, H] += h_{t−1} · W_hhᵀ
-            if (usePacked)
-            {
-                Gemm.MultiplyPacked(B, H, H, h, H, packed, pre.Slice(t * H), T * H, accumulate: true);
-            }
-            else
-            {
-                Gemm.MultiplyNT(B, H, H, h, H, weights.Recurrent, H, pre.Slice(t * H), T * H, accumulate: true);
-            }
+            recurrent.AddForward(B, h, pre.Slice(t * H), T * H);
             for (int b = 0; b < B; b++)
             {
                 int row = b * T + t;
