@@ -48,7 +48,7 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
             // Many rows over a shallow depth (the hoisted input projection: B·T rows, k = input width): dot products of k
             // floats spend as long on their lane sums as on their multiply-adds, so Bᵀ is packed once (this thread's
             // buffer, grown once) and the rows go through the broadcast tiles of the packed product.
-            float[] packed = t_packedB is { } buffer && buffer.Length >= PackedPanels.Size(n, k) ? buffer : (t_packedB = new float[PackedPanels.Size(n, k)]);
+            float[] packed = ThreadBuffer(ref t_packedB, PackedPanels.Size(n, k));
             PackedPanels.PackTransposed(n, k, b, ldb, packed);
             MultiplyPacked(m, n, k, a, lda, packed, c, ldc, accumulate);
             return;
@@ -405,45 +405,47 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
                 bool add = accumulate || p0 > 0;
                 ref float Ap = ref Unsafe.Add(ref A, p0);
                 ref float Bp = ref Unsafe.Add(ref Pk, p0 * P);
-                int i = 0;
-                // 6-row tiles, but 8 rows left end as two 4-row tiles (32 rows: 6 · 4 + 4 + 4, never a lone row pair)
-                for (; m - i >= 6 && m - i != 8; i += 6)
+                for (int i = 0, rows; i < m; i += rows)
                 {
+                    rows = TileRows(m - i);
                     for (int j = j0; j < j1; j += P)
                     {
                         for (int half = 0; half < P; half += 2 * W) // one pass with 256-bit vectors, two with 128-bit
                         {
-                            Tile6(ref Ap, ref Unsafe.Add(ref Bp, j * k + half), ref C, i, j + half, depth, lda, 1, P, ldc, add);
-                        }
-                    }
-                }
-
-                for (; i + 4 <= m; i += 4)
-                {
-                    for (int j = j0; j < j1; j += P)
-                    {
-                        for (int half = 0; half < P; half += 2 * W)
-                        {
-                            Tile4(ref Ap, ref Unsafe.Add(ref Bp, j * k + half), ref C, i, j + half, depth, lda, 1, P, ldc, add);
-                        }
-                    }
-                }
-
-                for (; i < m; i++)
-                {
-                    ref float ai = ref Unsafe.Add(ref Ap, i * lda);
-                    for (int j = j0; j < j1; j += P)
-                    {
-                        for (int half = 0; half < P; half += 2 * W)
-                        {
-                            ref float panel = ref Unsafe.Add(ref Bp, j * k + half);
-                            PanelRow(ref ai, ref panel, depth, out TV c0, out TV c1);
-
-                            StoreVector(ref C, i * ldc + j + half, c0, c1, add);
+                            PanelTile(rows, ref Ap, ref Unsafe.Add(ref Bp, j * k + half), ref C, i, j + half, depth, lda, ldc, add);
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Rows of the next tile of a packed product with <paramref name="remaining"/> rows left: 6, but 8 left end as two
+    /// 4-row tiles (32 rows: 6 · 4 + 4 + 4, never a lone pair of single rows), then 4, then single rows.
+    /// </summary>
+    private static int TileRows(int remaining) => remaining >= 6 && remaining != 8 ? 6 : remaining >= 4 ? 4 : 1;
+
+    /// <summary>
+    /// C[i … i+rows, col … col+2W) (+)= A[i … i+rows, 0 … depth) · one 2W-column slice of a packed panel: the 6- or 4-row
+    /// register tile, or a single row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PanelTile(int rows, ref float A, ref float panel, ref float C, int i, int col, int depth, int lda, int ldc, bool add)
+    {
+        const int P = PackedPanels.Width;
+        if (rows == 6)
+        {
+            Tile6(ref A, ref panel, ref C, i, col, depth, lda, 1, P, ldc, add);
+        }
+        else if (rows == 4)
+        {
+            Tile4(ref A, ref panel, ref C, i, col, depth, lda, 1, P, ldc, add);
+        }
+        else
+        {
+            PanelRow(ref Unsafe.Add(ref A, i * lda), ref panel, depth, out TV c0, out TV c1);
+            StoreVector(ref C, i * ldc + col, c0, c1, add);
         }
     }
 
@@ -519,23 +521,10 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
                 for (int half = 0; half < P; half += 2 * W)
                 {
                     ref float panel = ref Unsafe.Add(ref Pk, j * k + p0 * P + half);
-                    int i = 0;
-                    for (; m - i >= 6 && m - i != 8; i += 6)
+                    for (int i = 0, rows; i < m; i += rows)
                     {
-                        Tile6(ref Ap, ref panel, ref C, i, j + half, depth, lda, 1, P, ldc, add);
-                    }
-
-                    for (; i + 4 <= m; i += 4)
-                    {
-                        Tile4(ref Ap, ref panel, ref C, i, j + half, depth, lda, 1, P, ldc, add);
-                    }
-
-                    for (; i < m; i++)
-                    {
-                        ref float ai = ref Unsafe.Add(ref Ap, i * lda);
-                        PanelRow(ref ai, ref panel, depth, out TV c0, out TV c1);
-
-                        StoreVector(ref C, i * ldc + j + half, c0, c1, add);
+                        rows = TileRows(m - i);
+                        PanelTile(rows, ref Ap, ref panel, ref C, i, j + half, depth, lda, ldc, add);
                     }
                 }
             }
@@ -560,14 +549,17 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
     /// </summary>
     private static bool PackForNT(int m, int n, int k) => m >= 96 && n >= 16 && k < 128;
 
-    /// <summary>This thread's packing buffer, grown once to the largest panel (at most DepthBlock · 2W floats, plus short deep products).</summary>
-    private static float[] PanelBuffer(int length)
+    /// <summary>This thread's NN/TN panel buffer (at most DepthBlock · 2W floats, plus short deep products).</summary>
+    private static float[] PanelBuffer(int length) => ThreadBuffer(ref t_panel, Math.Max(length, DepthBlock * 2 * W));
+
+    /// <summary>One of this thread's packing buffers, grown to <paramref name="length"/> when shorter (steady state: never).</summary>
+    private static float[] ThreadBuffer(ref float[]? slot, int length)
     {
-        float[]? buffer = t_panel;
+        float[]? buffer = slot;
         if (buffer is null || buffer.Length < length)
         {
-            buffer = new float[Math.Max(length, DepthBlock * 2 * W)];
-            t_panel = buffer;
+            buffer = new float[length];
+            slot = buffer;
         }
 
         return buffer;
