@@ -262,14 +262,7 @@ public sealed partial class RnnGenerator
                 w.Line("global::RnnGen.Generated.Guard.Length(\"source\", source.Length, batchSize, sourceSteps, 1, \"[batchSize, sourceSteps]\");");
                 w.Line("global::RnnGen.Generated.Guard.Lengths(\"sourceLengths\", sourceLengths, batchSize, sourceSteps);");
                 w.Line("global::RnnGen.Generated.Guard.Tokens(\"source\", source, SourceVocabularySize);");
-                w.Line("Layout L;");
-                w.Line("try");
-                w.Line("{");
-                w.Line("    // laid out from the workspace's 64-byte boundary; a grown (new) workspace has its own boundary");
-                w.Line("    L = Layout.Compute(batchSize, sourceSteps, targetSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));");
-                w.Line("    if (global::RnnGen.Generated.Buffers.EnsureAligned(ref workspace, L.Total)) L = Layout.Compute(batchSize, sourceSteps, targetSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));");
-                w.Line("}");
-                w.Line("catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, sourceSteps * targetSteps); }");
+                EmitWorkspaceLayout(w, "batchSize, sourceSteps, targetSteps", "batchSize, sourceSteps * targetSteps");
                 w.Line("global::RnnGen.Generated.Buffers.Ensure(ref _source, batchSize * sourceSteps);");
                 w.Line("global::RnnGen.Generated.Buffers.Ensure(ref _sourceLengths, batchSize);");
                 w.Line("global::RnnGen.Generated.Buffers.Ensure(ref _inputTokens, batchSize * targetSteps);");

@@ -193,6 +193,22 @@ public sealed partial class RnnGenerator
             }
         }
 
+        /// <summary>
+        /// Declares <c>L</c> and lays the workspace out from its 64-byte boundary, growing it (and laying out again from
+        /// the new array's boundary) when it is too small; an overflowing size becomes <c>Guard.WorkspaceTooLarge</c>.
+        /// </summary>
+        private static void EmitWorkspaceLayout(SourceWriter w, string dimensions, string sizeForMessage)
+        {
+            w.Line("Layout L;");
+            w.Line("try");
+            w.Line("{");
+            w.Line("    // laid out from the workspace's 64-byte boundary; a grown (new) workspace has its own boundary");
+            w.Line($"    L = Layout.Compute({dimensions}, global::RnnGen.Generated.Buffers.AlignedStart(workspace));");
+            w.Line($"    if (global::RnnGen.Generated.Buffers.EnsureAligned(ref workspace, L.Total)) L = Layout.Compute({dimensions}, global::RnnGen.Generated.Buffers.AlignedStart(workspace));");
+            w.Line("}");
+            w.Line($"catch (global::System.OverflowException) {{ throw global::RnnGen.Generated.Guard.WorkspaceTooLarge({sizeForMessage}); }}");
+        }
+
         private static string InputParameter(ModelPlan plan) => plan.TakesTokens ? "global::System.ReadOnlySpan<int> tokens" : "global::System.ReadOnlySpan<float> inputs";
 
         private static string InputName(ModelPlan plan) => plan.TakesTokens ? "tokens" : "inputs";
@@ -345,14 +361,7 @@ public sealed partial class RnnGenerator
                 }
 
                 w.Line("global::RnnGen.Generated.Guard.Lengths(nameof(lengths), lengths, batchSize, timeSteps);");
-                w.Line("Layout L;");
-                w.Line("try");
-                w.Line("{");
-                w.Line("    // laid out from the workspace's 64-byte boundary; a grown (new) workspace has its own boundary");
-                w.Line("    L = Layout.Compute(batchSize, timeSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));");
-                w.Line("    if (global::RnnGen.Generated.Buffers.EnsureAligned(ref workspace, L.Total)) L = Layout.Compute(batchSize, timeSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));");
-                w.Line("}");
-                w.Line("catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, timeSteps); }");
+                EmitWorkspaceLayout(w, "batchSize, timeSteps", "batchSize, timeSteps");
                 if (!plan.TakesTokens)
                 {
                     w.Line("inputs.CopyTo(workspace.AsSpan(L.Input, inputs.Length));");
