@@ -78,42 +78,30 @@ public static class Gemm
     }
 
     /// <summary>
-    /// NT with k &lt; 4: with one input feature (k = 1, B a contiguous column) a row of C is a scaled copy of that column,
-    /// a vector multiply-add; otherwise short dot products without bounds checks.
+    /// NT with k &lt; 4. One input feature with B a contiguous column (k = 1, ldb = 1: a recurrent layer over a scalar
+    /// signal): each row of C is a scaled copy of that column, one vector multiply-add. Otherwise the scalar reference.
     /// </summary>
     private static void SmallDepthNT(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         Span<float> c, int ldc, bool accumulate)
     {
+        if (k != 1 || ldb != 1)
+        {
+            GemmScalar.MultiplyNT(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+            return;
+        }
+
         GemmChecks.NT(m, n, k, a, lda, b, ldb, c, ldc);
+        ReadOnlySpan<float> column = b.Slice(0, n);
         for (int i = 0; i < m; i++)
         {
             Span<float> row = c.Slice(i * ldc, n);
-            if (k == 1 && ldb == 1)
+            if (accumulate)
             {
-                ReadOnlySpan<float> column = b.Slice(0, n);
-                if (accumulate)
-                {
-                    TensorPrimitives.MultiplyAdd(column, a[i * lda], row, row);
-                }
-                else
-                {
-                    TensorPrimitives.Multiply(column, a[i * lda], row);
-                }
-
-                continue;
+                TensorPrimitives.MultiplyAdd(column, a[i * lda], row, row);
             }
-
-            ReadOnlySpan<float> x = a.Slice(i * lda, k);
-            for (int j = 0; j < n; j++)
+            else
             {
-                ReadOnlySpan<float> w = b.Slice(j * ldb, k);
-                float sum = 0;
-                for (int p = 0; p < x.Length; p++)
-                {
-                    sum += x[p] * w[p];
-                }
-
-                row[j] = accumulate ? row[j] + sum : sum;
+                TensorPrimitives.Multiply(column, a[i * lda], row);
             }
         }
     }
