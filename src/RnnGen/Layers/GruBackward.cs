@@ -3,34 +3,53 @@ using RnnGen.Kernels;
 
 namespace RnnGen.Layers;
 
-public static partial class GruKernel
+public static unsafe partial class GruKernel
 {
     /// <summary>
     /// Backpropagation through time over the steps of the last <see cref="Forward"/> with the same
     /// <paramref name="sequence"/> (its cache intact): accumulates parameter gradients, and the input and
-    /// initial-state gradients where requested.
+    /// initial-state gradients where requested. With <see cref="Parallelism.Threads"/> &gt; 1 the recurrence is shared
+    /// out by sequences and the weight-gradient products by gate rows.
     /// </summary>
     public static void Backward<TShape>(in RecurrentWeights weights, in RecurrentGradients gradients,
         in RecurrentSequence sequence, in RecurrentSequenceGradients sequenceGradients) where TShape : IRecurrentShape
     {
-        int H = TShape.Units, I = TShape.InputSize, G = 3 * H;
-        int B = sequence.Batch, T = sequence.Time, R = B * T;
-        Span<float> cache = sequence.Cache;
-        ReadOnlySpan<float> gates = cache.Slice(0, R * G);
-        ReadOnlySpan<float> hn = cache.Slice(R * G, R * H);
-        Span<float> dIh = cache.Slice(R * 4 * H, R * G);
-        Span<float> dHh = cache.Slice(R * 7 * H, R * G);
-        Span<float> hPrev = cache.Slice(R * 10 * H, R * H);
-        Span<float> dh = cache.Slice(R * 11 * H + B * G, B * H);
-        Span<float> dhNew = cache.Slice(R * 11 * H + B * G + B * H, B * H);
-        Span<float> dhDirect = cache.Slice(R * 11 * H + B * G + 2 * B * H, B * H);
-        Span<float> dRh = cache.Slice(R * 11 * H + B * G + 3 * B * H, B * H);
-        bool resetAfter = !weights.RecurrentBias.IsEmpty;
-        ReadOnlySpan<float> wHn = weights.Recurrent.Slice(2 * H * H, H * H);
+        int H = TShape.Units, G = 3 * H;
 
         // Reset-after: ∂a_hh · W_hh per step, over W_hh packed once per call into the cache (where the forward's copy was) when that pays
-        var recurrent = RecurrentStepProduct.Backward(sequence, weights.Recurrent, G, H,
-            cache.Slice(R * 11 * H + 7 * B * H, RecurrentCommon.PackedRecurrentSize(G, H)), allowed: resetAfter);
+        RecurrentStepProduct.Backward(sequence, weights.Recurrent, G, H, PackedRecurrent<TShape>(sequence), allowed: !weights.RecurrentBias.IsEmpty);
+        int parts = RecurrentParallel.Parts(sequence, 3L * G * (TShape.InputSize + H));
+        RecurrentParallel.Run(parts, weights, gradients, sequence, sequenceGradients, &BackwardThroughTime<TShape>);
+        RecurrentParallel.Run(parts, weights, gradients, sequence, sequenceGradients, &WeightGradients<TShape>);
+    }
+
+    /// <summary>
+    /// The backward recurrence of share <paramref name="part"/> of the sequences: ∂a_ih and ∂a_hh for every row (into the
+    /// cache), h_prev, and the gradient of the initial state.
+    /// </summary>
+    private static void BackwardThroughTime<TShape>(in RecurrentWeights weights, in RecurrentGradients _,
+        in RecurrentSequence whole, in RecurrentSequenceGradients wholeGradients, int part, int parts) where TShape : IRecurrentShape
+    {
+        int H = TShape.Units, G = 3 * H;
+        int T = whole.Time, R = whole.Batch * T;
+        (int first, int B) = RecurrentParallel.Share(whole.Batch, part, parts);
+        RecurrentSequence sequence = whole.Rows(first, B, H);
+        RecurrentSequenceGradients sequenceGradients = wholeGradients.Rows(first, B, T, H, whole.InputStride);
+        int r0 = first * T, rows = B * T;
+        Span<float> cache = whole.Cache;
+        ReadOnlySpan<float> gates = cache.Slice(r0 * G, rows * G);
+        ReadOnlySpan<float> hn = cache.Slice(R * G + r0 * H, rows * H);
+        Span<float> dIh = cache.Slice(R * 4 * H + r0 * G, rows * G);
+        Span<float> dHh = cache.Slice(R * 7 * H + r0 * G, rows * G);
+        Span<float> hPrev = cache.Slice(R * 10 * H + r0 * H, rows * H);
+        int scratch = R * 11 * H + whole.Batch * G + first * H, BH = whole.Batch * H;
+        Span<float> dh = cache.Slice(scratch, B * H);
+        Span<float> dhNew = cache.Slice(scratch + BH, B * H);
+        Span<float> dhDirect = cache.Slice(scratch + 2 * BH, B * H);
+        Span<float> dRh = cache.Slice(scratch + 3 * BH, B * H);
+        bool resetAfter = !weights.RecurrentBias.IsEmpty;
+        ReadOnlySpan<float> wHn = weights.Recurrent.Slice(2 * H * H, H * H);
+        var recurrent = RecurrentStepProduct.Backward(whole, weights.Recurrent, G, H, PackedRecurrent<TShape>(whole), allowed: resetAfter, pack: false);
 
         RecurrentCommon.GatherPrevious(sequence, sequence.Hidden, sequence.InitialHidden, H, hPrev);
         RecurrentCommon.StartState(sequenceGradients.FinalHidden, dh);
@@ -125,24 +144,47 @@ public static partial class GruKernel
             dh.CopyTo(sequenceGradients.InitialHidden);
         }
 
-        // Weight gradients, one matrix product over all steps each.
-        Gemm.MultiplyTN(G, I, R, dIh, G, sequence.Input, sequence.InputStride, gradients.Input, I, accumulate: true);
-        RecurrentCommon.SumRows(dIh, R, G, 0, G, gradients.Bias);
-        if (resetAfter)
+    }
+
+    /// <summary>
+    /// Share <paramref name="part"/> of the products over all steps that follow the recurrence: the weight gradients of
+    /// its gate rows, and ∂x of its sequences.
+    /// </summary>
+    private static void WeightGradients<TShape>(in RecurrentWeights weights, in RecurrentGradients gradients,
+        in RecurrentSequence sequence, in RecurrentSequenceGradients sequenceGradients, int part, int parts) where TShape : IRecurrentShape
+    {
+        int H = TShape.Units, I = TShape.InputSize, G = 3 * H;
+        int T = sequence.Time, R = sequence.Batch * T;
+        Span<float> cache = sequence.Cache;
+        ReadOnlySpan<float> hn = cache.Slice(R * G, R * H);
+        ReadOnlySpan<float> dIh = cache.Slice(R * 4 * H, R * G);
+        ReadOnlySpan<float> dHh = cache.Slice(R * 7 * H, R * G);
+        ReadOnlySpan<float> hPrev = cache.Slice(R * 10 * H, R * H);
+
+        // Weight gradients of gate rows g0 … g0 + n − 1, one matrix product over all steps each.
+        (int g0, int n) = RecurrentParallel.Share(G, part, parts, multiple: 16);
+        Gemm.MultiplyTN(n, I, R, dIh.Slice(g0), G, sequence.Input, sequence.InputStride, gradients.Input.Slice(g0 * I), I, accumulate: true);
+        RecurrentCommon.SumRows(dIh, R, G, g0, n, gradients.Bias.Slice(g0));
+        if (!weights.RecurrentBias.IsEmpty)
         {
-            Gemm.MultiplyTN(G, H, R, dHh, G, hPrev, H, gradients.Recurrent, H, accumulate: true);
-            RecurrentCommon.SumRows(dHh, R, G, 0, G, gradients.RecurrentBias);
+            Gemm.MultiplyTN(n, H, R, dHh.Slice(g0), G, hPrev, H, gradients.Recurrent.Slice(g0 * H), H, accumulate: true);
+            RecurrentCommon.SumRows(dHh, R, G, g0, n, gradients.RecurrentBias.Slice(g0));
         }
         else
         {
-            // ∂W_h[r z] += ∂a[r z]ᵀ · h_prev ; ∂W_hn += ∂n_preᵀ · (r ⊙ h_prev)
-            Gemm.MultiplyTN(2 * H, H, R, dIh, G, hPrev, H, gradients.Recurrent, H, accumulate: true);
-            Gemm.MultiplyTN(H, H, R, dIh.Slice(2 * H), G, hn, H, gradients.Recurrent.Slice(2 * H * H), H, accumulate: true);
+            // ∂W_h[r z] += ∂a[r z]ᵀ · h_prev ; ∂W_hn += ∂n_preᵀ · (r ⊙ h_prev) — the share's rows of each
+            (int a0, int an) = RecurrentParallel.Share(2 * H, part, parts, multiple: 16);
+            (int n0, int nn) = RecurrentParallel.Share(H, part, parts, multiple: 16);
+            Gemm.MultiplyTN(an, H, R, dIh.Slice(a0), G, hPrev, H, gradients.Recurrent.Slice(a0 * H), H, accumulate: true);
+            Gemm.MultiplyTN(nn, H, R, dIh.Slice(2 * H + n0), G, hn, H, gradients.Recurrent.Slice((2 * H + n0) * H), H, accumulate: true);
         }
 
+        // ∂x[B·T, I] += ∂a_ih · W_ih for this share's sequences
         if (!sequenceGradients.Input.IsEmpty)
         {
-            Gemm.MultiplyNN(R, I, G, dIh, G, weights.Input, I, sequenceGradients.Input, sequence.InputStride, accumulate: true);
+            (int first, int B) = RecurrentParallel.Share(sequence.Batch, part, parts);
+            Gemm.MultiplyNN(B * T, I, G, dIh.Slice(first * T * G), G, weights.Input, I,
+                sequenceGradients.Input.Slice(first * T * sequence.InputStride), sequence.InputStride, accumulate: true);
         }
     }
 

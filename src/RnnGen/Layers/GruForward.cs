@@ -11,27 +11,48 @@ namespace RnnGen.Layers;
 /// reset-before: r ⊙ h); then backward scratch: ∂a_ih [R, 3H], ∂a_hh [R, 3H], h_prev [R, H], and per step
 /// h·W_hhᵀ [B, 3H], ∂h, ∂h_new, ∂h_direct, ∂(r ⊙ h) [B, H].
 /// </summary>
-public static partial class GruKernel
+public static unsafe partial class GruKernel
 {
     /// <summary>Floats of <see cref="RecurrentSequence.Cache"/> needed for <paramref name="batch"/> sequences of <paramref name="time"/> steps (forward cache plus backward scratch).</summary>
     public static int CacheSize<TShape>(int batch, int time) where TShape : IRecurrentShape
         => batch * time * 11 * TShape.Units + 7 * batch * TShape.Units + RecurrentCommon.PackedRecurrentSize(3 * TShape.Units, TShape.Units);
 
-    /// <summary>Runs the layer direction over the batch; fills Hidden, FinalHidden and the cache.</summary>
+    /// <summary>
+    /// Runs the layer direction over the batch; fills Hidden, FinalHidden and the cache. With
+    /// <see cref="Parallelism.Threads"/> &gt; 1 the sequences are shared out among the threads.
+    /// </summary>
     public static void Forward<TShape>(in RecurrentWeights weights, in RecurrentSequence sequence) where TShape : IRecurrentShape
     {
+        int H = TShape.Units, G = 3 * H;
+
+        // Reset-after: h · W_hhᵀ per step, over W_hhᵀ packed once per call into the cache when that pays (shared by every share)
+        RecurrentStepProduct.Forward(sequence, weights.Recurrent, G, H, PackedRecurrent<TShape>(sequence), allowed: !weights.RecurrentBias.IsEmpty);
+        RecurrentParallel.Run(RecurrentParallel.Parts(sequence, (long)G * (TShape.InputSize + H)),
+            weights, default, sequence, default, &ForwardShare<TShape>);
+    }
+
+    /// <summary>Where in the cache the packed copy of W_hh(ᵀ) lives.</summary>
+    private static Span<float> PackedRecurrent<TShape>(in RecurrentSequence s) where TShape : IRecurrentShape
+    {
+        int H = TShape.Units, B = s.Batch, R = B * s.Time;
+        return s.Cache.Slice(R * 11 * H + 7 * B * H, RecurrentCommon.PackedRecurrentSize(3 * H, H));
+    }
+
+    /// <summary>The forward pass of share <paramref name="part"/> of the sequences (all of them when <paramref name="parts"/> = 1).</summary>
+    private static void ForwardShare<TShape>(in RecurrentWeights weights, in RecurrentGradients _, in RecurrentSequence whole,
+        in RecurrentSequenceGradients __, int part, int parts) where TShape : IRecurrentShape
+    {
         int H = TShape.Units, I = TShape.InputSize, G = 3 * H;
-        int B = sequence.Batch, T = sequence.Time, R = B * T;
-        Span<float> cache = sequence.Cache;
-        Span<float> gates = cache.Slice(0, R * G);
-        Span<float> hn = cache.Slice(R * G, R * H);
-        Span<float> hp = cache.Slice(R * 11 * H, B * G);
+        int T = whole.Time, R = whole.Batch * T;
+        (int first, int B) = RecurrentParallel.Share(whole.Batch, part, parts);
+        RecurrentSequence sequence = whole.Rows(first, B, H);
+        Span<float> cache = whole.Cache;
+        Span<float> gates = cache.Slice(first * T * G, B * T * G);
+        Span<float> hn = cache.Slice(R * G + first * T * H, B * T * H);
+        Span<float> hp = cache.Slice(R * 11 * H + first * G, B * G);
         Span<float> h = sequence.FinalHidden.Slice(0, B * H);
         bool resetAfter = !weights.RecurrentBias.IsEmpty;
-
-        // Reset-after: h · W_hhᵀ per step, over W_hhᵀ packed once per call into the cache when that pays
-        var recurrent = RecurrentStepProduct.Forward(sequence, weights.Recurrent, G, H,
-            cache.Slice(R * 11 * H + 7 * B * H, RecurrentCommon.PackedRecurrentSize(G, H)), allowed: resetAfter);
+        var recurrent = RecurrentStepProduct.Forward(whole, weights.Recurrent, G, H, PackedRecurrent<TShape>(whole), allowed: resetAfter, pack: false);
 
         // pre[B·T, 3H] = x · W_ihᵀ + b_ih for all steps at once
         RecurrentCommon.ProjectInputs(sequence, weights.Input, weights.Bias, I, G, gates);

@@ -4,31 +4,51 @@ using RnnGen.Kernels;
 
 namespace RnnGen.Layers;
 
-public static partial class LstmKernel
+public static unsafe partial class LstmKernel
 {
     /// <summary>
     /// Backpropagation through time over the steps of the last <see cref="Forward"/> with the same
     /// <paramref name="sequence"/> (its cache intact): accumulates parameter gradients, and the input and
-    /// initial-state gradients where requested.
+    /// initial-state gradients where requested. With <see cref="Parallelism.Threads"/> &gt; 1 the recurrence is shared
+    /// out by sequences and the weight-gradient products by gate rows.
     /// </summary>
     public static void Backward<TShape>(in RecurrentWeights weights, in RecurrentGradients gradients,
         in RecurrentSequence sequence, in RecurrentSequenceGradients sequenceGradients) where TShape : IRecurrentShape
     {
-        int H = TShape.Units, I = TShape.InputSize, G = 4 * H;
-        int B = sequence.Batch, T = sequence.Time, R = B * T;
-        Span<float> cache = sequence.Cache;
-        ReadOnlySpan<float> gates = cache.Slice(0, R * G);
-        ReadOnlySpan<float> cells = cache.Slice(R * G, R * H);
-        Span<float> dGates = cache.Slice(R * 5 * H, R * G);
-        Span<float> hPrev = cache.Slice(R * 9 * H, R * H);
-        Span<float> cPrev = cache.Slice(R * 10 * H, R * H);
-        Span<float> dh = cache.Slice(R * 11 * H, B * H);
-        Span<float> dc = cache.Slice(R * 11 * H + B * H, B * H);
-        Span<float> dhNew = cache.Slice(R * 11 * H + 2 * B * H, B * H);
-        bool peepholes = !weights.Peepholes.IsEmpty;
+        int H = TShape.Units, G = 4 * H;
 
         // ∂pre · W_hh per step, over W_hh packed once per call into the cache (where the forward's packed W_hhᵀ was) when that pays
-        var recurrent = RecurrentStepProduct.Backward(sequence, weights.Recurrent, G, H, cache.Slice(R * 11 * H + 3 * B * H, RecurrentCommon.PackedRecurrentSize(G, H)));
+        RecurrentStepProduct.Backward(sequence, weights.Recurrent, G, H, PackedRecurrent<TShape>(sequence));
+        int parts = RecurrentParallel.Parts(sequence, 3L * G * (TShape.InputSize + H));
+        RecurrentParallel.Run(parts, weights, gradients, sequence, sequenceGradients, &BackwardThroughTime<TShape>);
+        RecurrentParallel.Run(parts, weights, gradients, sequence, sequenceGradients, &WeightGradients<TShape>);
+    }
+
+    /// <summary>
+    /// The backward recurrence of share <paramref name="part"/> of the sequences: ∂gates for every row (into the cache),
+    /// h_prev and c_prev, and the gradients of the initial states.
+    /// </summary>
+    private static void BackwardThroughTime<TShape>(in RecurrentWeights weights, in RecurrentGradients _,
+        in RecurrentSequence whole, in RecurrentSequenceGradients wholeGradients, int part, int parts) where TShape : IRecurrentShape
+    {
+        int H = TShape.Units, G = 4 * H;
+        int T = whole.Time, R = whole.Batch * T;
+        (int first, int B) = RecurrentParallel.Share(whole.Batch, part, parts);
+        RecurrentSequence sequence = whole.Rows(first, B, H);
+        RecurrentSequenceGradients sequenceGradients = wholeGradients.Rows(first, B, T, H, whole.InputStride);
+        int r0 = first * T, rows = B * T;
+        Span<float> cache = whole.Cache;
+        ReadOnlySpan<float> gates = cache.Slice(r0 * G, rows * G);
+        ReadOnlySpan<float> cells = cache.Slice(R * G + r0 * H, rows * H);
+        Span<float> dGates = cache.Slice(R * 5 * H + r0 * G, rows * G);
+        Span<float> hPrev = cache.Slice(R * 9 * H + r0 * H, rows * H);
+        Span<float> cPrev = cache.Slice(R * 10 * H + r0 * H, rows * H);
+        int scratch = R * 11 * H + first * H, BH = whole.Batch * H;
+        Span<float> dh = cache.Slice(scratch, B * H);
+        Span<float> dc = cache.Slice(scratch + BH, B * H);
+        Span<float> dhNew = cache.Slice(scratch + 2 * BH, B * H);
+        bool peepholes = !weights.Peepholes.IsEmpty;
+        var recurrent = RecurrentStepProduct.Backward(whole, weights.Recurrent, G, H, PackedRecurrent<TShape>(whole), pack: false);
 
         // The state each real step started from, for c_{t−1} in the cell update and h_{t−1} in ∂W_hh.
         RecurrentCommon.GatherPrevious(sequence, sequence.Hidden, sequence.InitialHidden, H, hPrev);
@@ -57,12 +77,12 @@ public static partial class LstmKernel
                 }
 
                 ReadOnlySpan<float> pre = gates.Slice(row * G, G);
-                ReadOnlySpan<float> c = cells.Slice(row * H, H), cp = cPrev.Slice(row * H, H);
+                ReadOnlySpan<float> cp = cPrev.Slice(row * H, H);
                 Span<float> dz = dGates.Slice(row * G, G);
 
                 // tanh(c_t) for this row; dhNew is free until the recurrent product below overwrites it.
                 Span<float> tanhC = dhNew.Slice(b * H, H);
-                Activations.Tanh(c, tanhC);
+                Activations.Tanh(cells.Slice(row * H, H), tanhC);
                 int j = peepholes ? 0 : CellBackwardVector(H, pre, cp, tanhC, dhb, dcb, dz);
                 for (; j < H; j++)
                 {
@@ -85,11 +105,8 @@ public static partial class LstmKernel
                     float dcPrev = dcj * f;
                     if (peepholes)
                     {
-                        // forward: i = σ(… + p_i ⊙ c_prev), f = σ(… + p_f ⊙ c_prev)
+                        // forward: i = σ(… + p_i ⊙ c_prev), f = σ(… + p_f ⊙ c_prev) (their gradients: WeightGradients)
                         dcPrev += dzi * weights.Peepholes[j] + dzf * weights.Peepholes[H + j];
-                        gradients.Peepholes[j] += dzi * cp[j];
-                        gradients.Peepholes[H + j] += dzf * cp[j];
-                        gradients.Peepholes[2 * H + j] += dzo * c[j];
                     }
 
                     dz[j] = dzi;
@@ -116,22 +133,56 @@ public static partial class LstmKernel
             dh.CopyTo(sequenceGradients.InitialHidden);
         }
 
-
         if (!sequenceGradients.InitialCell.IsEmpty)
         {
             dc.CopyTo(sequenceGradients.InitialCell);
         }
+    }
 
-        // Weight gradients: one matrix product over all steps each.
-        // ∂W_ih[4H, I] += ∂preᵀ · x ; ∂W_hh[4H, H] += ∂preᵀ · h_prev ; ∂b += Σ ∂pre
-        Gemm.MultiplyTN(G, I, R, dGates, G, sequence.Input, sequence.InputStride, gradients.Input, I, accumulate: true);
-        Gemm.MultiplyTN(G, H, R, dGates, G, hPrev, H, gradients.Recurrent, H, accumulate: true);
-        RecurrentCommon.SumRows(dGates, R, G, 0, G, gradients.Bias);
+    /// <summary>
+    /// Share <paramref name="part"/> of the products over all steps that follow the recurrence: the weight gradients of
+    /// its gate rows, and ∂x of its sequences.
+    /// </summary>
+    private static void WeightGradients<TShape>(in RecurrentWeights weights, in RecurrentGradients gradients,
+        in RecurrentSequence sequence, in RecurrentSequenceGradients sequenceGradients, int part, int parts) where TShape : IRecurrentShape
+    {
+        int H = TShape.Units, I = TShape.InputSize, G = 4 * H;
+        int T = sequence.Time, R = sequence.Batch * T;
+        Span<float> cache = sequence.Cache;
+        ReadOnlySpan<float> dGates = cache.Slice(R * 5 * H, R * G);
+        ReadOnlySpan<float> hPrev = cache.Slice(R * 9 * H, R * H);
 
-        // ∂x[B·T, I] += ∂pre · W_ih
+        // ∂W_ih[4H, I] += ∂preᵀ · x ; ∂W_hh[4H, H] += ∂preᵀ · h_prev ; ∂b += Σ ∂pre — gate rows g0 … g0 + n − 1 of this share
+        (int g0, int n) = RecurrentParallel.Share(G, part, parts, multiple: 16);
+        Gemm.MultiplyTN(n, I, R, dGates.Slice(g0), G, sequence.Input, sequence.InputStride, gradients.Input.Slice(g0 * I), I, accumulate: true);
+        Gemm.MultiplyTN(n, H, R, dGates.Slice(g0), G, hPrev, H, gradients.Recurrent.Slice(g0 * H), H, accumulate: true);
+        RecurrentCommon.SumRows(dGates, R, G, g0, n, gradients.Bias.Slice(g0));
+
+        if (!weights.Peepholes.IsEmpty && part == 0)
+        {
+            // forward: i, f = σ(… + p ⊙ c_prev), o = σ(… + p_o ⊙ c): ∂p_i += Σ ∂z_i ⊙ c_prev, ∂p_f += Σ ∂z_f ⊙ c_prev, ∂p_o += Σ ∂z_o ⊙ c
+            ReadOnlySpan<float> cells = cache.Slice(R * G, R * H), cPrev = cache.Slice(R * 10 * H, R * H);
+            Span<float> dp = gradients.Peepholes;
+            for (int r = 0; r < R; r++)
+            {
+                if (r % T >= RecurrentCommon.Length(sequence, r / T))
+                {
+                    continue; // padding: no step, and the cache holds no cell state for it
+                }
+
+                ReadOnlySpan<float> dz = dGates.Slice(r * G, G), cp = cPrev.Slice(r * H, H);
+                TensorPrimitives.MultiplyAdd(dz.Slice(0, H), cp, dp.Slice(0, H), dp.Slice(0, H));
+                TensorPrimitives.MultiplyAdd(dz.Slice(H, H), cp, dp.Slice(H, H), dp.Slice(H, H));
+                TensorPrimitives.MultiplyAdd(dz.Slice(3 * H, H), cells.Slice(r * H, H), dp.Slice(2 * H, H), dp.Slice(2 * H, H));
+            }
+        }
+
+        // ∂x[B·T, I] += ∂pre · W_ih for this share's sequences
         if (!sequenceGradients.Input.IsEmpty)
         {
-            Gemm.MultiplyNN(R, I, G, dGates, G, weights.Input, I, sequenceGradients.Input, sequence.InputStride, accumulate: true);
+            (int first, int B) = RecurrentParallel.Share(sequence.Batch, part, parts);
+            Gemm.MultiplyNN(B * T, I, G, dGates.Slice(first * T * G), G, weights.Input, I,
+                sequenceGradients.Input.Slice(first * T * sequence.InputStride), sequence.InputStride, accumulate: true);
         }
     }
 

@@ -8,25 +8,46 @@ namespace RnnGen.Layers;
 /// Gate order i, f, g, o (PyTorch). Cache layout, R = B·T rows: gates [R, 4H] (after their activations),
 /// cells [R, H]; then backward scratch: ∂gates [R, 4H], h_prev [R, H], c_prev [R, H], ∂h, ∂c, ∂h_new [B, H].
 /// </summary>
-public static partial class LstmKernel
+public static unsafe partial class LstmKernel
 {
     /// <summary>Floats of <see cref="RecurrentSequence.Cache"/> needed for <paramref name="batch"/> sequences of <paramref name="time"/> steps (forward cache plus backward scratch).</summary>
     public static int CacheSize<TShape>(int batch, int time) where TShape : IRecurrentShape
         => batch * time * 11 * TShape.Units + 3 * batch * TShape.Units + RecurrentCommon.PackedRecurrentSize(4 * TShape.Units, TShape.Units);
 
-    /// <summary>Runs the layer direction over the batch; fills Hidden, FinalHidden, FinalCell and the cache.</summary>
+    /// <summary>
+    /// Runs the layer direction over the batch; fills Hidden, FinalHidden, FinalCell and the cache. With
+    /// <see cref="Parallelism.Threads"/> &gt; 1 the sequences are shared out among the threads.
+    /// </summary>
     public static void Forward<TShape>(in RecurrentWeights weights, in RecurrentSequence sequence) where TShape : IRecurrentShape
     {
+        int H = TShape.Units, G = 4 * H;
+
+        // h · W_hhᵀ per step, over W_hhᵀ packed once per call into the cache when that pays (shared by every share)
+        RecurrentStepProduct.Forward(sequence, weights.Recurrent, G, H, PackedRecurrent<TShape>(sequence));
+        RecurrentParallel.Run(RecurrentParallel.Parts(sequence, (long)G * (TShape.InputSize + H)),
+            weights, default, sequence, default, &ForwardShare<TShape>);
+    }
+
+    /// <summary>Where in the cache the packed copy of W_hh(ᵀ) lives.</summary>
+    private static Span<float> PackedRecurrent<TShape>(in RecurrentSequence s) where TShape : IRecurrentShape
+    {
+        int H = TShape.Units, B = s.Batch, R = B * s.Time;
+        return s.Cache.Slice(R * 11 * H + 3 * B * H, RecurrentCommon.PackedRecurrentSize(4 * H, H));
+    }
+
+    /// <summary>The forward pass of share <paramref name="part"/> of the sequences (all of them when <paramref name="parts"/> = 1).</summary>
+    private static void ForwardShare<TShape>(in RecurrentWeights weights, in RecurrentGradients _, in RecurrentSequence whole,
+        in RecurrentSequenceGradients __, int part, int parts) where TShape : IRecurrentShape
+    {
         int H = TShape.Units, I = TShape.InputSize, G = 4 * H;
-        int B = sequence.Batch, T = sequence.Time, R = B * T;
-        Span<float> gates = sequence.Cache.Slice(0, R * G);
-        Span<float> cells = sequence.Cache.Slice(R * G, R * H);
+        int T = whole.Time, R = whole.Batch * T;
+        (int first, int B) = RecurrentParallel.Share(whole.Batch, part, parts);
+        RecurrentSequence sequence = whole.Rows(first, B, H);
+        Span<float> gates = whole.Cache.Slice(first * T * G, B * T * G);
+        Span<float> cells = whole.Cache.Slice(R * G + first * T * H, B * T * H);
         Span<float> h = sequence.FinalHidden.Slice(0, B * H);
         Span<float> c = sequence.FinalCell.Slice(0, B * H);
-
-        // h · W_hhᵀ per step, over W_hhᵀ packed once per call into the cache when that pays
-        var recurrent = RecurrentStepProduct.Forward(sequence, weights.Recurrent, G, H,
-            sequence.Cache.Slice(R * 11 * H + 3 * B * H, RecurrentCommon.PackedRecurrentSize(G, H)));
+        var recurrent = RecurrentStepProduct.Forward(whole, weights.Recurrent, G, H, PackedRecurrent<TShape>(whole), pack: false);
 
         // pre[B·T, 4H] = x · W_ihᵀ + b for all steps at once
         RecurrentCommon.ProjectInputs(sequence, weights.Input, weights.Bias, I, G, gates);

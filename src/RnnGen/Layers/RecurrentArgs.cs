@@ -93,6 +93,30 @@ public ref struct RecurrentSequence
     /// (gate activations, cell states, …) and backward uses the rest as scratch. Layout is the kernel's own.
     /// </summary>
     public Span<float> Cache;
+
+    /// <summary>
+    /// Sequences <paramref name="first"/> … <paramref name="first"/> + <paramref name="count"/> − 1 of this call as a call of
+    /// their own (a share of <see cref="RecurrentParallel"/>): every batch-indexed span sliced to them; the cache is left
+    /// empty, since each kernel slices its own cache layout.
+    /// </summary>
+    internal readonly RecurrentSequence Rows(int first, int count, int units) => new()
+    {
+        Batch = count,
+        Time = Time,
+        Reverse = Reverse,
+        Lengths = Lengths.IsEmpty ? default : Lengths.Slice(first, count),
+        Input = Input.Slice(first * Time * InputStride),
+        InputStride = InputStride,
+        InitialHidden = Part(InitialHidden, first * units, count * units),
+        InitialCell = Part(InitialCell, first * units, count * units),
+        Hidden = Hidden.Slice(first * Time * units, count * Time * units),
+        FinalHidden = FinalHidden.Slice(first * units, count * units),
+        FinalCell = Part(FinalCell, first * units, count * units),
+    };
+
+    internal static Span<float> Part(Span<float> span, int start, int length) => span.IsEmpty ? default : span.Slice(start, length);
+
+    internal static ReadOnlySpan<float> Part(ReadOnlySpan<float> span, int start, int length) => span.IsEmpty ? default : span.Slice(start, length);
 }
 
 /// <summary>The gradients flowing into and out of one direction's backward pass.</summary>
@@ -115,4 +139,15 @@ public ref struct RecurrentSequenceGradients
 
     /// <summary><c>[B, H]</c> ∂L/∂initial cell state (LSTM), overwritten; empty: not computed.</summary>
     public Span<float> InitialCell;
+
+    /// <summary>The gradients of sequences <paramref name="first"/> … <paramref name="first"/> + <paramref name="count"/> − 1 (see <see cref="RecurrentSequence.Rows"/>).</summary>
+    internal readonly RecurrentSequenceGradients Rows(int first, int count, int time, int units, int inputStride) => new()
+    {
+        Hidden = RecurrentSequence.Part(Hidden, first * time * units, count * time * units),
+        FinalHidden = RecurrentSequence.Part(FinalHidden, first * units, count * units),
+        FinalCell = RecurrentSequence.Part(FinalCell, first * units, count * units),
+        Input = Input.IsEmpty ? default : Input.Slice(first * time * inputStride),
+        InitialHidden = RecurrentSequence.Part(InitialHidden, first * units, count * units),
+        InitialCell = RecurrentSequence.Part(InitialCell, first * units, count * units),
+    };
 }

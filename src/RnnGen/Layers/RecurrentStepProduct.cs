@@ -23,11 +23,15 @@ internal readonly ref struct RecurrentStepProduct
         _usePacked = usePacked;
     }
 
-    /// <summary>For a forward pass: packs W_hhᵀ into <paramref name="scratch"/> when <see cref="RecurrentCommon.UsePackedForward"/> (and <paramref name="allowed"/>).</summary>
-    public static RecurrentStepProduct Forward(in RecurrentSequence s, ReadOnlySpan<float> recurrent, int rows, int units, Span<float> scratch, bool allowed = true)
+    /// <summary>
+    /// For a forward pass: packs W_hhᵀ into <paramref name="scratch"/> when <see cref="RecurrentCommon.UsePackedForward"/> (and
+    /// <paramref name="allowed"/>). The shares of a split call (<see cref="RecurrentParallel"/>) pass the whole call's
+    /// <paramref name="s"/> and <paramref name="pack"/> = false: the caller packed once for all of them.
+    /// </summary>
+    public static RecurrentStepProduct Forward(in RecurrentSequence s, ReadOnlySpan<float> recurrent, int rows, int units, Span<float> scratch, bool allowed = true, bool pack = true)
     {
         bool usePacked = allowed && RecurrentCommon.UsePackedForward(s, units);
-        if (usePacked)
+        if (usePacked && pack)
         {
             PackedPanels.PackTransposed(rows, units, recurrent, units, scratch);
         }
@@ -35,11 +39,11 @@ internal readonly ref struct RecurrentStepProduct
         return new(recurrent, scratch, rows, units, usePacked);
     }
 
-    /// <summary>For a backward pass: packs W_hh into <paramref name="scratch"/> when <see cref="RecurrentCommon.UsePacked"/> (and <paramref name="allowed"/>).</summary>
-    public static RecurrentStepProduct Backward(in RecurrentSequence s, ReadOnlySpan<float> recurrent, int rows, int units, Span<float> scratch, bool allowed = true)
+    /// <summary>For a backward pass: packs W_hh into <paramref name="scratch"/> when <see cref="RecurrentCommon.UsePacked"/> (and <paramref name="allowed"/>); <paramref name="pack"/> as in <see cref="Forward"/>.</summary>
+    public static RecurrentStepProduct Backward(in RecurrentSequence s, ReadOnlySpan<float> recurrent, int rows, int units, Span<float> scratch, bool allowed = true, bool pack = true)
     {
         bool usePacked = allowed && RecurrentCommon.UsePacked(s);
-        if (usePacked)
+        if (usePacked && pack)
         {
             PackedPanels.Pack(rows, units, recurrent, units, scratch);
         }

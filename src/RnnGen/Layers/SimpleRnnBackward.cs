@@ -3,28 +3,52 @@ using RnnGen.Kernels;
 
 namespace RnnGen.Layers;
 
-public static partial class SimpleRnnKernel
+public static unsafe partial class SimpleRnnKernel
 {
     /// <summary>
     /// Backpropagation through time over the steps of the last <see cref="Forward"/> with the same
     /// <paramref name="sequence"/> (its cache intact): accumulates parameter gradients, and the input and
-    /// initial-state gradients where requested.
+    /// initial-state gradients where requested. With <see cref="Parallelism.Threads"/> &gt; 1 the recurrence is shared
+    /// out by sequences and the weight-gradient products by rows of the weights.
     /// </summary>
     public static void Backward<TShape>(Activation activation, in RecurrentWeights weights, in RecurrentGradients gradients,
         in RecurrentSequence sequence, in RecurrentSequenceGradients sequenceGradients) where TShape : IRecurrentShape
     {
         CheckActivation(activation);
-        int H = TShape.Units, I = TShape.InputSize;
-        int B = sequence.Batch, T = sequence.Time, R = B * T;
-        Span<float> cache = sequence.Cache;
-        ReadOnlySpan<float> a = cache.Slice(0, R * H);
-        Span<float> dPre = cache.Slice(R * H, R * H);
-        Span<float> hPrev = cache.Slice(2 * R * H, R * H);
-        Span<float> dh = cache.Slice(3 * R * H, B * H);
-        Span<float> dhNew = cache.Slice(3 * R * H + B * H, B * H);
+        int H = TShape.Units;
 
         // ∂pre · W_hh per step, over W_hh packed once per call into the cache (where the forward's packed W_hhᵀ was) when that pays
-        var recurrent = RecurrentStepProduct.Backward(sequence, weights.Recurrent, H, H, cache.Slice(3 * R * H + 2 * B * H, RecurrentCommon.PackedRecurrentSize(H, H)));
+        RecurrentStepProduct.Backward(sequence, weights.Recurrent, H, H, PackedRecurrent<TShape>(sequence));
+        int parts = RecurrentParallel.Parts(sequence, 3L * H * (TShape.InputSize + H));
+        switch (activation)
+        {
+            case Activation.Tanh: RecurrentParallel.Run(parts, weights, gradients, sequence, sequenceGradients, &BackwardThroughTime<TShape, TanhActivation>); break;
+            case Activation.Relu: RecurrentParallel.Run(parts, weights, gradients, sequence, sequenceGradients, &BackwardThroughTime<TShape, ReluActivation>); break;
+            default: RecurrentParallel.Run(parts, weights, gradients, sequence, sequenceGradients, &BackwardThroughTime<TShape, SigmoidActivation>); break;
+        }
+
+        RecurrentParallel.Run(parts, weights, gradients, sequence, sequenceGradients, &WeightGradients<TShape>);
+    }
+
+    /// <summary>The backward recurrence of share <paramref name="part"/> of the sequences: ∂pre for every row (into the cache), h_prev, ∂h_0.</summary>
+    private static void BackwardThroughTime<TShape, TActivation>(in RecurrentWeights weights, in RecurrentGradients _,
+        in RecurrentSequence whole, in RecurrentSequenceGradients wholeGradients, int part, int parts)
+        where TShape : IRecurrentShape where TActivation : IActivationKind
+    {
+        Activation activation = TActivation.Kind;
+        int H = TShape.Units;
+        int T = whole.Time, R = whole.Batch * T;
+        (int first, int B) = RecurrentParallel.Share(whole.Batch, part, parts);
+        RecurrentSequence sequence = whole.Rows(first, B, H);
+        RecurrentSequenceGradients sequenceGradients = wholeGradients.Rows(first, B, T, H, whole.InputStride);
+        int r0 = first * T, rows = B * T;
+        Span<float> cache = whole.Cache;
+        ReadOnlySpan<float> a = cache.Slice(r0 * H, rows * H);
+        Span<float> dPre = cache.Slice(R * H + r0 * H, rows * H);
+        Span<float> hPrev = cache.Slice(2 * R * H + r0 * H, rows * H);
+        Span<float> dh = cache.Slice(3 * R * H + first * H, B * H);
+        Span<float> dhNew = cache.Slice(3 * R * H + whole.Batch * H + first * H, B * H);
+        var recurrent = RecurrentStepProduct.Backward(whole, weights.Recurrent, H, H, PackedRecurrent<TShape>(whole), pack: false);
 
         RecurrentCommon.GatherPrevious(sequence, sequence.Hidden, sequence.InitialHidden, H, hPrev);
         RecurrentCommon.StartState(sequenceGradients.FinalHidden, dh);
@@ -68,14 +92,30 @@ public static partial class SimpleRnnKernel
         {
             dh.CopyTo(sequenceGradients.InitialHidden);
         }
+    }
 
-        // ∂W_ih += ∂preᵀ · x ; ∂W_hh += ∂preᵀ · h_prev ; ∂b += Σ ∂pre ; ∂x += ∂pre · W_ih
-        Gemm.MultiplyTN(H, I, R, dPre, H, sequence.Input, sequence.InputStride, gradients.Input, I, accumulate: true);
-        Gemm.MultiplyTN(H, H, R, dPre, H, hPrev, H, gradients.Recurrent, H, accumulate: true);
-        RecurrentCommon.SumRows(dPre, R, H, 0, H, gradients.Bias);
+    /// <summary>
+    /// Share <paramref name="part"/> of the products over all steps that follow the recurrence: the weight gradients of
+    /// its rows of the weights, and ∂x of its sequences.
+    /// </summary>
+    private static void WeightGradients<TShape>(in RecurrentWeights weights, in RecurrentGradients gradients,
+        in RecurrentSequence sequence, in RecurrentSequenceGradients sequenceGradients, int part, int parts) where TShape : IRecurrentShape
+    {
+        int H = TShape.Units, I = TShape.InputSize;
+        int T = sequence.Time, R = sequence.Batch * T;
+        ReadOnlySpan<float> dPre = sequence.Cache.Slice(R * H, R * H);
+        ReadOnlySpan<float> hPrev = sequence.Cache.Slice(2 * R * H, R * H);
+
+        // ∂W_ih += ∂preᵀ · x ; ∂W_hh += ∂preᵀ · h_prev ; ∂b += Σ ∂pre (rows u0 … u0 + n − 1 of this share); ∂x += ∂pre · W_ih
+        (int u0, int n) = RecurrentParallel.Share(H, part, parts, multiple: 16);
+        Gemm.MultiplyTN(n, I, R, dPre.Slice(u0), H, sequence.Input, sequence.InputStride, gradients.Input.Slice(u0 * I), I, accumulate: true);
+        Gemm.MultiplyTN(n, H, R, dPre.Slice(u0), H, hPrev, H, gradients.Recurrent.Slice(u0 * H), H, accumulate: true);
+        RecurrentCommon.SumRows(dPre, R, H, u0, n, gradients.Bias.Slice(u0));
         if (!sequenceGradients.Input.IsEmpty)
         {
-            Gemm.MultiplyNN(R, I, H, dPre, H, weights.Input, I, sequenceGradients.Input, sequence.InputStride, accumulate: true);
+            (int first, int B) = RecurrentParallel.Share(sequence.Batch, part, parts);
+            Gemm.MultiplyNN(B * T, I, H, dPre.Slice(first * T * H), H, weights.Input, I,
+                sequenceGradients.Input.Slice(first * T * sequence.InputStride), sequence.InputStride, accumulate: true);
         }
     }
 }

@@ -7,24 +7,51 @@ namespace RnnGen.Layers;
 /// <c>h' = act(x · W_ihᵀ + h · W_hhᵀ + b)</c> with act = tanh, relu or sigmoid. Cache layout, R = B·T rows:
 /// activations [R, H]; then backward scratch: ∂pre [R, H], h_prev [R, H], ∂h, ∂h_new [B, H].
 /// </summary>
-public static partial class SimpleRnnKernel
+public static unsafe partial class SimpleRnnKernel
 {
     /// <summary>Floats of <see cref="RecurrentSequence.Cache"/> needed for <paramref name="batch"/> sequences of <paramref name="time"/> steps (forward cache plus backward scratch).</summary>
     public static int CacheSize<TShape>(int batch, int time) where TShape : IRecurrentShape
         => 3 * batch * time * TShape.Units + 2 * batch * TShape.Units + RecurrentCommon.PackedRecurrentSize(TShape.Units, TShape.Units);
 
-    /// <summary>Runs the layer direction over the batch; fills Hidden, FinalHidden and the cache.</summary>
+    /// <summary>
+    /// Runs the layer direction over the batch; fills Hidden, FinalHidden and the cache. With
+    /// <see cref="Parallelism.Threads"/> &gt; 1 the sequences are shared out among the threads.
+    /// </summary>
     public static void Forward<TShape>(Activation activation, in RecurrentWeights weights, in RecurrentSequence sequence) where TShape : IRecurrentShape
     {
         CheckActivation(activation);
-        int H = TShape.Units, I = TShape.InputSize;
-        int B = sequence.Batch, T = sequence.Time, R = B * T;
-        Span<float> pre = sequence.Cache.Slice(0, R * H);
-        Span<float> h = sequence.FinalHidden.Slice(0, B * H);
+        int H = TShape.Units;
 
-        // h · W_hhᵀ per step, over W_hhᵀ packed once per call into the cache when that pays
-        var recurrent = RecurrentStepProduct.Forward(sequence, weights.Recurrent, H, H,
-            sequence.Cache.Slice(3 * R * H + 2 * B * H, RecurrentCommon.PackedRecurrentSize(H, H)));
+        // h · W_hhᵀ per step, over W_hhᵀ packed once per call into the cache when that pays (shared by every share)
+        RecurrentStepProduct.Forward(sequence, weights.Recurrent, H, H, PackedRecurrent<TShape>(sequence));
+        int parts = RecurrentParallel.Parts(sequence, (long)H * (TShape.InputSize + H));
+        switch (activation)
+        {
+            case Activation.Tanh: RecurrentParallel.Run(parts, weights, default, sequence, default, &ForwardShare<TShape, TanhActivation>); break;
+            case Activation.Relu: RecurrentParallel.Run(parts, weights, default, sequence, default, &ForwardShare<TShape, ReluActivation>); break;
+            default: RecurrentParallel.Run(parts, weights, default, sequence, default, &ForwardShare<TShape, SigmoidActivation>); break;
+        }
+    }
+
+    /// <summary>Where in the cache the packed copy of W_hh(ᵀ) lives.</summary>
+    private static Span<float> PackedRecurrent<TShape>(in RecurrentSequence s) where TShape : IRecurrentShape
+    {
+        int H = TShape.Units, B = s.Batch, R = B * s.Time;
+        return s.Cache.Slice(3 * R * H + 2 * B * H, RecurrentCommon.PackedRecurrentSize(H, H));
+    }
+
+    /// <summary>The forward pass of share <paramref name="part"/> of the sequences (all of them when <paramref name="parts"/> = 1).</summary>
+    private static void ForwardShare<TShape, TActivation>(in RecurrentWeights weights, in RecurrentGradients _, in RecurrentSequence whole,
+        in RecurrentSequenceGradients __, int part, int parts) where TShape : IRecurrentShape where TActivation : IActivationKind
+    {
+        Activation activation = TActivation.Kind;
+        int H = TShape.Units, I = TShape.InputSize;
+        int T = whole.Time;
+        (int first, int B) = RecurrentParallel.Share(whole.Batch, part, parts);
+        RecurrentSequence sequence = whole.Rows(first, B, H);
+        Span<float> pre = whole.Cache.Slice(first * T * H, B * T * H);
+        Span<float> h = sequence.FinalHidden.Slice(0, B * H);
+        var recurrent = RecurrentStepProduct.Forward(whole, weights.Recurrent, H, H, PackedRecurrent<TShape>(whole), pack: false);
 
         // pre[B·T, H] = x · W_ihᵀ + b for all steps at once
         RecurrentCommon.ProjectInputs(sequence, weights.Input, weights.Bias, I, H, pre);
@@ -54,6 +81,16 @@ public static partial class SimpleRnnKernel
             }
         }
     }
+
+    /// <summary>The activation as a type, so that a share (a function pointer, with no room for an argument) knows it.</summary>
+    private interface IActivationKind
+    {
+        static abstract Activation Kind { get; }
+    }
+
+    private struct TanhActivation : IActivationKind { public static Activation Kind => Activation.Tanh; }
+    private struct ReluActivation : IActivationKind { public static Activation Kind => Activation.Relu; }
+    private struct SigmoidActivation : IActivationKind { public static Activation Kind => Activation.Sigmoid; }
 
     private static void CheckActivation(Activation activation)
     {
