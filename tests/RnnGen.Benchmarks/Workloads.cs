@@ -105,3 +105,40 @@ public class TrainingBenchmarks
     [Benchmark(Description = "W4 GRU forward+backward")] public void W4Gru() => _w4Gru.ForwardBackward();
     [Benchmark(Description = "W4 SimpleRnn forward+backward")] public void W4Rnn() => _w4Rnn.ForwardBackward();
 }
+
+/// <summary>
+/// The workloads with a batch, on two threads (<see cref="Parallelism.Threads"/> = 2: each recurrent layer call shares its
+/// sequences out between the threads). Compare with PyTorch's 2-thread run.
+/// </summary>
+[MemoryDiagnoser]
+public class TwoThreadBenchmarks
+{
+    private Workload _w3Lstm = null!, _w3Gru = null!, _w3Rnn = null!, _w4Lstm = null!, _w4Gru = null!, _w4Rnn = null!, _w5 = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Parallelism.Threads = 2;
+        var a = new W3Lstm(); _w3Lstm = new Workload(a, (x, bb, t, y) => a.Predict(x, bb, t, y), 32, 32, 32, 500);
+        var b = new W3Gru(); _w3Gru = new Workload(b, (x, bb, t, y) => b.Predict(x, bb, t, y), 32, 32, 32, 500);
+        var c = new W3Rnn(); _w3Rnn = new Workload(c, (x, bb, t, y) => c.Predict(x, bb, t, y), 32, 32, 32, 500);
+        var d = new W4Lstm(); _w4Lstm = new Workload(d, (x, bb, t, y) => d.Predict(x, bb, t, y), 65, 256, 32, 100);
+        var e = new W4Gru(); _w4Gru = new Workload(e, (x, bb, t, y) => e.Predict(x, bb, t, y), 65, 256, 32, 100);
+        var f = new W4Rnn(); _w4Rnn = new Workload(f, (x, bb, t, y) => f.Predict(x, bb, t, y), 65, 256, 32, 100);
+        var g = new W5BiLstm(); _w5 = new Workload(g, (x, bb, t, y) => g.Predict(x, bb, t, y), 64, 256, 16, 200);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => Parallelism.Threads = 1;
+
+    [Benchmark(Description = "W3 LSTM forward (2 threads)")] public void W3Lstm() => _w3Lstm.Forward();
+    [Benchmark(Description = "W3 GRU forward (2 threads)")] public void W3Gru() => _w3Gru.Forward();
+    [Benchmark(Description = "W3 SimpleRnn forward (2 threads)")] public void W3Rnn() => _w3Rnn.Forward();
+    [Benchmark(Description = "W5 BiLSTM forward (2 threads)")] public void W5() => _w5.Forward();
+    [Benchmark(Description = "W3 LSTM forward+backward (2 threads)")] public void W3LstmTrain() => _w3Lstm.ForwardBackward();
+    [Benchmark(Description = "W3 GRU forward+backward (2 threads)")] public void W3GruTrain() => _w3Gru.ForwardBackward();
+    [Benchmark(Description = "W3 SimpleRnn forward+backward (2 threads)")] public void W3RnnTrain() => _w3Rnn.ForwardBackward();
+    [Benchmark(Description = "W4 LSTM forward+backward (2 threads)")] public void W4LstmTrain() => _w4Lstm.ForwardBackward();
+    [Benchmark(Description = "W4 GRU forward+backward (2 threads)")] public void W4GruTrain() => _w4Gru.ForwardBackward();
+    [Benchmark(Description = "W4 SimpleRnn forward+backward (2 threads)")] public void W4RnnTrain() => _w4Rnn.ForwardBackward();
+}

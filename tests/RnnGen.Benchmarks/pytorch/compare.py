@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Side-by-side table of RnnGen (BenchmarkDotNet results) and PyTorch (bench_pytorch.py JSON), ratio PyTorch / RnnGen.
 
-    /usr/bin/python3 tests/RnnGen.Benchmarks/pytorch/compare.py BenchmarkDotNet.Artifacts/results pytorch-1.json
+    /usr/bin/python3 tests/RnnGen.Benchmarks/pytorch/compare.py BenchmarkDotNet.Artifacts/results pytorch-1.json [pytorch-2.json]
+
+With the 2-thread PyTorch run as well, each row also sets RnnGen on two threads (the "… (2 threads)" benchmarks) against
+PyTorch on two threads; rows without a 2-thread RnnGen benchmark (batch 1, the raw matrix product) show a dash there.
 """
 import csv
 import glob
@@ -39,13 +42,25 @@ def main():
     ours = rnngen_seconds(sys.argv[1])
     with open(sys.argv[2]) as f:
         torch = json.load(f)
-    print(f"{'workload':34s} {'RnnGen':>12s} {'PyTorch':>12s} {'PyTorch/RnnGen':>15s}")
+    torch2 = None
+    if len(sys.argv) > 3:
+        with open(sys.argv[3]) as f:
+            torch2 = json.load(f)
+
+    def cell(mine, theirs):
+        if mine is None or theirs is None:
+            return f"{'—':>12s} {(theirs or 0) * 1e6:10.1f}µs {'':>9s}" if theirs else f"{'—':>12s} {'—':>12s} {'':>9s}"
+        return f"{mine * 1e6:10.1f}µs {theirs * 1e6:10.1f}µs {theirs / mine:8.2f}×"
+
+    header = f"{'workload':34s} {'RnnGen 1t':>12s} {'PyTorch 1t':>12s} {'ratio':>9s}"
+    if torch2:
+        header += f" {'RnnGen 2t':>12s} {'PyTorch 2t':>12s} {'ratio':>9s}"
+    print(header)
     for name, theirs in torch["seconds"].items():
-        mine = ours.get(name)
-        if mine is None:
-            print(f"{name:34s} {'—':>12s} {theirs * 1e6:10.1f}µs")
-            continue
-        print(f"{name:34s} {mine * 1e6:10.1f}µs {theirs * 1e6:10.1f}µs {theirs / mine:14.2f}×")
+        line = f"{name:34s} {cell(ours.get(name), theirs)}"
+        if torch2:
+            line += f" {cell(ours.get(name + ' (2 threads)'), torch2['seconds'].get(name))}"
+        print(line)
     peak = ours.get("FMA peak (192 MFLOP)")
     if peak:
         print(f"\nFMA peak: {192e6 / peak / 1e9:.1f} GFLOP/s per core")
