@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
-"""Side-by-side table of RnnGen (BenchmarkDotNet results) and PyTorch (bench_pytorch.py JSON), ratio PyTorch / RnnGen.
+"""Side-by-side tables of RnnGen (BenchmarkDotNet results), PyTorch (bench_pytorch.py JSON) and optionally oneDNN
+(tests/RnnGen.Benchmarks/onednn, same JSON shape), ratio other / RnnGen (> 1: RnnGen is faster).
 
-    /usr/bin/python3 tests/RnnGen.Benchmarks/pytorch/compare.py BenchmarkDotNet.Artifacts/results pytorch-1.json [pytorch-2.json]
+    /usr/bin/python3 tests/RnnGen.Benchmarks/pytorch/compare.py BenchmarkDotNet.Artifacts/results pytorch-1.json \
+        [--pytorch2 pytorch-2.json] [--onednn onednn-1.json] [--onednn2 onednn-2.json] [--markdown]
 
-With the 2-thread PyTorch run as well, each row also sets RnnGen on two threads (the "… (2 threads)" benchmarks) against
-PyTorch on two threads; rows without a 2-thread RnnGen benchmark (batch 1, the raw matrix product) show a dash there.
+The first table is one thread each. With the 2-thread runs, a second table sets RnnGen on two threads (the
+"… (2 threads)" benchmarks) against them; rows without a 2-thread RnnGen benchmark (batch 1, the raw matrix product)
+are left out of it.
 """
+import argparse
 import csv
 import glob
 import json
@@ -38,29 +42,59 @@ def rnngen_seconds(results_dir):
     return seconds
 
 
+def load(path):
+    if not path:
+        return None
+    with open(path) as f:
+        return json.load(f)["seconds"]
+
+
+def micro(seconds):
+    return f"{seconds * 1e6:.3f}µs" if seconds < 1e-5 else f"{seconds * 1e6:.1f}µs"
+
+
+def table(title, rows, columns, markdown):
+    """rows: (name, RnnGen seconds, [other seconds or None per column])."""
+    header = ["workload", "RnnGen"] + [h for c in columns for h in (c, f"{c}/RnnGen")]
+    lines = []
+    for name, mine, others in rows:
+        cells = [name, micro(mine) if mine else "—"]
+        for theirs in others:
+            cells += [micro(theirs) if theirs else "—", f"{theirs / mine:.2f}×" if theirs and mine else ""]
+        lines.append(cells)
+    print(f"\n{title}")
+    if markdown:
+        print("| " + " | ".join(header) + " |")
+        print("|---|" + "---:|" * (len(header) - 1))
+        for cells in lines:
+            print("| " + " | ".join(cells) + " |")
+    else:
+        widths = [max(len(r[i]) for r in lines + [header]) for i in range(len(header))]
+        for cells in [header] + lines:
+            print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))))
+
+
 def main():
-    ours = rnngen_seconds(sys.argv[1])
-    with open(sys.argv[2]) as f:
-        torch = json.load(f)
-    torch2 = None
-    if len(sys.argv) > 3:
-        with open(sys.argv[3]) as f:
-            torch2 = json.load(f)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("results")
+    parser.add_argument("pytorch1")
+    parser.add_argument("--pytorch2")
+    parser.add_argument("--onednn")
+    parser.add_argument("--onednn2")
+    parser.add_argument("--markdown", action="store_true")
+    args = parser.parse_args()
+    ours = rnngen_seconds(args.results)
+    torch1, torch2, dnnl1, dnnl2 = load(args.pytorch1), load(args.pytorch2), load(args.onednn), load(args.onednn2)
 
-    def cell(mine, theirs):
-        if mine is None or theirs is None:
-            return f"{'—':>12s} {(theirs or 0) * 1e6:10.1f}µs {'':>9s}" if theirs else f"{'—':>12s} {'—':>12s} {'':>9s}"
-        return f"{mine * 1e6:10.1f}µs {theirs * 1e6:10.1f}µs {theirs / mine:8.2f}×"
-
-    header = f"{'workload':34s} {'RnnGen 1t':>12s} {'PyTorch 1t':>12s} {'ratio':>9s}"
+    columns = ["PyTorch"] + (["oneDNN"] if dnnl1 else [])
+    rows = [(name, ours.get(name), [theirs] + ([dnnl1.get(name)] if dnnl1 else [])) for name, theirs in torch1.items()]
+    table("One thread", rows, columns, args.markdown)
     if torch2:
-        header += f" {'RnnGen 2t':>12s} {'PyTorch 2t':>12s} {'ratio':>9s}"
-    print(header)
-    for name, theirs in torch["seconds"].items():
-        line = f"{name:34s} {cell(ours.get(name), theirs)}"
-        if torch2:
-            line += f" {cell(ours.get(name + ' (2 threads)'), torch2['seconds'].get(name))}"
-        print(line)
+        columns = ["PyTorch"] + (["oneDNN"] if dnnl2 else [])
+        rows = [(name, ours.get(name + " (2 threads)"), [theirs] + ([dnnl2.get(name)] if dnnl2 else []))
+                for name, theirs in torch2.items() if ours.get(name + " (2 threads)")]
+        table("Two threads", rows, columns, args.markdown)
+
     peak = ours.get("FMA peak (192 MFLOP)")
     if peak:
         print(f"\nFMA peak: {192e6 / peak / 1e9:.1f} GFLOP/s per core")
