@@ -33,8 +33,9 @@ public static unsafe partial class GruKernel
         int H = TShape.Units, G = 3 * H;
         int T = whole.Time, R = whole.Batch * T;
         (int first, int B) = RecurrentParallel.Share(whole.Batch, part, parts);
-        RecurrentSequence sequence = whole.Rows(first, B, H);
-        RecurrentSequenceGradients sequenceGradients = wholeGradients.Rows(first, B, T, H, whole.InputStride);
+        RecurrentSequence share = parts == 1 ? default : whole.Rows(first, B, H);
+        ref readonly RecurrentSequence sequence = ref (parts == 1 ? ref whole : ref share); // no copy for a single share
+        RecurrentSequenceGradients sequenceGradients = parts == 1 ? wholeGradients : wholeGradients.Rows(first, B, T, H, whole.InputStride);
         int r0 = first * T, rows = B * T;
         Span<float> cache = whole.Cache;
         ReadOnlySpan<float> gates = cache.Slice(r0 * G, rows * G);

@@ -24,11 +24,17 @@ public static unsafe partial class GruKernel
     public static void Forward<TShape>(in RecurrentWeights weights, in RecurrentSequence sequence) where TShape : IRecurrentShape
     {
         int H = TShape.Units, G = 3 * H;
-
-        // Reset-after: h · W_hhᵀ per step, over W_hhᵀ packed once per call into the cache when that pays (shared by every share)
-        RecurrentStepProduct.Forward(sequence, weights.Recurrent, G, H, PackedRecurrent<TShape>(sequence), allowed: !weights.RecurrentBias.IsEmpty);
-        RecurrentParallel.Run(RecurrentParallel.Parts(sequence, (long)G * (TShape.InputSize + H)),
-            weights, default, sequence, default, &ForwardShare<TShape>);
+        int parts = RecurrentParallel.Parts(sequence, (long)G * (TShape.InputSize + H));
+        if (parts == 1)
+        {
+            ForwardShare<TShape>(weights, default, sequence, default, 0, 1); // a direct call: a lone stream's step is ~0.3 µs
+        }
+        else
+        {
+            // W_hhᵀ packed once for every share (each share passes pack: false; a single share packs for itself)
+            RecurrentStepProduct.Forward(sequence, weights.Recurrent, G, H, PackedRecurrent<TShape>(sequence), allowed: !weights.RecurrentBias.IsEmpty);
+            RecurrentParallel.Run(parts, weights, default, sequence, default, &ForwardShare<TShape>);
+        }
     }
 
     /// <summary>Where in the cache the packed copy of W_hh(ᵀ) lives.</summary>
@@ -45,14 +51,15 @@ public static unsafe partial class GruKernel
         int H = TShape.Units, I = TShape.InputSize, G = 3 * H;
         int T = whole.Time, R = whole.Batch * T;
         (int first, int B) = RecurrentParallel.Share(whole.Batch, part, parts);
-        RecurrentSequence sequence = whole.Rows(first, B, H);
+        RecurrentSequence share = parts == 1 ? default : whole.Rows(first, B, H);
+        ref readonly RecurrentSequence sequence = ref (parts == 1 ? ref whole : ref share); // no copy for a single share
         Span<float> cache = whole.Cache;
         Span<float> gates = cache.Slice(first * T * G, B * T * G);
         Span<float> hn = cache.Slice(R * G + first * T * H, B * T * H);
         Span<float> hp = cache.Slice(R * 11 * H + first * G, B * G);
         Span<float> h = sequence.FinalHidden.Slice(0, B * H);
         bool resetAfter = !weights.RecurrentBias.IsEmpty;
-        var recurrent = RecurrentStepProduct.Forward(whole, weights.Recurrent, G, H, PackedRecurrent<TShape>(whole), allowed: resetAfter, pack: false);
+        var recurrent = RecurrentStepProduct.Forward(whole, weights.Recurrent, G, H, PackedRecurrent<TShape>(whole), allowed: resetAfter, pack: parts == 1);
 
         // pre[B·T, 3H] = x · W_ihᵀ + b_ih for all steps at once
         RecurrentCommon.ProjectInputs(sequence, weights.Input, weights.Bias, I, G, gates);

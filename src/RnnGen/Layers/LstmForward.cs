@@ -21,11 +21,17 @@ public static unsafe partial class LstmKernel
     public static void Forward<TShape>(in RecurrentWeights weights, in RecurrentSequence sequence) where TShape : IRecurrentShape
     {
         int H = TShape.Units, G = 4 * H;
-
-        // h · W_hhᵀ per step, over W_hhᵀ packed once per call into the cache when that pays (shared by every share)
-        RecurrentStepProduct.Forward(sequence, weights.Recurrent, G, H, PackedRecurrent<TShape>(sequence));
-        RecurrentParallel.Run(RecurrentParallel.Parts(sequence, (long)G * (TShape.InputSize + H)),
-            weights, default, sequence, default, &ForwardShare<TShape>);
+        int parts = RecurrentParallel.Parts(sequence, (long)G * (TShape.InputSize + H));
+        if (parts == 1)
+        {
+            ForwardShare<TShape>(weights, default, sequence, default, 0, 1); // a direct call: a lone stream's step is ~0.4 µs
+        }
+        else
+        {
+            // W_hhᵀ packed once for every share (each share passes pack: false; a single share packs for itself)
+            RecurrentStepProduct.Forward(sequence, weights.Recurrent, G, H, PackedRecurrent<TShape>(sequence));
+            RecurrentParallel.Run(parts, weights, default, sequence, default, &ForwardShare<TShape>);
+        }
     }
 
     /// <summary>Where in the cache the packed copy of W_hh(ᵀ) lives.</summary>
@@ -42,12 +48,13 @@ public static unsafe partial class LstmKernel
         int H = TShape.Units, I = TShape.InputSize, G = 4 * H;
         int T = whole.Time, R = whole.Batch * T;
         (int first, int B) = RecurrentParallel.Share(whole.Batch, part, parts);
-        RecurrentSequence sequence = whole.Rows(first, B, H);
+        RecurrentSequence share = parts == 1 ? default : whole.Rows(first, B, H);
+        ref readonly RecurrentSequence sequence = ref (parts == 1 ? ref whole : ref share); // no copy for a single share
         Span<float> gates = whole.Cache.Slice(first * T * G, B * T * G);
         Span<float> cells = whole.Cache.Slice(R * G + first * T * H, B * T * H);
         Span<float> h = sequence.FinalHidden.Slice(0, B * H);
         Span<float> c = sequence.FinalCell.Slice(0, B * H);
-        var recurrent = RecurrentStepProduct.Forward(whole, weights.Recurrent, G, H, PackedRecurrent<TShape>(whole), pack: false);
+        var recurrent = RecurrentStepProduct.Forward(whole, weights.Recurrent, G, H, PackedRecurrent<TShape>(whole), pack: parts == 1);
 
         // pre[B·T, 4H] = x · W_ihᵀ + b for all steps at once
         RecurrentCommon.ProjectInputs(sequence, weights.Input, weights.Bias, I, G, gates);

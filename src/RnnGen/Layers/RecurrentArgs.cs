@@ -99,7 +99,7 @@ public ref struct RecurrentSequence
     /// their own (a share of <see cref="RecurrentParallel"/>): every batch-indexed span sliced to them; the cache is left
     /// empty, since each kernel slices its own cache layout.
     /// </summary>
-    internal readonly RecurrentSequence Rows(int first, int count, int units) => new()
+    internal readonly RecurrentSequence Rows(int first, int count, int units) => first == 0 && count == Batch ? this : new()
     {
         Batch = count,
         Time = Time,

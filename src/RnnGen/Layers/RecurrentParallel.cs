@@ -37,6 +37,11 @@ internal static unsafe class RecurrentParallel
     /// <summary>Share <paramref name="part"/> of <paramref name="count"/> items, each share a multiple of <paramref name="multiple"/> but the last.</summary>
     public static (int Start, int Count) Share(int count, int part, int parts, int multiple = 1)
     {
+        if (parts == 1)
+        {
+            return (0, count);
+        }
+
         int units = (count + multiple - 1) / multiple;
         int start = (int)((long)units * part / parts) * multiple;
         int end = part == parts - 1 ? count : (int)((long)units * (part + 1) / parts) * multiple;

@@ -39,8 +39,9 @@ public static unsafe partial class SimpleRnnKernel
         int H = TShape.Units;
         int T = whole.Time, R = whole.Batch * T;
         (int first, int B) = RecurrentParallel.Share(whole.Batch, part, parts);
-        RecurrentSequence sequence = whole.Rows(first, B, H);
-        RecurrentSequenceGradients sequenceGradients = wholeGradients.Rows(first, B, T, H, whole.InputStride);
+        RecurrentSequence share = parts == 1 ? default : whole.Rows(first, B, H);
+        ref readonly RecurrentSequence sequence = ref (parts == 1 ? ref whole : ref share); // no copy for a single share
+        RecurrentSequenceGradients sequenceGradients = parts == 1 ? wholeGradients : wholeGradients.Rows(first, B, T, H, whole.InputStride);
         int r0 = first * T, rows = B * T;
         Span<float> cache = whole.Cache;
         ReadOnlySpan<float> a = cache.Slice(r0 * H, rows * H);

@@ -21,12 +21,18 @@ public static unsafe partial class SimpleRnnKernel
     {
         CheckActivation(activation);
         int H = TShape.Units;
-
-        // h · W_hhᵀ per step, over W_hhᵀ packed once per call into the cache when that pays (shared by every share)
-        RecurrentStepProduct.Forward(sequence, weights.Recurrent, H, H, PackedRecurrent<TShape>(sequence));
         int parts = RecurrentParallel.Parts(sequence, (long)H * (TShape.InputSize + H));
+        if (parts > 1)
+        {
+            // W_hhᵀ packed once for every share (each share passes pack: false; a single share packs for itself)
+            RecurrentStepProduct.Forward(sequence, weights.Recurrent, H, H, PackedRecurrent<TShape>(sequence));
+        }
+
         switch (activation)
         {
+            case Activation.Tanh when parts == 1: ForwardShare<TShape, TanhActivation>(weights, default, sequence, default, 0, 1); break;
+            case Activation.Relu when parts == 1: ForwardShare<TShape, ReluActivation>(weights, default, sequence, default, 0, 1); break;
+            case Activation.Sigmoid when parts == 1: ForwardShare<TShape, SigmoidActivation>(weights, default, sequence, default, 0, 1); break;
             case Activation.Tanh: RecurrentParallel.Run(parts, weights, default, sequence, default, &ForwardShare<TShape, TanhActivation>); break;
             case Activation.Relu: RecurrentParallel.Run(parts, weights, default, sequence, default, &ForwardShare<TShape, ReluActivation>); break;
             default: RecurrentParallel.Run(parts, weights, default, sequence, default, &ForwardShare<TShape, SigmoidActivation>); break;
@@ -48,10 +54,11 @@ public static unsafe partial class SimpleRnnKernel
         int H = TShape.Units, I = TShape.InputSize;
         int T = whole.Time;
         (int first, int B) = RecurrentParallel.Share(whole.Batch, part, parts);
-        RecurrentSequence sequence = whole.Rows(first, B, H);
+        RecurrentSequence share = parts == 1 ? default : whole.Rows(first, B, H);
+        ref readonly RecurrentSequence sequence = ref (parts == 1 ? ref whole : ref share); // no copy for a single share
         Span<float> pre = whole.Cache.Slice(first * T * H, B * T * H);
         Span<float> h = sequence.FinalHidden.Slice(0, B * H);
-        var recurrent = RecurrentStepProduct.Forward(whole, weights.Recurrent, H, H, PackedRecurrent<TShape>(whole), pack: false);
+        var recurrent = RecurrentStepProduct.Forward(whole, weights.Recurrent, H, H, PackedRecurrent<TShape>(whole), pack: parts == 1);
 
         // pre[B·T, H] = x · W_ihᵀ + b for all steps at once
         RecurrentCommon.ProjectInputs(sequence, weights.Input, weights.Bias, I, H, pre);
