@@ -32,6 +32,21 @@ public sealed class Workload
     }
 }
 
+/// <summary>Each workload of the suite, built once per benchmark class that runs it.</summary>
+public static class Workloads
+{
+    public static Workload ForW2Lstm() { var m = new W2Lstm(); return new Workload(m, (x, b, t, y) => m.Predict(x, b, t, y.AsSpan(0, b * 128)), 32, 128, 1, 100); }
+    public static Workload ForW2Gru() { var m = new W2Gru(); return new Workload(m, (x, b, t, y) => m.Predict(x, b, t, y.AsSpan(0, b * 128)), 32, 128, 1, 100); }
+    public static Workload ForW2Rnn() { var m = new W2Rnn(); return new Workload(m, (x, b, t, y) => m.Predict(x, b, t, y.AsSpan(0, b * 128)), 32, 128, 1, 100); }
+    public static Workload ForW3Lstm() { var m = new W3Lstm(); return new Workload(m, (x, b, t, y) => m.Predict(x, b, t, y), 32, 32, 32, 500); }
+    public static Workload ForW3Gru() { var m = new W3Gru(); return new Workload(m, (x, b, t, y) => m.Predict(x, b, t, y), 32, 32, 32, 500); }
+    public static Workload ForW3Rnn() { var m = new W3Rnn(); return new Workload(m, (x, b, t, y) => m.Predict(x, b, t, y), 32, 32, 32, 500); }
+    public static Workload ForW4Lstm() { var m = new W4Lstm(); return new Workload(m, (x, b, t, y) => m.Predict(x, b, t, y), 65, 256, 32, 100); }
+    public static Workload ForW4Gru() { var m = new W4Gru(); return new Workload(m, (x, b, t, y) => m.Predict(x, b, t, y), 65, 256, 32, 100); }
+    public static Workload ForW4Rnn() { var m = new W4Rnn(); return new Workload(m, (x, b, t, y) => m.Predict(x, b, t, y), 65, 256, 32, 100); }
+    public static Workload ForW5() { var m = new W5BiLstm(); return new Workload(m, (x, b, t, y) => m.Predict(x, b, t, y), 64, 256, 16, 200); }
+}
+
 [MemoryDiagnoser]
 public class StreamingBenchmarks
 {
@@ -64,13 +79,9 @@ public class InferenceBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var a = new W2Lstm(); _w2Lstm = new Workload(a, (x, b, t, y) => a.Predict(x, b, t, y.AsSpan(0, b * 128)), 32, 128, 1, 100);
-        var b2 = new W2Gru(); _w2Gru = new Workload(b2, (x, b, t, y) => b2.Predict(x, b, t, y.AsSpan(0, b * 128)), 32, 128, 1, 100);
-        var c = new W2Rnn(); _w2Rnn = new Workload(c, (x, b, t, y) => c.Predict(x, b, t, y.AsSpan(0, b * 128)), 32, 128, 1, 100);
-        var d = new W3Lstm(); _w3Lstm = new Workload(d, (x, bb, t, y) => d.Predict(x, bb, t, y), 32, 32, 32, 500);
-        var e = new W3Gru(); _w3Gru = new Workload(e, (x, bb, t, y) => e.Predict(x, bb, t, y), 32, 32, 32, 500);
-        var f = new W3Rnn(); _w3Rnn = new Workload(f, (x, bb, t, y) => f.Predict(x, bb, t, y), 32, 32, 32, 500);
-        var g = new W5BiLstm(); _w5 = new Workload(g, (x, bb, t, y) => g.Predict(x, bb, t, y), 64, 256, 16, 200);
+        _w2Lstm = Workloads.ForW2Lstm(); _w2Gru = Workloads.ForW2Gru(); _w2Rnn = Workloads.ForW2Rnn();
+        _w3Lstm = Workloads.ForW3Lstm(); _w3Gru = Workloads.ForW3Gru(); _w3Rnn = Workloads.ForW3Rnn();
+        _w5 = Workloads.ForW5();
     }
 
     [Benchmark(Description = "W2 LSTM forward")] public void W2Lstm() => _w2Lstm.Forward();
@@ -90,12 +101,8 @@ public class TrainingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var a = new W3Lstm(); _w3Lstm = new Workload(a, (x, bb, t, y) => a.Predict(x, bb, t, y), 32, 32, 32, 500);
-        var b = new W3Gru(); _w3Gru = new Workload(b, (x, bb, t, y) => b.Predict(x, bb, t, y), 32, 32, 32, 500);
-        var c = new W3Rnn(); _w3Rnn = new Workload(c, (x, bb, t, y) => c.Predict(x, bb, t, y), 32, 32, 32, 500);
-        var d = new W4Lstm(); _w4Lstm = new Workload(d, (x, bb, t, y) => d.Predict(x, bb, t, y), 65, 256, 32, 100);
-        var e = new W4Gru(); _w4Gru = new Workload(e, (x, bb, t, y) => e.Predict(x, bb, t, y), 65, 256, 32, 100);
-        var f = new W4Rnn(); _w4Rnn = new Workload(f, (x, bb, t, y) => f.Predict(x, bb, t, y), 65, 256, 32, 100);
+        _w3Lstm = Workloads.ForW3Lstm(); _w3Gru = Workloads.ForW3Gru(); _w3Rnn = Workloads.ForW3Rnn();
+        _w4Lstm = Workloads.ForW4Lstm(); _w4Gru = Workloads.ForW4Gru(); _w4Rnn = Workloads.ForW4Rnn();
     }
 
     [Benchmark(Description = "W3 LSTM forward+backward")] public void W3Lstm() => _w3Lstm.ForwardBackward();
@@ -119,13 +126,9 @@ public class TwoThreadBenchmarks
     public void Setup()
     {
         Parallelism.Threads = 2;
-        var a = new W3Lstm(); _w3Lstm = new Workload(a, (x, bb, t, y) => a.Predict(x, bb, t, y), 32, 32, 32, 500);
-        var b = new W3Gru(); _w3Gru = new Workload(b, (x, bb, t, y) => b.Predict(x, bb, t, y), 32, 32, 32, 500);
-        var c = new W3Rnn(); _w3Rnn = new Workload(c, (x, bb, t, y) => c.Predict(x, bb, t, y), 32, 32, 32, 500);
-        var d = new W4Lstm(); _w4Lstm = new Workload(d, (x, bb, t, y) => d.Predict(x, bb, t, y), 65, 256, 32, 100);
-        var e = new W4Gru(); _w4Gru = new Workload(e, (x, bb, t, y) => e.Predict(x, bb, t, y), 65, 256, 32, 100);
-        var f = new W4Rnn(); _w4Rnn = new Workload(f, (x, bb, t, y) => f.Predict(x, bb, t, y), 65, 256, 32, 100);
-        var g = new W5BiLstm(); _w5 = new Workload(g, (x, bb, t, y) => g.Predict(x, bb, t, y), 64, 256, 16, 200);
+        _w3Lstm = Workloads.ForW3Lstm(); _w3Gru = Workloads.ForW3Gru(); _w3Rnn = Workloads.ForW3Rnn();
+        _w4Lstm = Workloads.ForW4Lstm(); _w4Gru = Workloads.ForW4Gru(); _w4Rnn = Workloads.ForW4Rnn();
+        _w5 = Workloads.ForW5();
     }
 
     [GlobalCleanup]
