@@ -4,8 +4,9 @@ namespace RnnGen;
 /// How many threads the recurrent kernels may use. With <see cref="Threads"/> above 1, a recurrent layer run over a batch
 /// of two or more sequences splits the batch into that many shares (each share runs every step of its own sequences, so
 /// the threads meet once per layer call, not once per step), and its backward pass splits the weight-gradient products
-/// by gate rows. Results are the same as on one thread up to the order of float additions in nothing but the peephole
-/// gradients. Steady state allocates nothing on either side: the extra threads are started once, the first time a
+/// by gate rows. Each share does its own rows' arithmetic as one thread would; where a share's smaller product takes
+/// another kernel path (a different summation order), results differ from one thread's by float rounding only (the tests
+/// compare them to 1e−6). Steady state allocates nothing on either side: the extra threads are started once, the first time a
 /// split runs, and then wait for work.
 /// </summary>
 /// <remarks>
