@@ -13,6 +13,7 @@ public static partial class AttentionKernel
     /// </summary>
     public static void Backward(in AttentionStep s, in AttentionStepGradients g)
     {
+        using DenormalScope fp = DenormalScope.Enter(); // subnormals read and written as zero for this call (Denormals.Flush)
         int B = s.Batch, S = s.Source, A = s.Units, Dq = s.QuerySize, Dv = s.ValueSize;
         Span<float> dProjected = s.Score == AttentionScore.Additive ? g.Scratch.Slice(B * S, B * A) : default;
         dProjected.Clear();

@@ -21,6 +21,7 @@ public static partial class AttentionKernel
     public static void ProjectKeysBackward(int rows, int valueSize, int keySize, ReadOnlySpan<float> values, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> dKeys, Span<float> dWeight, Span<float> dValues)
     {
+        using DenormalScope fp = DenormalScope.Enter(); // subnormals read and written as zero for this call (Denormals.Flush)
         Gemm.MultiplyTN(keySize, valueSize, rows, dKeys, keySize, values, valueSize, dWeight, valueSize, accumulate: true);
         Gemm.MultiplyNN(rows, valueSize, keySize, dKeys, keySize, weight, valueSize, dValues, valueSize, accumulate: true);
     }
@@ -28,6 +29,7 @@ public static partial class AttentionKernel
     /// <summary>Fills the weights α and the context of one decoder step (and the cache backward reads).</summary>
     public static void Forward(in AttentionStep s)
     {
+        using DenormalScope fp = DenormalScope.Enter(); // subnormals read and written as zero for this call (Denormals.Flush)
         int B = s.Batch, S = s.Source, A = s.Units, Dq = s.QuerySize, Dv = s.ValueSize;
         Span<float> projected = default;
         if (s.Score == AttentionScore.Additive)

@@ -10,6 +10,7 @@ public static class DenseKernel
     public static void Forward(int rows, int inputSize, int units, Activation activation,
         ReadOnlySpan<float> x, int xStride, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y)
     {
+        using DenormalScope fp = DenormalScope.Enter(); // subnormals read and written as zero for this call (Denormals.Flush)
         // z = b (broadcast over rows), then z += x · Wᵀ
         for (int r = 0; r < rows; r++)
         {
@@ -29,6 +30,7 @@ public static class DenseKernel
         ReadOnlySpan<float> x, int xStride, ReadOnlySpan<float> weight, ReadOnlySpan<float> y,
         Span<float> dy, bool dyIsPreActivation, Span<float> dWeight, Span<float> dBias, Span<float> dx)
     {
+        using DenormalScope fp = DenormalScope.Enter(); // subnormals read and written as zero for this call (Denormals.Flush)
         Span<float> dz = dy.Slice(0, rows * units);
         if (!dyIsPreActivation)
         {

@@ -14,6 +14,7 @@ public static unsafe partial class GruKernel
     public static void Backward<TShape>(in RecurrentWeights weights, in RecurrentGradients gradients,
         in RecurrentSequence sequence, in RecurrentSequenceGradients sequenceGradients) where TShape : IRecurrentShape
     {
+        using DenormalScope fp = DenormalScope.Enter(); // subnormals read and written as zero for this call (Denormals.Flush)
         int H = TShape.Units, G = 3 * H;
 
         // Reset-after: ∂a_hh · W_hh per step, over W_hh packed once per call into the cache (where the forward's copy was) when that pays

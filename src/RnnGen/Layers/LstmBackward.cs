@@ -15,6 +15,7 @@ public static unsafe partial class LstmKernel
     public static void Backward<TShape>(in RecurrentWeights weights, in RecurrentGradients gradients,
         in RecurrentSequence sequence, in RecurrentSequenceGradients sequenceGradients) where TShape : IRecurrentShape
     {
+        using DenormalScope fp = DenormalScope.Enter(); // subnormals read and written as zero for this call (Denormals.Flush)
         int H = TShape.Units, G = 4 * H;
 
         // ∂pre · W_hh per step, over W_hh packed once per call into the cache (where the forward's packed W_hhᵀ was) when that pays

@@ -20,6 +20,7 @@ public static unsafe partial class LstmKernel
     /// </summary>
     public static void Forward<TShape>(in RecurrentWeights weights, in RecurrentSequence sequence) where TShape : IRecurrentShape
     {
+        using DenormalScope fp = DenormalScope.Enter(); // subnormals read and written as zero for this call (Denormals.Flush)
         int H = TShape.Units, G = 4 * H;
         int parts = RecurrentParallel.Parts(sequence, (long)G * (TShape.InputSize + H));
         if (parts == 1)

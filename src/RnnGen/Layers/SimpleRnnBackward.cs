@@ -14,6 +14,7 @@ public static unsafe partial class SimpleRnnKernel
     public static void Backward<TShape>(Activation activation, in RecurrentWeights weights, in RecurrentGradients gradients,
         in RecurrentSequence sequence, in RecurrentSequenceGradients sequenceGradients) where TShape : IRecurrentShape
     {
+        using DenormalScope fp = DenormalScope.Enter(); // subnormals read and written as zero for this call (Denormals.Flush)
         CheckActivation(activation);
         int H = TShape.Units;
 

@@ -19,6 +19,7 @@ public static unsafe partial class SimpleRnnKernel
     /// </summary>
     public static void Forward<TShape>(Activation activation, in RecurrentWeights weights, in RecurrentSequence sequence) where TShape : IRecurrentShape
     {
+        using DenormalScope fp = DenormalScope.Enter(); // subnormals read and written as zero for this call (Denormals.Flush)
         CheckActivation(activation);
         int H = TShape.Units;
         int parts = RecurrentParallel.Parts(sequence, (long)H * (TShape.InputSize + H));

@@ -157,6 +157,7 @@ internal static unsafe class WorkerPool
             seen = Volatile.Read(ref worker.Generation);
             try
             {
+                using DenormalScope fp = DenormalScope.Enter(); // the caller's share runs in its kernel's scope; this one likewise
                 worker.Body(worker.State, worker.Part, worker.Parts);
             }
             catch (Exception e)
