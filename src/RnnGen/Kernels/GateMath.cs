@@ -29,7 +29,7 @@ public static class GateMath
     public static Vector256<float> Tanh(Vector256<float> x)
     {
         Vector256<float> clamp = Vector256.Create(7.90531110763549805f);
-        x = Vector256.Min(Vector256.Max(x, -clamp), clamp);
+        x = Simd.Clamp(x, clamp);
         Vector256<float> x2 = x * x;
         Vector256<float> p = Mad(x2, Vector256.Create(-2.76076847742355e-16f), Vector256.Create(2.00018790482477e-13f));
         p = Mad(p, x2, Vector256.Create(-8.60467152213735e-11f));
@@ -62,7 +62,7 @@ public static class GateMath
     public static Vector512<float> Tanh(Vector512<float> x)
     {
         Vector512<float> clamp = Vector512.Create(7.90531110763549805f);
-        x = Vector512.Min(Vector512.Max(x, -clamp), clamp);
+        x = Simd.Clamp(x, clamp);
         Vector512<float> x2 = x * x;
         Vector512<float> p = Mad(x2, Vector512.Create(-2.76076847742355e-16f), Vector512.Create(2.00018790482477e-13f));
         p = Mad(p, x2, Vector512.Create(-8.60467152213735e-11f));

@@ -110,3 +110,21 @@ internal readonly struct Simd128 : ISimdVector<Simd128>
         return Vector128.Create(Vector128.Sum(a._v), Vector128.Sum(b._v), Vector128.Sum(c._v), Vector128.Sum(d._v));
     }
 }
+
+/// <summary>Lane operations the gate math shares between its fixed-width forms.</summary>
+internal static class Simd
+{
+    /// <summary>
+    /// x clamped to ±<paramref name="limit"/> with the processor's min/max, one instruction each (the portable
+    /// <c>Vector256.Min/Max</c> follow IEEE 754-2019's NaN and signed-zero rules with about ten); the limit is the first
+    /// operand, so a NaN x comes through as NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Clamp(Vector256<float> x, Vector256<float> limit)
+        => Avx.IsSupported ? Avx.Min(limit, Avx.Max(-limit, x)) : Vector256.Min(Vector256.Max(x, -limit), limit);
+
+    /// <inheritdoc cref="Clamp(Vector256{float}, Vector256{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Clamp(Vector512<float> x, Vector512<float> limit)
+        => Avx512F.IsSupported ? Avx512F.Min(limit, Avx512F.Max(-limit, x)) : Vector512.Min(Vector512.Max(x, -limit), limit);
+}

@@ -51,6 +51,26 @@ public sealed class GateMathTests
         }
     }
 
+    [Fact]
+    public void NaN_goes_through_tanh_and_sigmoid_at_both_widths()
+    {
+        // the clamp to ±7.9 uses the processor's min/max with the limit first, so a NaN pre-activation is not turned into ±1
+        float[] x = Enumerable.Range(0, 16).Select(i => i % 3 == 0 ? float.NaN : i - 8f).ToArray();
+        Vector512<float> t512 = GateMath.Tanh(Vector512.Create(x)), s512 = GateMath.Sigmoid(Vector512.Create(x));
+        for (int lane = 0; lane < 16; lane++)
+        {
+            float t256 = GateMath.Tanh(Vector256.Create(x[lane])).GetElement(0), s256 = GateMath.Sigmoid(Vector256.Create(x[lane])).GetElement(0);
+            Assert.Equal(float.IsNaN(x[lane]), float.IsNaN(t256));
+            Assert.Equal(float.IsNaN(x[lane]), float.IsNaN(s256));
+            Assert.Equal(float.IsNaN(x[lane]), float.IsNaN(t512.GetElement(lane)));
+            Assert.Equal(float.IsNaN(x[lane]), float.IsNaN(s512.GetElement(lane)));
+        }
+
+        // ±∞ clamp like any large value
+        Assert.Equal(GateMath.Tanh(Vector256.Create(100f)).GetElement(0), GateMath.Tanh(Vector256.Create(float.PositiveInfinity)).GetElement(0));
+        Assert.Equal(GateMath.Tanh(Vector256.Create(-100f)).GetElement(0), GateMath.Tanh(Vector256.Create(float.NegativeInfinity)).GetElement(0));
+    }
+
     [Theory]
     [InlineData(1, false)]
     [InlineData(7, true)]
