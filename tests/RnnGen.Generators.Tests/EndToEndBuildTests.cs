@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace RnnGen.Generators.Tests;
 
 /// <summary>
@@ -73,18 +71,5 @@ public sealed class EndToEndBuildTests
         """);
 
     private static (int ExitCode, string Output) Build(string directory)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (string arg in new[] { "build", "-nologo", "-consoleLoggerParameters:Summary" }) start.ArgumentList.Add(arg);
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        using Process process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5))) process.Kill(entireProcessTree: true);
-        return (process.ExitCode, output);
-    }
+        => Dotnet.Run(directory, "build", "-nologo", "-consoleLoggerParameters:Summary");
 }
