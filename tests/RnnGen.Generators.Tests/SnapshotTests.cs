@@ -113,14 +113,21 @@ public sealed class SnapshotTests
             File.WriteAllText(path, actual);
         }
 
-        Assert.True(File.Exists(path), $"No snapshot {path}; run the tests with RNNGEN_ACCEPT_SNAPSHOTS=1 and review it.");
-        string expected = File.ReadAllText(path).ReplaceLineEndings("\n");
-        if (expected != actual)
+        // a mismatch leaves the actual text beside the snapshot as <name>.received.cs (git-ignored) to diff against it
+        string received = Path.Combine(SnapshotDirectory(), name + ".received.cs");
+        string expected = File.Exists(path) ? File.ReadAllText(path).ReplaceLineEndings("\n") : "";
+        if (expected == actual)
         {
-            string[] e = expected.Split('\n'), a = actual.Split('\n');
-            int line = Enumerable.Range(0, Math.Min(e.Length, a.Length)).FirstOrDefault(i => e[i] != a[i], Math.Min(e.Length, a.Length));
-            Assert.Fail($"{name}: generated source differs from {path} at line {line + 1}:\n  snapshot: {(line < e.Length ? e[line] : "<end>")}\n  actual:   {(line < a.Length ? a[line] : "<end>")}\nRun with RNNGEN_ACCEPT_SNAPSHOTS=1 to accept, then review the diff.");
+            File.Delete(received);
+            return;
         }
+
+        File.WriteAllText(received, actual);
+        Assert.True(File.Exists(path), $"No snapshot {path}; compare {received}, then run the tests with RNNGEN_ACCEPT_SNAPSHOTS=1 and review it.");
+        string[] e = expected.Split('\n'), a = actual.Split('\n');
+        int line = Enumerable.Range(0, Math.Min(e.Length, a.Length)).FirstOrDefault(i => e[i] != a[i], Math.Min(e.Length, a.Length));
+        Assert.Fail($"{name}: generated source differs from {path} at line {line + 1}:\n  snapshot: {(line < e.Length ? e[line] : "<end>")}\n  actual:   {(line < a.Length ? a[line] : "<end>")}\n" +
+            $"Whole text in {received} (diff -u {path} {received}); run with RNNGEN_ACCEPT_SNAPSHOTS=1 to accept, then review the diff.");
     }
 
     [Fact]
