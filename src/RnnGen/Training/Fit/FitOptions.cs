@@ -14,8 +14,24 @@ public sealed class FitOptions
     /// <summary>Whether the training examples are reshuffled every epoch (seeded by <see cref="Seed"/>).</summary>
     public bool Shuffle { get; init; } = true;
 
-    /// <summary>Seed of the shuffling.</summary>
+    /// <summary>Seed of the shuffling: epoch e's order depends only on the seed and e, so a run resumed with
+    /// <see cref="InitialEpoch"/> shuffles as the uninterrupted run would have.</summary>
     public int Seed { get; init; }
+
+    /// <summary>Epochs already run (Keras's initial_epoch): training runs epochs InitialEpoch + 1 … <see cref="Epochs"/>.</summary>
+    public int InitialEpoch { get; init; }
+
+    /// <summary>The learning rate of each epoch (null: the optimizer's rate throughout).</summary>
+    public LearningRateSchedule? Schedule { get; init; }
+
+    /// <summary>Callbacks that see every batch and epoch and can stop training.</summary>
+    public IReadOnlyList<TrainingCallback> Callbacks { get; init; } = Array.Empty<TrainingCallback>();
+
+    /// <summary>What early stopping and <see cref="RestoreBestWeights"/> watch (default: the validation loss).</summary>
+    public Monitored Monitor { get; init; } = Monitored.ValidationLoss;
+
+    /// <summary>Wall-clock budget: training stops after the batch in which it runs out (null: no budget).</summary>
+    public TimeSpan? TimeBudget { get; init; }
 
     /// <summary>Keras's validation_split: the last fraction of the data (before shuffling) is held out for validation.</summary>
     public double ValidationSplit { get; init; }
@@ -23,10 +39,10 @@ public sealed class FitOptions
     /// <summary>Validation data given explicitly (takes precedence over <see cref="ValidationSplit"/>).</summary>
     public SequenceDataSet? ValidationData { get; init; }
 
-    /// <summary>Stop when the validation loss (else the training loss) has not improved for this many epochs; null: never.</summary>
+    /// <summary>Stop when the <see cref="Monitor"/>ed quantity has not improved for this many epochs; null: never.</summary>
     public int? EarlyStoppingPatience { get; init; }
 
-    /// <summary>With early stopping: put back the weights of the best epoch at the end.</summary>
+    /// <summary>With early stopping: put back the weights of the best epoch (by <see cref="Monitor"/>) at the end.</summary>
     public bool RestoreBestWeights { get; init; } = true;
 
     /// <summary>Called after every epoch.</summary>

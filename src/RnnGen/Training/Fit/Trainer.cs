@@ -9,9 +9,10 @@ namespace RnnGen.Training;
 public static class Trainer
 {
     /// <summary>
-    /// Trains <paramref name="model"/> on <paramref name="data"/>: per epoch, seeded shuffling, mini-batches of
-    /// Forward → Backward → optimizer update, then validation; returns the per-epoch history. The batch loop allocates
-    /// nothing once the first batch has sized the buffers (console progress aside).
+    /// Trains <paramref name="model"/> on <paramref name="data"/>: per epoch, the scheduled learning rate, seeded shuffling,
+    /// mini-batches of Forward → Backward → optimizer update, then validation, callbacks, early stopping on the monitored
+    /// quantity; returns the per-epoch history. The batch loop allocates nothing once the first batch has sized the
+    /// buffers (console progress and callbacks aside).
     /// </summary>
     public static TrainingHistory Fit<TModel>(this TModel model, SequenceDataSet data, Optimizer optimizer, FitOptions? options = null)
         where TModel : ITrainableModel
@@ -21,6 +22,15 @@ public static class Trainer
         options ??= new FitOptions();
         if (options.Epochs < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Epochs, $"options.Epochs: expected at least 1 but got {options.Epochs}.");
         if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, $"options.BatchSize: expected at least 1 but got {options.BatchSize}.");
+        if (options.InitialEpoch < 0 || options.InitialEpoch >= options.Epochs)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.InitialEpoch, $"options.InitialEpoch: expected 0 … {options.Epochs - 1} (below Epochs) but got {options.InitialEpoch}.");
+        }
+
+        if (options.TimeBudget is { } time && time <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), time, $"options.TimeBudget: expected a positive time but got {time}.");
+        }
         CheckData(model, data, nameof(data));
 
         SequenceDataSet training = data, validation = options.ValidationData!;
@@ -33,18 +43,31 @@ public static class Trainer
 
         int[] order = Enumerable.Range(0, training.Count).ToArray();
         var random = new DeterministicRandom(options.Seed);
+        if (options.Shuffle)
+        {
+            // epoch e's order is the e-th of one seeded stream of in-place shuffles: replay those of the epochs already run
+            for (int e = 0; e < options.InitialEpoch; e++) random.Shuffle(order.AsSpan());
+        }
+
         var buffers = new BatchBuffers();
         float[] outputs = new float[options.BatchSize * (model.OutputIsSequence ? training.TimeSteps : 1) * model.ModelOutputSize];
         var metrics = new MetricAccumulator(model.Loss);
         var history = new TrainingHistory(metrics.MetricName);
+        var context = new TrainingContext(optimizer, history);
+        bool maximise = options.Monitor is Monitored.ValidationMetric or Monitored.Metric && metrics.MetricName != "mae";
         float[]? best = options.EarlyStoppingPatience is null ? null : new float[model.Parameters.Length];
-        double bestLoss = double.PositiveInfinity;
+        double bestValue = double.NaN;
         int sinceBest = 0;
         int batches = (training.Count + options.BatchSize - 1) / options.BatchSize;
+        float baseRate = optimizer.LearningRate;
+        var budget = Stopwatch.StartNew();
 
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        for (int epoch = options.InitialEpoch + 1; epoch <= options.Epochs && history.StopReason == StopReason.Completed; epoch++)
         {
             var clock = Stopwatch.StartNew();
+            context.Epoch = epoch;
+            if (options.Schedule is not null) optimizer.LearningRate = options.Schedule.Rate(epoch, baseRate);
+            foreach (TrainingCallback callback in options.Callbacks) callback.OnEpochBegin(context);
             if (options.Shuffle) random.Shuffle(order.AsSpan());
             metrics.Reset();
             for (int batch = 0; batch < batches; batch++)
@@ -57,8 +80,13 @@ public static class Trainer
                 model.Backward();
                 optimizer.Update(model.Parameters, model.Gradients);
                 metrics.Add(loss, view, batchOutputs, model.ModelOutputSize, model.OutputIsSequence);
-                options.OnBatchEnd?.Invoke(new BatchProgress(epoch, batch + 1, batches, metrics.MeanLoss, metrics.Metric));
+                var progress = new BatchProgress(epoch, batch + 1, batches, metrics.MeanLoss, metrics.Metric);
+                options.OnBatchEnd?.Invoke(progress);
+                foreach (TrainingCallback callback in options.Callbacks) callback.OnBatchEnd(context, progress);
                 if (options.ConsoleProgress) WriteProgress(epoch, options.Epochs, batch + 1, batches, metrics);
+                if (context.StopTraining) history.StopReason = StopReason.Callback;
+                else if (budget.Elapsed >= options.TimeBudget) history.StopReason = StopReason.TimeBudget;
+                if (history.StopReason != StopReason.Completed) break;
             }
 
             double trainLoss = metrics.MeanLoss, trainMetric = metrics.Metric;
@@ -67,29 +95,37 @@ public static class Trainer
             history.Add(result);
             if (options.ConsoleProgress) WriteEpoch(result, options.Epochs, batches, metrics.MetricName);
             options.OnEpochEnd?.Invoke(result);
+            options.Schedule?.Observe(result);
+            foreach (TrainingCallback callback in options.Callbacks) callback.OnEpochEnd(context, result);
+            if (context.StopTraining && history.StopReason == StopReason.Completed) history.StopReason = StopReason.Callback;
 
-            double monitored = val?.Loss ?? trainLoss;
-            if (monitored < bestLoss)
+            double monitored = options.Monitor switch
             {
-                bestLoss = monitored;
+                Monitored.ValidationLoss => val?.Loss ?? trainLoss,
+                Monitored.ValidationMetric => val?.Metric ?? trainMetric,
+                Monitored.Loss => trainLoss,
+                _ => trainMetric,
+            };
+            if (double.IsNaN(bestValue) || (maximise ? monitored > bestValue : monitored < bestValue))
+            {
+                bestValue = monitored;
                 sinceBest = 0;
                 history.BestEpoch = epoch;
                 if (best is not null) model.Parameters.CopyTo(best);
             }
-            else if (best is not null && ++sinceBest >= options.EarlyStoppingPatience)
+            else if (best is not null && ++sinceBest >= options.EarlyStoppingPatience && history.StopReason == StopReason.Completed)
             {
-                history.StoppedEarly = true;
-                break;
+                history.StopReason = StopReason.EarlyStopping;
             }
         }
 
-        if (best is not null && options.RestoreBestWeights)
+        if (best is not null && options.RestoreBestWeights && history.Epochs.Count > 0)
         {
             best.CopyTo(model.Parameters);
         }
         else
         {
-            history.BestEpoch = history.Epochs.Count;
+            history.BestEpoch = history.Epochs.Count == 0 ? options.InitialEpoch : history.Epochs[^1].Epoch;
         }
 
         return history;

@@ -35,7 +35,10 @@ public sealed class TrainingHistory
     public IReadOnlyList<EpochResult> Epochs => _epochs;
 
     /// <summary>Whether early stopping ended the run.</summary>
-    public bool StoppedEarly { get; internal set; }
+    public bool StoppedEarly => StopReason == StopReason.EarlyStopping;
+
+    /// <summary>Why the run ended.</summary>
+    public StopReason StopReason { get; internal set; }
 
     /// <summary>The epoch whose weights the model holds at the end (the best one after early stopping with restore).</summary>
     public int BestEpoch { get; internal set; }
