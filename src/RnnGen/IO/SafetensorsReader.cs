@@ -28,28 +28,7 @@ public static class SafetensorsReader
     /// <summary>Reads every tensor of a safetensors image in memory; <paramref name="source"/> names it in messages.</summary>
     public static IReadOnlyDictionary<string, SafetensorsTensor> Read(ReadOnlySpan<byte> bytes, string source)
     {
-        if (bytes.Length < 8)
-        {
-            throw Bad(source, $"the file has {bytes.Length} bytes, fewer than the 8-byte header length");
-        }
-
-        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
-        if (headerLength > MaxHeaderLength || headerLength > (ulong)(bytes.Length - 8))
-        {
-            throw Bad(source, $"the header length {headerLength} exceeds the {bytes.Length - 8} bytes that follow it");
-        }
-
-        ReadOnlySpan<byte> data = bytes.Slice(8 + (int)headerLength);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(bytes.Slice(8, (int)headerLength).ToArray());
-        }
-        catch (JsonException ex)
-        {
-            throw Bad(source, "the header is not valid JSON: " + ex.Message);
-        }
-
+        JsonDocument document = Header(bytes, source, out ReadOnlySpan<byte> data);
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
@@ -81,6 +60,53 @@ public static class SafetensorsReader
             }
 
             return result;
+        }
+    }
+
+    /// <summary>The string entries of the header's <c>__metadata__</c> object of <paramref name="path"/> (empty when it has none).</summary>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        using JsonDocument document = Header(bytes, path, out _);
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (document.RootElement.TryGetProperty("__metadata__", out JsonElement entries) && entries.ValueKind == JsonValueKind.Object)
+        {
+            foreach (JsonProperty entry in entries.EnumerateObject())
+            {
+                if (entry.Value.ValueKind != JsonValueKind.String)
+                {
+                    throw Bad(path, $"metadata entry '{entry.Name}' is not a string");
+                }
+
+                metadata[entry.Name] = entry.Value.GetString()!;
+            }
+        }
+
+        return metadata;
+    }
+
+    /// <summary>The header of a safetensors image, parsed, and the data bytes after it.</summary>
+    private static JsonDocument Header(ReadOnlySpan<byte> bytes, string source, out ReadOnlySpan<byte> data)
+    {
+        if (bytes.Length < 8)
+        {
+            throw Bad(source, $"the file has {bytes.Length} bytes, fewer than the 8-byte header length");
+        }
+
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        if (headerLength > MaxHeaderLength || headerLength > (ulong)(bytes.Length - 8))
+        {
+            throw Bad(source, $"the header length {headerLength} exceeds the {bytes.Length - 8} bytes that follow it");
+        }
+
+        data = bytes.Slice(8 + (int)headerLength);
+        try
+        {
+            return JsonDocument.Parse(bytes.Slice(8, (int)headerLength).ToArray());
+        }
+        catch (JsonException ex)
+        {
+            throw Bad(source, "the header is not valid JSON: " + ex.Message);
         }
     }
 

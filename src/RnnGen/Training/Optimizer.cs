@@ -67,6 +67,28 @@ public abstract class Optimizer
     /// <summary>Allocates the per-parameter state (called once, on the first update).</summary>
     protected abstract void Allocate(int parameterCount);
 
+    /// <summary>The per-parameter state by name (moment estimates, velocities), as <see cref="Checkpoint"/> saves and restores it.</summary>
+    protected abstract IReadOnlyList<(string Name, float[] Values)> State { get; }
+
+    /// <summary>The state for <paramref name="parameterCount"/> parameters (allocated if this optimizer has not run yet).</summary>
+    internal IReadOnlyList<(string Name, float[] Values)> StateFor(int parameterCount)
+    {
+        if (_size < 0)
+        {
+            _size = parameterCount;
+            Allocate(_size);
+        }
+        else if (_size != parameterCount)
+        {
+            throw new ArgumentException($"parameterCount: this optimizer was sized for {_size} parameters but got {parameterCount}; use one optimizer per model.", nameof(parameterCount));
+        }
+
+        return State;
+    }
+
+    /// <summary>Sets the update count (the bias corrections of Adam depend on it) when a checkpoint is restored.</summary>
+    internal void RestoreSteps(long steps) => Steps = steps;
+
     /// <summary>One update step with already clipped gradients; <see cref="Steps"/> counts it already.</summary>
     protected abstract void Apply(Span<float> parameters, ReadOnlySpan<float> gradients);
 }

@@ -161,3 +161,90 @@ public sealed class FitSteeringTests
         Assert.Equal(first + 3, onLoss.BestEpoch);
     }
 }
+
+/// <summary>Checkpoints: an interrupted run resumed from its checkpoint ends bitwise equal to the uninterrupted one.</summary>
+public sealed class CheckpointTests
+{
+    private static SequenceDataSet Data()
+    {
+        var random = new Random(4);
+        float[] inputs = Enumerable.Range(0, 48 * 10).Select(_ => (float)random.NextDouble()).ToArray();
+        float[] targets = Enumerable.Range(0, 48).Select(i => inputs[i * 10 + 9]).ToArray();
+        return SequenceDataSet.FromFloats(inputs, 48, 10, 1, targets, 1);
+    }
+
+    [Theory]
+    [InlineData("adam")]
+    [InlineData("rmsprop")]
+    [InlineData("sgd")]
+    public void A_run_interrupted_after_two_epochs_and_resumed_from_its_checkpoint_ends_bitwise_equal(string kind)
+    {
+        Optimizer Make() => kind switch
+        {
+            "adam" => new Adam(0.01f),
+            "rmsprop" => new RmsProp(0.01f),
+            _ => new Sgd(0.05f, momentum: 0.9f),
+        };
+        string directory = Directory.CreateTempSubdirectory("rnngen-checkpoint").FullName;
+        try
+        {
+            string path = Path.Combine(directory, "run.safetensors");
+            var schedule = LearningRateSchedule.Step(2, 0.5f);
+            var whole = new Forecaster(seed: 2);
+            whole.Fit(Data(), Make(), new FitOptions { Epochs = 5, BatchSize = 8, Seed = 3, Schedule = schedule });
+
+            // the first process: two epochs, a checkpoint after each, then it "dies"
+            var first = new Forecaster(seed: 2);
+            first.Fit(Data(), Make(), new FitOptions { Epochs = 5, BatchSize = 8, Seed = 3, Schedule = schedule, CheckpointPath = path, Callbacks = new[] { new StopAfter(2) } });
+
+            // the second process: a fresh model and optimizer, restored, then the remaining epochs
+            var resumed = new Forecaster(seed: 99);
+            Optimizer optimizer = Make();
+            CheckpointInfo info = Checkpoint.Load(path, resumed, optimizer);
+            Assert.Equal(2, info.Epoch);
+            Assert.Equal(12, info.Steps); // 6 batches per epoch
+            Assert.Equal(first.Parameters.ToArray(), resumed.Parameters.ToArray());
+            resumed.Fit(Data(), optimizer, new FitOptions { Epochs = 5, InitialEpoch = info.Epoch, BatchSize = 8, Seed = 3, Schedule = schedule });
+            Assert.Equal(whole.Parameters.ToArray(), resumed.Parameters.ToArray());
+            Assert.Empty(Directory.GetFiles(directory, "*.tmp")); // written atomically, nothing left beside it
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_checkpoint_that_does_not_fit_changes_nothing_and_says_why()
+    {
+        string directory = Directory.CreateTempSubdirectory("rnngen-checkpoint").FullName;
+        try
+        {
+            string path = Path.Combine(directory, "run.safetensors");
+            var model = new Forecaster(seed: 1);
+            model.Fit(Data(), new Adam(0.01f), new FitOptions { Epochs = 1, BatchSize = 8, CheckpointPath = path });
+
+            var other = new StreamModel(seed: 5); // another parameter count
+            float[] before = other.Parameters.ToArray();
+            var error = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path, other, new Adam(0.01f)));
+            Assert.Contains("'parameters'", error.Message);
+            Assert.Equal(before, other.Parameters.ToArray());
+
+            var wrongKind = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path, new Forecaster(seed: 1), new RmsProp(0.01f)));
+            Assert.Contains("Adam", wrongKind.Message);
+            Assert.Contains("RmsProp", wrongKind.Message);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private sealed class StopAfter(int epochs) : TrainingCallback
+    {
+        public override void OnEpochEnd(TrainingContext context, EpochResult result)
+        {
+            if (result.Epoch == epochs) context.StopTraining = true;
+        }
+    }
+}

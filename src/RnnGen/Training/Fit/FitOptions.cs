@@ -30,6 +30,10 @@ public sealed class FitOptions
     /// <summary>What early stopping and <see cref="RestoreBestWeights"/> watch (default: the validation loss).</summary>
     public Monitored Monitor { get; init; } = Monitored.ValidationLoss;
 
+    /// <summary>Where to write a <see cref="Checkpoint"/> after every epoch (null: none); resume with
+    /// <see cref="Checkpoint.Load"/> and <see cref="InitialEpoch"/>.</summary>
+    public string? CheckpointPath { get; init; }
+
     /// <summary>Wall-clock budget: training stops after the batch in which it runs out (null: no budget).</summary>
     public TimeSpan? TimeBudget { get; init; }
 

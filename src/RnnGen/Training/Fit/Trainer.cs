@@ -96,6 +96,11 @@ public static class Trainer
             if (options.ConsoleProgress) WriteEpoch(result, options.Epochs, batches, metrics.MetricName);
             options.OnEpochEnd?.Invoke(result);
             options.Schedule?.Observe(result);
+            if (options.CheckpointPath is not null && history.StopReason == StopReason.Completed)
+            {
+                // an epoch cut short by a callback or the time budget is not saved: the last checkpoint stays the last whole epoch
+                Checkpoint.Save(options.CheckpointPath, model, optimizer, epoch, baseRate);
+            }
             foreach (TrainingCallback callback in options.Callbacks) callback.OnEpochEnd(context, result);
             if (context.StopTraining && history.StopReason == StopReason.Completed) history.StopReason = StopReason.Callback;
 

@@ -27,6 +27,9 @@ public sealed class Adam : Optimizer
     public float Epsilon { get; }
 
     /// <inheritdoc/>
+    protected override IReadOnlyList<(string Name, float[] Values)> State => new[] { ("m", _m), ("v", _v) };
+
+    /// <inheritdoc/>
     protected override void Allocate(int parameterCount)
     {
         _m = new float[parameterCount];

@@ -21,6 +21,9 @@ public sealed class RmsProp : Optimizer
     public float Epsilon { get; }
 
     /// <inheritdoc/>
+    protected override IReadOnlyList<(string Name, float[] Values)> State => new[] { ("square", _square) };
+
+    /// <inheritdoc/>
     protected override void Allocate(int parameterCount) => _square = new float[parameterCount];
 
     /// <inheritdoc/>

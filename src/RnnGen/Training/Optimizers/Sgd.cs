@@ -29,6 +29,9 @@ public sealed class Sgd : Optimizer
     public bool Nesterov { get; }
 
     /// <inheritdoc/>
+    protected override IReadOnlyList<(string Name, float[] Values)> State => new[] { ("velocity", _velocity) };
+
+    /// <inheritdoc/>
     protected override void Allocate(int parameterCount) => _velocity = Momentum > 0 ? new float[parameterCount] : Array.Empty<float>();
 
     /// <inheritdoc/>
