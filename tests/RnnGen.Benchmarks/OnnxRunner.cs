@@ -5,15 +5,15 @@ namespace RnnGen.Benchmarks;
 /// <summary>
 /// One workload's ONNX file with its inputs and outputs allocated once. Batched workloads: x [B, T, I] → y ([B, T, O],
 /// or the last state [1, B, O]). W1: x [1, 1, 1], h0 (, c0) [1, 1, H] → hn (, cn), the state carried from call to call
-/// by alternating two state buffers (one is read while the other is written; ONNX Runtime may not alias them).
+/// by alternating two I/O bindings over two state buffers (one is read while the other is written; ONNX Runtime may
+/// not alias them).
 /// </summary>
 public sealed class OnnxRunner : IDisposable
 {
     private readonly OnnxSession _session;
     private readonly OrtTensor _x;
     private readonly OrtTensor[] _tensors;
-    private readonly string[] _inputNames, _outputNames;
-    private readonly OrtValue[] _inputsA, _outputsA, _inputsB, _outputsB;
+    private readonly OrtIoBinding _bindingA, _bindingB;
     private readonly float[] _hA, _hB;
     private bool _flipped;
 
@@ -31,22 +31,16 @@ public sealed class OnnxRunner : IDisposable
             if (workload.HasCell)
             {
                 _tensors = new[] { _x, hA, hB, cA, cB };
-                _inputNames = new[] { "x", "h0", "c0" };
-                _outputNames = new[] { "hn", "cn" };
-                _inputsA = new[] { _x.Value, hA.Value, cA.Value };
-                _outputsA = new[] { hB.Value, cB.Value };
-                _inputsB = new[] { _x.Value, hB.Value, cB.Value };
-                _outputsB = new[] { hA.Value, cA.Value };
+                string[] inputs = { "x", "h0", "c0" }, outputs = { "hn", "cn" };
+                _bindingA = _session.Bind(inputs, new[] { _x.Value, hA.Value, cA.Value }, outputs, new[] { hB.Value, cB.Value });
+                _bindingB = _session.Bind(inputs, new[] { _x.Value, hB.Value, cB.Value }, outputs, new[] { hA.Value, cA.Value });
             }
             else
             {
                 _tensors = new[] { _x, hA, hB };
-                _inputNames = new[] { "x", "h0" };
-                _outputNames = new[] { "hn" };
-                _inputsA = new[] { _x.Value, hA.Value };
-                _outputsA = new[] { hB.Value };
-                _inputsB = new[] { _x.Value, hB.Value };
-                _outputsB = new[] { hA.Value };
+                string[] inputs = { "x", "h0" }, outputs = { "hn" };
+                _bindingA = _session.Bind(inputs, new[] { _x.Value, hA.Value }, outputs, new[] { hB.Value });
+                _bindingB = _session.Bind(inputs, new[] { _x.Value, hB.Value }, outputs, new[] { hA.Value });
             }
         }
         else
@@ -57,10 +51,7 @@ public sealed class OnnxRunner : IDisposable
                 : new OrtTensor(1, workload.Batch, workload.OutputSize);
             _hA = _hB = y.Data;
             _tensors = new[] { _x, y };
-            _inputNames = new[] { "x" };
-            _outputNames = new[] { "y" };
-            _inputsA = _inputsB = new[] { _x.Value };
-            _outputsA = _outputsB = new[] { y.Value };
+            _bindingA = _bindingB = _session.Bind(new[] { "x" }, new[] { _x.Value }, new[] { "y" }, new[] { y.Value });
         }
     }
 
@@ -78,20 +69,18 @@ public sealed class OnnxRunner : IDisposable
     /// <summary>One call: the whole batch, or one W1 step from the state the previous step left.</summary>
     public void Run()
     {
-        if (_flipped)
-        {
-            _session.Run(_inputNames, _inputsB, _outputNames, _outputsB);
-        }
-        else
-        {
-            _session.Run(_inputNames, _inputsA, _outputNames, _outputsA);
-        }
-
+        _session.Run(_flipped ? _bindingB : _bindingA);
         _flipped = !_flipped;
     }
 
     public void Dispose()
     {
+        _bindingA.Dispose();
+        if (_bindingB != _bindingA)
+        {
+            _bindingB.Dispose();
+        }
+
         foreach (OrtTensor tensor in _tensors)
         {
             tensor.Dispose();
