@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace RnnGen.Benchmarks;
 
@@ -34,19 +35,8 @@ public static class WarmupMode
         var ends = new long[TotalMs * 1000];
         long before = Stopwatch.GetTimestamp();
         step();
-        long start = Stopwatch.GetTimestamp(), stop = start + Stopwatch.Frequency * TotalMs / 1000;
-        int batches = 0;
-        for (long now = start; now < stop && batches < ends.Length; batches++)
-        {
-            for (int i = 0; i < Batch; i++)
-            {
-                step();
-            }
-
-            now = Stopwatch.GetTimestamp();
-            ends[batches] = now;
-        }
-
+        long start = Stopwatch.GetTimestamp();
+        int batches = Measure(step, ends, start + Stopwatch.Frequency * TotalMs / 1000);
         var firstPhase = Phase(ends, batches, start, 0, FirstMs);
         var steady = Phase(ends, batches, start, SteadyFromMs, TotalMs);
         Console.WriteLine($"W1 {name} step in a fresh process (RnnGen, .NET {Environment.Version}, {Environment.ProcessorCount} cores)");
@@ -63,6 +53,28 @@ public static class WarmupMode
 
         Console.WriteLine();
         return 0;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="step"/> in batches until <paramref name="stop"/>, recording when each batch ended. Compiled
+    /// fully optimised up front, so that only the model's code warms up here, not this loop (no on-stack replacement).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Measure(Action step, long[] ends, long stop)
+    {
+        int batches = 0;
+        for (long now = 0; now < stop && batches < ends.Length; batches++)
+        {
+            for (int i = 0; i < Batch; i++)
+            {
+                step();
+            }
+
+            now = Stopwatch.GetTimestamp();
+            ends[batches] = now;
+        }
+
+        return batches;
     }
 
     /// <summary>The batches that ran wholly within [fromMs, toMs) of <paramref name="start"/>: calls, mean and median µs per call.</summary>
