@@ -14,6 +14,7 @@ public sealed class OnnxRunner : IDisposable
     private readonly OrtTensor _x;
     private readonly OrtTensor[] _tensors;
     private readonly OrtIoBinding _bindingA, _bindingB;
+    /// <summary>W1: binding A reads h_a and writes h_b, binding B the reverse. Batched: both are y.</summary>
     private readonly float[] _hA, _hB;
     private bool _flipped;
 
