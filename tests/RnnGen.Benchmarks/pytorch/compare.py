@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Side-by-side tables of RnnGen (BenchmarkDotNet results), PyTorch (bench_pytorch.py JSON) and optionally oneDNN
-(tests/RnnGen.Benchmarks/onednn, same JSON shape), ratio other / RnnGen (> 1: RnnGen is faster).
+(tests/RnnGen.Benchmarks/onednn, same JSON shape), ratio other / RnnGen (> 1: RnnGen is faster). ONNX Runtime is a
+column whenever the results hold OnnxRuntimeBenchmarks rows ("<workload> (ONNX Runtime)"), and ThreadScalingBenchmarks
+rows ("<workload> Threads=N") get a table of their own.
 
     /usr/bin/python3 tests/RnnGen.Benchmarks/pytorch/compare.py BenchmarkDotNet.Artifacts/results pytorch-1.json \
         [--pytorch2 pytorch-2.json] [--onednn onednn-1.json] [--onednn2 onednn-2.json] [--markdown]
@@ -26,7 +28,7 @@ def rnngen_seconds(results_dir):
             for row in csv.DictReader(f):
                 value, unit = row["Mean"].replace(",", "").split()
                 name = row["Method"].strip("'")
-                params = [f"{k}={row[k]}" for k in ("N", "Batch") if row.get(k) not in (None, "", "?")]
+                params = [f"{k}={row[k]}" for k in ("N", "Batch", "Threads") if row.get(k) not in (None, "", "?")]
                 seconds[name + (" " + " ".join(params) if params else "")] = float(value) * UNITS[unit]
     for path in glob.glob(os.path.join(results_dir, "*-report-full.json")):
         with open(path) as f:
@@ -40,6 +42,19 @@ def rnngen_seconds(results_dir):
             name = title.strip("'") + (f" {params}" if params else "")
             seconds[name] = mean / 1e9
     return seconds
+
+
+ORT = " (ONNX Runtime)"
+
+
+def thread_scaling(ours):
+    """(workload, threads, seconds, seconds at Threads=1) for every "<workload> Threads=N" row that has a Threads=1 row."""
+    rows = []
+    for name, seconds in ours.items():
+        workload, sep, threads = name.rpartition(" Threads=")
+        if sep and threads.isdigit() and ours.get(workload + " Threads=1"):
+            rows.append((workload, int(threads), seconds, ours[workload + " Threads=1"]))
+    return sorted(rows)
 
 
 def load(path):
@@ -86,14 +101,30 @@ def main():
     ours = rnngen_seconds(args.results)
     torch1, torch2, dnnl1, dnnl2 = load(args.pytorch1), load(args.pytorch2), load(args.onednn), load(args.onednn2)
 
-    columns = ["PyTorch"] + (["oneDNN"] if dnnl1 else [])
-    rows = [(name, ours.get(name), [theirs] + ([dnnl1.get(name)] if dnnl1 else [])) for name, theirs in torch1.items()]
+    ort = {name[: -len(ORT)]: seconds for name, seconds in ours.items() if name.endswith(ORT)}
+    columns = ["PyTorch"] + (["oneDNN"] if dnnl1 else []) + (["ONNX Runtime"] if ort else [])
+    rows = [(name, ours.get(name), [theirs] + ([dnnl1.get(name)] if dnnl1 else []) + ([ort.get(name)] if ort else []))
+            for name, theirs in torch1.items()]
     table("One thread", rows, columns, args.markdown)
     if torch2:
         columns = ["PyTorch"] + (["oneDNN"] if dnnl2 else [])
         rows = [(name, ours.get(name + " (2 threads)"), [theirs] + ([dnnl2.get(name)] if dnnl2 else []))
                 for name, theirs in torch2.items() if ours.get(name + " (2 threads)")]
         table("Two threads", rows, columns, args.markdown)
+
+    scaling = thread_scaling(ours)
+    if scaling:
+        print(f"\nThread scaling (RnnGen, Parallelism.Threads; speedup over Threads=1)")
+        header = ["workload", "threads", "RnnGen", "speedup"]
+        lines = [[name, str(n), micro(s), f"{one / s:.2f}×"] for name, n, s, one in scaling]
+        if args.markdown:
+            print("| " + " | ".join(header) + " |")
+            print("|---|---:|---:|---:|")
+            for cells in lines:
+                print("| " + " | ".join(cells) + " |")
+        else:
+            for cells in [header] + lines:
+                print("  ".join(cells))
 
     peak = ours.get("FMA peak (192 MFLOP)")
     if peak:
