@@ -39,6 +39,18 @@ public partial class OnnxFeedback : ILayerStack
     bool ILayerStack.OutputRecurrence => true;
 }
 
+public partial class TorchRnnStack : ILayerStack
+{
+    IReadOnlyList<Layer> ILayerStack.Layers => [First, StandIn.With(Second, Activation.Relu, residual: true), Third, Out];
+    bool ILayerStack.OutputRecurrence => false;
+}
+
+public partial class OnnxWideTagger : ILayerStack
+{
+    IReadOnlyList<Layer> ILayerStack.Layers => [Words, Encoder, Refine, Tags];
+    bool ILayerStack.OutputRecurrence => false;
+}
+
 internal static class StandIn
 {
     /// <summary>The generated view with what the generator does not pass yet.</summary>

@@ -53,3 +53,23 @@ public partial class OnnxFeedback
     [Lstm(3, ReturnSequences = true)] public partial RecurrentLayer Memory { get; }
     [Dense(1)] public partial DenseLayer Next { get; }
 }
+
+/// <summary>The PyTorch stack of make_onnx_files.py: RNN tanh → residual RNN relu → bidirectional RNN tanh (sum, last step) → dense tanh.</summary>
+[RnnModel(InputSize = 4, Loss = Loss.MeanSquaredError)]
+public partial class TorchRnnStack
+{
+    [SimpleRnn(4, ReturnSequences = true)] public partial RecurrentLayer First { get; }
+    [Residual, SimpleRnn(4, Activation.Relu, ReturnSequences = true)] public partial RecurrentLayer Second { get; }
+    [Bidirectional(Merge = MergeMode.Sum), SimpleRnn(5)] public partial RecurrentLayer Third { get; }
+    [Dense(2, Activation.Tanh)] public partial DenseLayer Out { get; }
+}
+
+/// <summary>The tagger with 7 LSTM units where the PyTorch file has 5: import must refuse it.</summary>
+[RnnModel(Loss = Loss.CrossEntropy)]
+public partial class OnnxWideTagger
+{
+    [Embedding(30, 6)] public partial EmbeddingLayer Words { get; }
+    [Bidirectional, Lstm(7, ReturnSequences = true)] public partial RecurrentLayer Encoder { get; }
+    [Gru(4, ReturnSequences = true)] public partial RecurrentLayer Refine { get; }
+    [Dense(3, Activation.Softmax)] public partial DenseLayer Tags { get; }
+}
