@@ -51,6 +51,12 @@ public partial class OnnxWideTagger : ILayerStack
     bool ILayerStack.OutputRecurrence => false;
 }
 
+public partial class Forecaster : ILayerStack
+{
+    IReadOnlyList<Layer> ILayerStack.Layers => [Memory, Next];
+    bool ILayerStack.OutputRecurrence => false;
+}
+
 internal static class StandIn
 {
     /// <summary>The generated view with what the generator does not pass yet.</summary>

@@ -73,3 +73,11 @@ public partial class OnnxWideTagger
     [Gru(4, ReturnSequences = true)] public partial RecurrentLayer Refine { get; }
     [Dense(3, Activation.Softmax)] public partial DenseLayer Tags { get; }
 }
+
+/// <summary>README.md's forecaster, for the "Deploying with ONNX Runtime" example.</summary>
+[RnnModel(InputSize = 1, Loss = Loss.MeanSquaredError)]
+public partial class Forecaster
+{
+    [Lstm(32)] public partial RecurrentLayer Memory { get; }
+    [Dense(1)] public partial DenseLayer Next { get; }
+}
