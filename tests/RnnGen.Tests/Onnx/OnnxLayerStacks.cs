@@ -57,6 +57,12 @@ public partial class Forecaster : ILayerStack
     bool ILayerStack.OutputRecurrence => false;
 }
 
+public partial class OnnxWithAttention : ILayerStack
+{
+    IReadOnlyList<Layer> ILayerStack.Layers => [Memory, new AttentionLayer("Attend", AttentionScore.Dot, 3, 3, 0, [], []), Next];
+    bool ILayerStack.OutputRecurrence => false;
+}
+
 internal static class StandIn
 {
     /// <summary>The generated view with what the generator does not pass yet.</summary>
