@@ -41,6 +41,19 @@ public sealed class OnnxImportTests : IDisposable
     public void GruClassifier_FromPyTorch_MatchesPyTorch() => CheckFloats(new OnnxGruClassifier(99), "torch_gru_classifier", OnnxGruClassifier.InputSize, (m, x, b, t, o, l) => m.Predict(x, b, t, o, l));
 
     [Fact]
+    public void LstmStack_FromPyTorch_MatchesPyTorch_PeepholesZero()
+    {
+        var model = new OnnxPeepholeLstm(99);
+        foreach (NamedTensor t in model.NamedParameters.Where(p => p.Name.Contains("peephole", StringComparison.Ordinal)))
+        {
+            t.Values.Span.Fill(0.5f); // an LSTM node without P means zero peepholes
+        }
+
+        CheckFloats(model, "torch_lstm_stack", OnnxPeepholeLstm.InputSize, (m, x, b, t, o, l) => m.Predict(x, b, t, o, l));
+        Assert.All(model.NamedParameters.Where(p => p.Name.Contains("peephole", StringComparison.Ordinal)), p => Assert.All(p.Values.ToArray(), v => Assert.Equal(0f, v)));
+    }
+
+    [Fact]
     public void WrongUnits_NamesNodeAndBothShapes_LeavesModelUnchanged()
     {
         var model = new OnnxWideTagger(3);

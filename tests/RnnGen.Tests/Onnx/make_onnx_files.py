@@ -78,6 +78,21 @@ class GruClassifier(nn.Module):
         return torch.softmax(self.classify(torch.cat([h[0], h[1]], dim=-1)), dim=-1)
 
 
+class LstmStack(nn.Module):
+    """OnnxPeepholeLstm, its peepholes zero (PyTorch has none): LSTM(6) -> bidirectional LSTM(4) (last step, multiply) -> Linear(3)."""
+
+    def __init__(self):
+        super().__init__()
+        self.first = nn.LSTM(2, 6, batch_first=True)
+        self.second = nn.LSTM(6, 4, batch_first=True, bidirectional=True)
+        self.out = nn.Linear(4, 3)
+
+    def forward(self, x, lengths=None):
+        y, _ = run(self.first, x, lengths)
+        _, h = run(self.second, y, lengths)
+        return self.out(h[0] * h[1])
+
+
 def pad(x, lengths, filler):
     x = x.clone()
     for b, n in enumerate(lengths):
@@ -114,6 +129,10 @@ def main():
     classifier = GruClassifier()
     x = torch.rand(BATCH, TIME, 3) * 2 - 1
     save("torch_gru_classifier", classifier, x, pad(x, LENGTHS, 3.0), "input")
+
+    lstm = LstmStack()
+    x = torch.rand(BATCH, TIME, 2) * 2 - 1
+    save("torch_lstm_stack", lstm, x, pad(x, LENGTHS, 3.0), "input")
 
 
 if __name__ == "__main__":
