@@ -88,6 +88,8 @@ public sealed class RecurrentLayer : Layer
         Bidirectional = bidirectional;
         Merge = merge;
         ReturnSequences = returnSequences;
+        Peepholes = cell == CellKind.Lstm && parameters.Any(p => p.Name.Contains(".weight_peephole_", StringComparison.Ordinal));
+        ResetAfter = cell == CellKind.Gru && parameters.Any(p => p.Name.Contains(".bias_hh_", StringComparison.Ordinal));
     }
 
     /// <summary>The cell.</summary>
@@ -104,6 +106,18 @@ public sealed class RecurrentLayer : Layer
 
     /// <summary>Whether the layer outputs every step.</summary>
     public bool ReturnSequences { get; }
+
+    /// <summary>The activation of a SimpleRnn cell (<see cref="Activation.Tanh"/>, <see cref="Activation.Relu"/> or <see cref="Activation.Sigmoid"/>); LSTM and GRU cells ignore it.</summary>
+    public Activation Activation { get; init; } = Activation.Tanh;
+
+    /// <summary>Whether the layer outputs <c>h_t + x_t</c> (<see cref="ResidualAttribute"/>).</summary>
+    public bool Residual { get; init; }
+
+    /// <summary>LSTM with peephole connections (a <c>weight_peephole</c> tensor per direction); read from the parameters.</summary>
+    public bool Peepholes { get; init; }
+
+    /// <summary>GRU in the reset-after form (two biases, <c>bias_ih</c> and <c>bias_hh</c>); read from the parameters.</summary>
+    public bool ResetAfter { get; init; }
 }
 
 /// <summary>A <see cref="DenseAttribute"/> layer.</summary>

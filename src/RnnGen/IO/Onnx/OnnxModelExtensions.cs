@@ -1,0 +1,19 @@
+namespace RnnGen.IO.Onnx;
+
+/// <summary>ONNX export and import as members of every sequential model.</summary>
+public static class OnnxModelExtensions
+{
+    /// <summary>
+    /// Writes the model to <paramref name="path"/> as an ONNX file (opset 14, standard operators) that ONNX Runtime runs
+    /// with the same outputs as <c>Predict</c>. See <see cref="OnnxExporter"/> for the graph's inputs and outputs.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The model has a part ONNX's operators cannot express (output recurrence); the message names it.</exception>
+    public static void ExportOnnx(this ILayerStack model, string path, OnnxExportOptions? options = null) => OnnxExporter.Save(path, model, options);
+
+    /// <summary>
+    /// Loads the weights of an ONNX file (from <c>torch.onnx.export</c> or <see cref="ExportOnnx"/>) into this model: its
+    /// nodes with weights are matched in order to the declared layers. A mismatch throws, naming the node, the layer and
+    /// both shapes, and leaves the parameters unchanged. See <see cref="OnnxImporter"/>.
+    /// </summary>
+    public static void LoadOnnxWeights(this ILayerStack model, string path) => OnnxImporter.Load(path, model);
+}
