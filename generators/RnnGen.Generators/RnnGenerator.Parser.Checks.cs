@@ -116,8 +116,16 @@ public sealed partial class RnnGenerator
             foreach (ISymbol member in type.GetMembers())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (member.IsImplicitlyDeclared || IsLayerMember(member) || !names.Contains(member.Name) || !reported.Add(member.Name))
+                // once the layers are known (owners given), CheckGeneratedNames has compared them
+                if (member.IsImplicitlyDeclared || !names.Contains(member.Name) || (owners is not null && IsLayerMember(member)) || !reported.Add(member.Name))
                 {
+                    continue;
+                }
+
+                if (IsLayerMember(member))
+                {
+                    // reported before the attributes are read: a layer named Loss makes Loss.CrossEntropy unbindable
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameCollision, member.Locations.FirstOrDefault(), member.Name));
                     continue;
                 }
 

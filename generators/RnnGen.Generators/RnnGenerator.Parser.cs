@@ -69,7 +69,7 @@ public sealed partial class RnnGenerator
 
         private static bool IsError(DiagnosticInfo d) => d.Id != DiagnosticDescriptors.SoftmaxOverOneUnitId;
 
-        private static EquatableArray<T> ToEquatable<T>(IEnumerable<T> items) where T : IEquatable<T> => new(items.ToImmutableArray());
+        private static EquatableArray<T> ToEquatable<T>(IEnumerable<T> items) where T : IEquatable<T> => new(items.Distinct().ToImmutableArray());
 
         private static ModelSpec? ParseModel(INamedTypeSymbol type, AttributeData modelAttribute, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken, out bool stub)
         {
