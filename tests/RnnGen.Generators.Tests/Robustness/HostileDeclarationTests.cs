@@ -77,6 +77,10 @@ public sealed class HostileDeclarationTests
         Good("Underscores", $"{Attr} public partial class M {{ [Lstm(4, ReturnSequences = true)] public partial RecurrentLayer A_Out {{ get; }} [Lstm(4)] public partial RecurrentLayer A {{ get; }} [Dense(2)] public partial DenseLayer A_ {{ get; }} }}",
             "[Lstm(4, ReturnSequences = true)] public partial RecurrentLayer A { get; } [Lstm(4)] public partial RecurrentLayer B { get; } [Dense(2)] public partial DenseLayer Out { get; }"),
 
+        // encoder-decoder models have no Predict: these are compiled, not run
+        new("Seq2SeqKeywords", "using RnnGen;\nnamespace Hostile.Seq2SeqKeywords;\n[RnnModel(Loss = Loss.CrossEntropy)] public partial class @class { [Encoder, Embedding(11, 3)] public partial EmbeddingLayer @in { get; } [Encoder, Bidirectional, Lstm(4, ReturnSequences = true)] public partial RecurrentLayer @for { get; } [Decoder, Embedding(9, 4)] public partial EmbeddingLayer @out { get; } [Decoder, Gru(8)] public partial RecurrentLayer @while { get; } [Attention(AttentionScore.General)] public partial AttentionLayer @base { get; } [Dense(9, Activation.Softmax)] public partial DenseLayer @return { get; } }\n"),
+        new("Seq2SeqInGeneric", $"using RnnGen;\nnamespace Hostile.Seq2SeqInGeneric;\npublic partial class Outer<T> {{ [RnnModel(Loss = Loss.CrossEntropy)] public partial class M {{ {Seq2Seq} [Attention(AttentionScore.Dot)] public partial AttentionLayer Attend {{ get; }} [Dense(9, Activation.Softmax)] public partial DenseLayer Out {{ get; }} }} }}\n"),
+
         // class shapes
         Bad("GenericClass", "RNN0030", $"{Attr} public partial class M<T> {{ {Layers} }}"),
         Good("NestedInGeneric", $"public partial class Outer<T> where T : struct {{ {Attr} public partial class M {{ {Layers} }} }}", type: "global::Hostile.NestedInGeneric.Outer<int>.M"),

@@ -7,7 +7,7 @@ namespace RnnGen.Generators.Tests.Robustness;
 
 /// <summary>
 /// One declaration to throw at the generator: a whole file whose types live in a namespace of their own, the model to run
-/// if it compiles (a C# type expression), the same model declared plainly, and what input the model reads.
+/// if it compiles (a C# type expression; null: compile only), the same model declared plainly, and what input the model reads.
 /// </summary>
 public sealed record Declaration(string Name, string Source, string? ModelType = null, string? Plain = null, bool Tokens = false, string? ExpectedId = null);
 
@@ -63,9 +63,9 @@ public static class RobustnessHarness
     /// <summary>Builds every clean declaration with its plain twin and a probe, then compares counts and outputs.</summary>
     private static void RunAgainstPlain(IReadOnlyList<Declaration> declarations)
     {
+        // a declaration without a model type (an encoder-decoder model, which has no Predict) is compiled, not run
         List<Declaration> runnable = declarations.Where(d => d.ModelType is not null && d.Plain is not null).ToList();
-        Assert.All(declarations, d => Assert.True(d.ModelType is not null && d.Plain is not null, $"{d.Name} got no RNN diagnostic but has no model to run"));
-        if (runnable.Count == 0)
+        if (declarations.Count == 0)
         {
             return;
         }
@@ -84,7 +84,7 @@ public static class RobustnessHarness
         }
 
         probe.Append("}\n");
-        string[] sources = runnable.Select(d => d.Source).Concat(runnable.Select(d => d.Plain!)).Append(probe.ToString()).ToArray();
+        string[] sources = declarations.Select(d => d.Source).Concat(runnable.Select(d => d.Plain!)).Append(probe.ToString()).ToArray();
         (GeneratorDriverRunResult result, Compilation output) = GeneratorHarness.Run(sources);
         Assert.Null(result.Results[0].Exception);
         Assert.DoesNotContain(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
