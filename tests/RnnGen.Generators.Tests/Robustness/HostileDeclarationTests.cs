@@ -8,6 +8,10 @@ namespace RnnGen.Generators.Tests.Robustness;
 /// </summary>
 public sealed class HostileDeclarationTests
 {
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
+
+    public HostileDeclarationTests(Xunit.Abstractions.ITestOutputHelper output) => _output = output;
+
     private const string Attr = "[RnnModel(InputSize = 3)]";
     private const string Layers = "[Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2)] public partial DenseLayer Out { get; }";
     private const string Seq2Seq = "[Encoder, Embedding(11, 3)] public partial EmbeddingLayer Letters { get; } [Encoder, Lstm(4, ReturnSequences = true)] public partial RecurrentLayer Reader { get; } [Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Lstm(4)] public partial RecurrentLayer Writer { get; }";
@@ -135,7 +139,11 @@ public sealed class HostileDeclarationTests
         Assert.True(declarations.Count >= 60, $"{declarations.Count} declarations");
         Assert.Equal(declarations.Count, declarations.Select(d => d.Name).Distinct().Count());
 
+        TimeSpan cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var wall = System.Diagnostics.Stopwatch.StartNew();
         IReadOnlyList<Outcome> outcomes = RobustnessHarness.Check(declarations);
+        _output.WriteLine($"{declarations.Count} declarations checked in {wall.Elapsed.TotalSeconds:F1} s wall, {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F1} s CPU; " +
+            $"{outcomes.Count(o => o.Ran)} compiled (those with a model type ran), {outcomes.Count(o => !o.Ran)} diagnosed");
         foreach (Outcome outcome in outcomes)
         {
             string? expected = outcome.Declaration.ExpectedId;
