@@ -36,6 +36,9 @@ public static class DiagnosticDescriptors
     public const string ResidualMismatchId = "RNN0026";
     public const string InvalidDropoutId = "RNN0027";
     public const string InvalidOutputRecurrenceId = "RNN0028";
+    public const string MemberClashId = "RNN0029";
+    public const string UnsupportedModelClassId = "RNN0030";
+    public const string UndefinedEnumValueId = "RNN0031";
     public const string InternalErrorId = "RNN9999";
 
     public static readonly DiagnosticDescriptor ClassNotPartial = Error(ClassNotPartialId,
@@ -177,6 +180,21 @@ public static class DiagnosticDescriptors
         "Output recurrence not possible",
         "Model '{0}' cannot use OutputRecurrence: {1}",
         "OutputRecurrence = true feeds the previous output y_(t−1) back with the input x_t; the model must read floats, output every step and have no bidirectional layer.");
+
+    public static readonly DiagnosticDescriptor MemberClash = Error(MemberClashId,
+        "Member clashes with a generated member",
+        "'{0}' has the name of {1}; rename it",
+        "The generator declares the model's API (Predict, Step, State, Summary, Loss, …), private fields and helpers, and members named after each layer on the model class; a member, an inherited member or the class itself with one of those names would break the generated code.");
+
+    public static readonly DiagnosticDescriptor UnsupportedModelClass = Error(UnsupportedModelClassId,
+        "Class cannot be a model",
+        "'{0}' cannot be an [RnnModel] class: {1}",
+        "A model is a plain, non-generic partial class whose other part RnnGen generates: not a record, static, file-local or generic class, without a primary constructor, not derived from another model, with [RnnModel] on one part, and whose own constructors call the generated one.");
+
+    public static readonly DiagnosticDescriptor UndefinedEnumValue = Error(UndefinedEnumValueId,
+        "Value is not defined by the enum",
+        "{0} is {1}, which is not a value of RnnGen.{2} ({3})",
+        "A cast integer such as (Activation)42 names no activation, loss, merge mode, attention score or initializer; use one of the enum's members.");
 
     public static readonly DiagnosticDescriptor InternalError = Error(InternalErrorId,
         "RnnGen failed to generate the model",

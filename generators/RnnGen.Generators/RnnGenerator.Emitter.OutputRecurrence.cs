@@ -77,7 +77,7 @@ public sealed partial class RnnGenerator
                 foreach (LayerPlan layer in plan.Layers)
                 {
                     w.Line($"/// <summary>{layer.Name}: {layer.SummaryType}, {Int(layer.InputWidth)} → {Int(layer.OutputWidth)}, {Thousands(layer.ParameterCount)} parameters.</summary>");
-                    w.Line($"{layer.Spec.Accessibility} partial global::RnnGen.{layer.Spec.TypeName} {layer.Name} => _network.{layer.Name};");
+                    w.Line($"{layer.Spec.Accessibility} partial global::RnnGen.{layer.Spec.TypeName} {SourceWriter.Identifier(layer.Name)} => _network.{SourceWriter.Identifier(layer.Name)};");
                     w.Line();
                 }
 

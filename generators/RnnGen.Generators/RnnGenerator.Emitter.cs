@@ -13,10 +13,6 @@ public sealed partial class RnnGenerator
     {
         public const string GeneratedCodeAttribute = "[global::System.CodeDom.Compiler.GeneratedCode(\"RnnGen.Generators\", \"0.1.0\")]";
 
-        public static string HintName(ModelSpec model)
-            => (model.Namespace.Length == 0 ? string.Empty : model.Namespace + ".") +
-               string.Concat(model.ContainingTypes.Select(t => t.Split(' ').Last() + ".")) + model.ClassName + ".g.cs";
-
         public static string Emit(ModelSpec model)
         {
             var plan = new ModelPlan(model);
@@ -103,12 +99,12 @@ public sealed partial class RnnGenerator
                 string error = $"throw new global::System.InvalidOperationException(\"{model.ClassName} was not generated: its [RnnModel] declaration has errors.\")";
                 foreach (LayerSpec layer in model.Layers)
                 {
-                    w.Line($"{layer.Accessibility} partial global::RnnGen.{layer.TypeName} {layer.Name} => {error};");
+                    w.Line($"{layer.Accessibility} partial global::RnnGen.{layer.TypeName} {SourceWriter.Identifier(layer.Name)} => {error};");
                 }
 
                 foreach (RejectedMember member in model.Rejected)
                 {
-                    w.Line($"{member.Accessibility} partial {member.Type} {member.Name} => {error};");
+                    w.Line($"{member.Accessibility} partial {member.Type} {SourceWriter.Identifier(member.Name)} => {error};");
                 }
             }
 
@@ -397,7 +393,7 @@ public sealed partial class RnnGenerator
             foreach (LayerPlan layer in plan.Layers)
             {
                 w.Line($"/// <summary>{layer.Name}: {layer.SummaryType}, output {layer.KerasOutputShape}, {Thousands(layer.ParameterCount)} parameters.</summary>");
-                w.Line($"{(plan.Model.Nested ? "public" : layer.Spec.Accessibility + " partial")} global::RnnGen.{layer.Spec.TypeName} {layer.Name} => _{Camel(layer.Name)};");
+                w.Line($"{(plan.Model.Nested ? "public" : layer.Spec.Accessibility + " partial")} global::RnnGen.{layer.Spec.TypeName} {SourceWriter.Identifier(layer.Name)} => _{Camel(layer.Name)};");
                 w.Line();
             }
         }

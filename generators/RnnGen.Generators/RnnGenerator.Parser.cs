@@ -26,17 +26,21 @@ public sealed partial class RnnGenerator
         /// <summary>Upper bound of any size: keeps every buffer within a .NET array.</summary>
         public const int MaxSize = 1 << 24;
 
-        private static readonly HashSet<string> GeneratedNames = new(StringComparer.Ordinal)
-        {
-            "InputSize", "OutputSize", "ParameterCount", "VocabularySize", "OutputIsSequence", "Sizes", "State",
-            "CreateState", "Step", "Predict", "Forward", "Backward", "ZeroGradients", "Parameters", "Gradients",
-            "NamedParameters", "NamedGradients", "Summary", "SaveWeights", "LoadWeights", "Layers", "Loss",
-            "ModelInputSize", "ModelOutputSize", "TakesTokens", "Decode", "BeginDecoding", "DecodeStep", "StartToken",
-            "EndToken", "SourceVocabularySize", "TargetVocabularySize", "SourceSize", "ResetRandom", "Attention",
-        };
-
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
-            => Parse((INamedTypeSymbol)context.TargetSymbol, context.Attributes[0], cancellationToken);
+        {
+            var type = (INamedTypeSymbol)context.TargetSymbol;
+            AttributeData attribute = context.Attributes[0];
+
+            // [RnnModel] on several parts of one class: the first part generates the model, the others only say so.
+            if (type.DeclaringSyntaxReferences.Length > 1 && FirstModelPart(type, context.SemanticModel.Compilation, cancellationToken) is { } first && first != context.TargetNode)
+            {
+                Location location = AttributeLocation(attribute, cancellationToken) ?? Location.None;
+                return new ParseResult(null, ToEquatable(new[] { DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedModelClass, location, type.Name,
+                    "[RnnModel] is on more than one of its parts; keep it on one") }));
+            }
+
+            return Parse(type, attribute, cancellationToken);
+        }
 
         /// <summary>Parses one class marked <c>[RnnModel]</c> (used by the generator and by the analyzer alike).</summary>
         public static ParseResult Parse(INamedTypeSymbol type, AttributeData modelAttribute, CancellationToken cancellationToken)
@@ -44,9 +48,9 @@ public sealed partial class RnnGenerator
             var diagnostics = new List<DiagnosticInfo>();
             try
             {
-                ModelSpec? model = ParseModel(type, modelAttribute, diagnostics, cancellationToken);
+                ModelSpec? model = ParseModel(type, modelAttribute, diagnostics, cancellationToken, out bool stub);
                 bool valid = !diagnostics.Any(IsError);
-                return new ParseResult(valid ? model : null, ToEquatable(diagnostics), valid ? null : model);
+                return new ParseResult(valid ? model : null, ToEquatable(diagnostics), valid || !stub ? null : model);
             }
             catch (MalformedAttributeException)
             {
@@ -65,10 +69,11 @@ public sealed partial class RnnGenerator
 
         private static bool IsError(DiagnosticInfo d) => d.Id != DiagnosticDescriptors.SoftmaxOverOneUnitId;
 
-        private static EquatableArray<T> ToEquatable<T>(IEnumerable<T> items) where T : IEquatable<T> => new(items.ToImmutableArray());
+        private static EquatableArray<T> ToEquatable<T>(IEnumerable<T> items) where T : IEquatable<T> => new(items.Distinct().ToImmutableArray());
 
-        private static ModelSpec? ParseModel(INamedTypeSymbol type, AttributeData modelAttribute, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        private static ModelSpec? ParseModel(INamedTypeSymbol type, AttributeData modelAttribute, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken, out bool stub)
         {
+            stub = false;
             // The class and every class containing it must be partial.
             for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
             {
@@ -82,12 +87,23 @@ public sealed partial class RnnGenerator
                 }
             }
 
+            // A class the generated part cannot extend gets no stub either: its diagnostic says why.
+            if (!CheckModelClass(type, diagnostics, cancellationToken))
+            {
+                return null;
+            }
+
+            stub = true;
+            var reported = new HashSet<string>(StringComparer.Ordinal);
+            CheckMemberNames(type, ReservedNames.Public, null, diagnostics, reported, cancellationToken);
+
             int inputSize = 0;
             LossKind loss = LossKind.None;
             int initializer = 0, startToken = 1, endToken = 2;
             bool outputRecurrence = false;
             foreach (KeyValuePair<string, TypedConstant> named in modelAttribute.NamedArguments)
             {
+                RequireValue(named.Value);
                 switch (named.Key)
                 {
                     case "InputSize": inputSize = (int)named.Value.Value!; break;
@@ -100,6 +116,8 @@ public sealed partial class RnnGenerator
             }
 
             Location modelLocation = type.Locations.FirstOrDefault() ?? Location.None;
+            CheckDefined<LossKind>(diagnostics, "Loss", (int)loss, modelAttribute, "Loss", cancellationToken);
+            CheckDefined<InitializerKind>(diagnostics, "Initializer", initializer, modelAttribute, "Initializer", cancellationToken);
             Location inputSizeLocation = ArgumentLocation(modelAttribute, "InputSize", cancellationToken) ?? modelLocation;
 
             var layers = new List<LayerSpec>();
@@ -142,14 +160,19 @@ public sealed partial class RnnGenerator
                 }
             }
 
+            if (layers.Count > 0)
+            {
+                CheckGeneratedNames(type, ReservedNames.KindOf(layers, outputRecurrence), layers, layerLocations, diagnostics, reported, cancellationToken);
+            }
+
             var containing = new List<string>();
             for (INamedTypeSymbol? t = type.ContainingType; t is not null; t = t.ContainingType)
             {
-                containing.Insert(0, (t.IsStatic ? "static " : string.Empty) + "partial " + (t.TypeKind == TypeKind.Struct ? "struct " : "class ") + t.Name);
+                containing.Insert(0, ContainerHeader(t));
             }
 
-            string ns = type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString();
-            return new ModelSpec(ns, type.Name, Accessibility(type.DeclaredAccessibility), ToEquatable(containing),
+            string ns = type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString(NamespaceFormat);
+            return new ModelSpec(ns, SourceWriter.Identifier(type.Name), Accessibility(type.DeclaredAccessibility), ToEquatable(containing),
                 layers.Count > 0 && layers[0].Kind == LayerKind.Embedding ? 1 : inputSize, loss, initializer, ToEquatable(layers), ToEquatable(rejected), startToken, endToken, outputRecurrence);
         }
 
@@ -239,7 +262,7 @@ public sealed partial class RnnGenerator
                 return null;
             }
 
-            if (GeneratedNames.Contains(member.Name))
+            if (ReservedNames.Public.Contains(member.Name))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameCollision, location, member.Name));
                 Reject(member, rejected, cancellationToken);
@@ -279,9 +302,19 @@ public sealed partial class RnnGenerator
                 }
             }
 
+            if (kind == LayerKind.Attention && args.Length > 0)
+            {
+                CheckDefinedArgument<ScoreKind>(diagnostics, "score", (int)score, layerAttribute, 0, cancellationToken);
+            }
+            else if (kind is LayerKind.SimpleRnn or LayerKind.Dense && args.Length > 1)
+            {
+                CheckDefinedArgument<ActivationKind>(diagnostics, "activation", (int)activation, layerAttribute, 1, cancellationToken);
+            }
+
             bool returnSequences = false, peepholes = false, resetAfter = true;
             foreach (KeyValuePair<string, TypedConstant> named in layerAttribute.NamedArguments)
             {
+                RequireValue(named.Value);
                 switch (named.Key)
                 {
                     case "ReturnSequences": returnSequences = (bool)named.Value.Value!; break;
@@ -297,7 +330,9 @@ public sealed partial class RnnGenerator
                 {
                     if (named.Key == "Merge")
                     {
+                        RequireValue(named.Value);
                         merge = (MergeKind)(int)named.Value.Value!;
+                        CheckDefined<MergeKind>(diagnostics, "Merge", (int)merge, bidirectional, "Merge", cancellationToken);
                     }
                 }
             }
@@ -361,7 +396,7 @@ public sealed partial class RnnGenerator
                     $"a residual connection goes around a recurrent layer, not a {attributeName} layer"));
             }
 
-            if (kind == LayerKind.SimpleRnn && activation is not (ActivationKind.Tanh or ActivationKind.Relu or ActivationKind.Sigmoid))
+            if (kind == LayerKind.SimpleRnn && activation is (ActivationKind.Linear or ActivationKind.Softmax))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidRecurrentActivation, ConstructorArgumentLocation(layerAttribute, 1, cancellationToken) ?? attributeLocation, member.Name, activation));
             }
@@ -567,9 +602,11 @@ public sealed partial class RnnGenerator
 
             foreach (SyntaxReference reference in property.DeclaringSyntaxReferences)
             {
+                // the generated part repeats only the accessibility and 'partial': other modifiers would differ between the parts
                 if (reference.GetSyntax(cancellationToken) is PropertyDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
                 {
-                    return true;
+                    return declaration.Modifiers.All(m => m.Kind() is SyntaxKind.PartialKeyword or SyntaxKind.PublicKeyword or SyntaxKind.InternalKeyword
+                        or SyntaxKind.ProtectedKeyword or SyntaxKind.PrivateKeyword);
                 }
             }
 

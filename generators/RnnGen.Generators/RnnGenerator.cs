@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using RnnGen.Generators.Model;
 
@@ -25,7 +27,7 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
         IncrementalValuesProvider<ParseResult> parsed = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 "RnnGen.RnnModelAttribute",
-                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.RecordDeclarationSyntax,
                 static (ctx, ct) => Parser.Parse(ctx, ct))
             .WithTrackingName(StepNames.Parse);
 
@@ -50,27 +52,33 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
             }
         });
 
+        // Every model's full name, so that each file name is unique (see HintNames); it changes only when a model is renamed.
+        IncrementalValueProvider<EquatableArray<string>> names = parsed
+            .Select(static (r, _) => r.Model ?? r.Invalid)
+            .Where(static m => m is not null)
+            .Select(static (m, _) => HintNames.Key(m!))
+            .Collect()
+            .Select(static (keys, _) => new EquatableArray<string>(keys.Distinct().OrderBy(k => k, System.StringComparer.Ordinal).ToImmutableArray()));
+
         // An invalid but partial model still gets its layer properties, each throwing, so that its RNN diagnostic stands alone.
         IncrementalValuesProvider<ModelSpec> invalid = parsed
             .Where(static r => r.Invalid is not null)
             .Select(static (r, _) => r.Invalid!)
             .WithTrackingName(StepNames.Invalid);
-        context.RegisterSourceOutput(invalid, static (spc, model) => spc.AddSource(Emitter.HintName(model), Emitter.EmitStub(model)));
+        context.RegisterSourceOutput(invalid.Combine(names), static (spc, pair) => AddSource(spc, pair.Left, pair.Right, Emitter.EmitStub));
+        context.RegisterSourceOutput(models.Combine(names), static (spc, pair) => AddSource(spc, pair.Left, pair.Right, Emitter.Emit));
+    }
 
-        context.RegisterSourceOutput(models, static (spc, model) =>
+    /// <summary>Emits and adds one file; an exception in either becomes RNN9999 instead of a generator crash (CS8785).</summary>
+    private static void AddSource(SourceProductionContext spc, ModelSpec model, EquatableArray<string> names, System.Func<ModelSpec, string> emit)
+    {
+        try
         {
-            string source;
-            try
-            {
-                source = Emitter.Emit(model);
-            }
-            catch (System.Exception ex)
-            {
-                spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, model.ClassName, ex.GetType().Name + ": " + ex.Message));
-                return;
-            }
-
-            spc.AddSource(Emitter.HintName(model), source);
-        });
+            spc.AddSource(HintNames.For(model, names), emit(model));
+        }
+        catch (System.Exception ex) when (ex is not System.OperationCanceledException)
+        {
+            spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, model.ClassName, ex.GetType().Name + ": " + ex.Message));
+        }
     }
 }

@@ -42,6 +42,10 @@ internal sealed class SourceWriter
 
     public override string ToString() => _text.ToString();
 
+    /// <summary>A declared name as an identifier in C# source: a keyword gets its '@' back (<c>@class</c>).</summary>
+    public static string Identifier(string name)
+        => Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + name : name;
+
     private sealed class Closer : IDisposable
     {
         private readonly SourceWriter _writer;

@@ -65,6 +65,12 @@ public sealed class DiagnosticTests
                      GeneratorHarness.Model("[Dropout(0.5), Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2)] public partial DenseLayer Out { get; }") },
         { "RNN0028", GeneratorHarness.Model("[Lstm(8)] public partial RecurrentLayer Memory { get; } [Dense(1)] public partial DenseLayer Next { get; }", "[RnnModel(InputSize = 2, Loss = Loss.MeanSquaredError, [|OutputRecurrence = true|])]"),
                      GeneratorHarness.Model("[Lstm(8, ReturnSequences = true)] public partial RecurrentLayer Memory { get; } [Dense(1)] public partial DenseLayer Next { get; }", "[RnnModel(InputSize = 2, Loss = Loss.MeanSquaredError, OutputRecurrence = true)]") },
+        { "RNN0029", GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } public string [|Summary|]() => \"mine\";"),
+                     GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } public string Describe() => \"mine\";") },
+        { "RNN0030", GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } public [|M|](string name) { }"),
+                     GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } public M(string name) : this(0) { }") },
+        { "RNN0031", GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2, [|(Activation)42|])] public partial DenseLayer Out { get; }"),
+                     GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2, Activation.Softmax)] public partial DenseLayer Out { get; }") },
         { "RNN0005", GeneratorHarness.Source("public partial class Helper { [[|Lstm(4)|]] public partial RecurrentLayer Rnn { get; } public partial RecurrentLayer Rnn => null!; }"),
                      GeneratorHarness.Source("[RnnModel(InputSize = 2)] public partial class Helper { [Lstm(4)] public partial RecurrentLayer Rnn { get; } }") },
         { "RNN0020", GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2)] public partial DenseLayer Out { get; }\n" +

@@ -46,6 +46,13 @@ internal enum LossKind
     CrossEntropy,
 }
 
+/// <summary>Mirror of <c>RnnGen.Initializer</c>.</summary>
+internal enum InitializerKind
+{
+    Keras,
+    PyTorch,
+}
+
 /// <summary>Mirror of <c>RnnGen.MergeMode</c>.</summary>
 internal enum MergeKind
 {

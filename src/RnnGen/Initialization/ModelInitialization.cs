@@ -9,6 +9,7 @@ public static class ModelInitialization
     /// <summary>Keras: U(±0.05). PyTorch: N(0, 1).</summary>
     public static void Embedding(Initializer initializer, Span<float> table, DeterministicRandom random)
     {
+        Check(initializer);
         if (initializer == Initializer.PyTorch)
         {
             Initializers.Normal(table, 1f, random);
@@ -22,6 +23,7 @@ public static class ModelInitialization
     /// <summary>Keras: glorot-uniform weight, zero bias. PyTorch: weight and bias U(±1/√in).</summary>
     public static void Dense(Initializer initializer, Span<float> weight, Span<float> bias, int inputSize, int units, DeterministicRandom random)
     {
+        Check(initializer);
         if (initializer == Initializer.PyTorch)
         {
             float limit = 1f / MathF.Sqrt(inputSize);
@@ -38,6 +40,7 @@ public static class ModelInitialization
     /// <summary>A weight matrix without bias (attention): Keras glorot-uniform, PyTorch U(±1/√in).</summary>
     public static void Matrix(Initializer initializer, Span<float> weight, int inputSize, int units, DeterministicRandom random)
     {
+        Check(initializer);
         if (initializer == Initializer.PyTorch)
         {
             Initializers.Uniform(weight, 1f / MathF.Sqrt(inputSize), random);
@@ -57,6 +60,7 @@ public static class ModelInitialization
         Span<float> inputWeights, Span<float> recurrentWeights, Span<float> bias, Span<float> recurrentBias, Span<float> peepholes,
         DeterministicRandom random)
     {
+        Check(initializer);
         int gates = cell switch { CellKind.Lstm => 4, CellKind.Gru => 3, _ => 1 };
         if (initializer == Initializer.PyTorch)
         {
@@ -92,6 +96,15 @@ public static class ModelInitialization
         if (!peepholes.IsEmpty)
         {
             Initializers.GlorotUniform(peepholes, 3, units, random);
+        }
+    }
+
+    /// <summary>A cast integer such as <c>(Initializer)7</c> names no initialisation: it is rejected, not taken as Keras.</summary>
+    private static void Check(Initializer initializer)
+    {
+        if (initializer is not (Initializer.Keras or Initializer.PyTorch))
+        {
+            throw new ArgumentOutOfRangeException(nameof(initializer), initializer, $"initializer must be Initializer.Keras or Initializer.PyTorch, not {(int)initializer}.");
         }
     }
 }

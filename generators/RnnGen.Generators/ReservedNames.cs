@@ -1,0 +1,84 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using RnnGen.Generators.Model;
+
+namespace RnnGen.Generators;
+
+/// <summary>
+/// The names the generator declares on a model class, in one place: a layer, another member of the class or the class
+/// itself must not use them (RNN0018, RNN0029). ReservedNamesTests compares this list with every emitted member, so a
+/// renamed or added generated member fails a test until it is listed here.
+/// </summary>
+internal static class ReservedNames
+{
+    /// <summary>The shape of the generated class: which emitter writes it.</summary>
+    public enum ModelKind
+    {
+        Sequential,
+        EncoderDecoder,
+        OutputRecurrence,
+    }
+
+    /// <summary>Public API of the generated models, reserved in every model whatever its kind.</summary>
+    public static readonly IReadOnlyCollection<string> Public = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "InputSize", "OutputSize", "ParameterCount", "VocabularySize", "OutputIsSequence", "Sizes", "State",
+        "CreateState", "Step", "Predict", "Forward", "Backward", "ZeroGradients", "Parameters", "Gradients",
+        "NamedParameters", "NamedGradients", "Summary", "SaveWeights", "LoadWeights", "Layers", "Loss",
+        "ModelInputSize", "ModelOutputSize", "TakesTokens", "Decode", "BeginDecoding", "DecodeStep", "StartToken",
+        "EndToken", "SourceVocabularySize", "TargetVocabularySize", "SourceSize", "ResetRandom", "Attention",
+        "InitializeParameters", "CreateRecurrentState", "DecodeBeam", "Generate", "StepInputSize",
+    };
+
+    /// <summary>Names the generated code uses without declaring them: '_' discards.</summary>
+    private static readonly string[] Used = { "_" };
+
+    private static readonly string[] SequentialPrivate =
+    {
+        "_parameters", "_gradients", "_workspace", "_stepWorkspace", "_tokens", "_lengths", "_trained", "_hasTrained",
+        "_trainedWithState", "_trainedWithLengths", "_trainedFused", "_lossGradientReady", "_namedParameters", "_namedGradients",
+        "_training", "_dropoutRandom", "_generated", "AsState", "BackwardCore", "CheckState", "CopyOutput", "CreateViews", "FoldedTensors",
+        "Layout", "LoadState", "SaveState", "Prepare", "RememberBatch", "Run", "SummaryText", "TrainedLengths",
+    };
+
+    private static readonly string[] EncoderDecoderPrivate =
+    {
+        "_parameters", "_gradients", "_workspace", "_decodeWorkspace", "_hasTrained", "_trained", "_namedParameters",
+        "_namedGradients", "_inputTokens", "_random", "_source", "_sourceLengths", "_stepTargets", "_beamLayout",
+        "_beamScratch", "_beamSearch", "_beamSteps", "_training", "_dropoutRandom", "AttentionArguments", "CreateViews",
+        "DecoderStep", "DecodeSteps", "Encode", "FoldedTensors", "Gather", "Layout", "Prepare", "SummaryText",
+    };
+
+    private static readonly string[] OutputRecurrencePrivate =
+    {
+        "_network", "_predictState", "_row", "_rowOutput", "_stepInput", "_teacherInputs", "OutputRecurrentNetwork", "SummaryText",
+    };
+
+    /// <summary>Members generated for each layer L of a model: "{0}" stands for the layer's name.</summary>
+    private static readonly string[] PerLayerSequential = { "{0}", "_layer{0}", "{0}Shape", "{0}Weights", "{0}Gradients", "{0}Sequence" };
+
+    private static readonly string[] PerLayerEncoderDecoder = { "{0}", "_layer{0}", "{0}Shape", "{0}Weights", "{0}Gradients", "{0}Sequence", "{0}Step" };
+
+    private static readonly string[] PerLayerOutputRecurrence = { "{0}" };
+
+    public static ModelKind KindOf(IEnumerable<LayerSpec> layers, bool outputRecurrence)
+        => layers.Any(l => l.Group != LayerGroup.None || l.Kind == LayerKind.Attention) ? ModelKind.EncoderDecoder
+            : outputRecurrence ? ModelKind.OutputRecurrence : ModelKind.Sequential;
+
+    /// <summary>The fixed (not per-layer) names a model of this kind declares.</summary>
+    public static IEnumerable<string> Fixed(ModelKind kind) => Public.Concat(Used).Concat(kind switch
+    {
+        ModelKind.EncoderDecoder => EncoderDecoderPrivate,
+        ModelKind.OutputRecurrence => OutputRecurrencePrivate,
+        _ => SequentialPrivate,
+    });
+
+    /// <summary>The names generated for layer <paramref name="layer"/>, the layer's own name first.</summary>
+    public static IEnumerable<string> ForLayer(ModelKind kind, string layer) => (kind switch
+    {
+        ModelKind.EncoderDecoder => PerLayerEncoderDecoder,
+        ModelKind.OutputRecurrence => PerLayerOutputRecurrence,
+        _ => PerLayerSequential,
+    }).Select(pattern => string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, layer));
+}
