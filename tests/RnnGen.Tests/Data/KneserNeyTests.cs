@@ -45,8 +45,50 @@ public sealed class KneserNeyTests
     {
         // order 2 raw counts 2, 1, 1, 1: n₁ = 3, n₂ = 1 → 3/5; order 1 continuation counts 1, 2, 1: n₁ = 2, n₂ = 1 → 2/4
         var model = KneserNeyLanguageModel.Train(Stream, order: 2, vocabularySize: 3);
-        Assert.Equal(0.5, model.Discounts[0], 12);
-        Assert.Equal(0.6, model.Discounts[1], 12);
+        Assert.Equal(0.5, model.Discount(1, 1), 12);
+        Assert.Equal(0.6, model.Discount(2, 1), 12);
+        Assert.Equal(0.6, model.Discount(2, 7), 12); // plain: one discount for every count
+    }
+
+    // The same stream, modified KN with D₁ = (0.5, 0.8, 1) and D₂ = (0.5, 1.5, 2) for counts 1, 2, 3+.
+    // Order 1: continuation counts a 1, b 2, c 1; total 4; back-off mass 0.5·2 (a, c) + 0.8·1 (b) = 1.8.
+    //   P₁(a) = (1 − 0.5 + 1.8·⅓) / 4 = 0.275, P₁(b) = (2 − 0.8 + 0.6) / 4 = 0.45, P₁(c) = 0.275.
+    // After a (ab 2; total 2; mass 1.5·1): P(b|a) = (2 − 1.5 + 1.5·0.45) / 2 = 0.5875, P(a|a) = P(c|a) = 1.5·0.275 / 2 = 0.20625.
+    // After b (ba 1, bc 1; total 2; mass 0.5·2): P(a|b) = P(c|b) = (0.5 + 0.275) / 2 = 0.3875, P(b|b) = 0.45 / 2 = 0.225.
+    // After c (cb 1; total 1; mass 0.5): P(b|c) = 0.5 + 0.5·0.45 = 0.725, P(a|c) = P(c|c) = 0.5·0.275 = 0.1375.
+    [Fact]
+    public void Modified_probabilities_match_the_hand_worked_example()
+    {
+        var model = KneserNeyLanguageModel.Train(Stream, 2, 3, new[] { 0.5, 0.8, 1, 0.5, 1.5, 2 }, KneserNeyVariant.Modified);
+        double[][] expected =
+        {
+            new[] { 0.20625, 0.5875, 0.20625 },
+            new[] { 0.3875, 0.225, 0.3875 },
+            new[] { 0.1375, 0.725, 0.1375 },
+        };
+        for (int h = 0; h < 3; h++)
+        {
+            double[] p = model.Distribution(new[] { h });
+            for (int w = 0; w < 3; w++) Assert.Equal(expected[h][w], p[w], 12);
+        }
+
+        double[] unigram = model.Distribution(ReadOnlySpan<int>.Empty);
+        Assert.Equal(new[] { 0.275, 0.45, 0.275 }, unigram.Select(v => Math.Round(v, 12)));
+    }
+
+    [Fact]
+    public void Modified_discounts_follow_chen_and_goodman()
+    {
+        // a unigram model counts raw: four tokens once, two twice, one three times, one four times, one five times
+        int[] tokens = { 0, 1, 2, 3, 4, 4, 5, 5, 6, 6, 6, 7, 7, 7, 7, 8, 8, 8, 8, 8 };
+        var model = KneserNeyLanguageModel.Train(tokens, 1, 9, variant: KneserNeyVariant.Modified);
+        // n₁ 4, n₂ 2, n₃ 1, n₄ 1: Y = 4 / 8 = 0.5; D(1) = 1 − 2·0.5·2/4 = 0.5; D(2) = 2 − 3·0.5·1/2 = 1.25; D(3+) = 3 − 4·0.5·1/1 = 1
+        Assert.Equal(0.5, model.Discount(1, 1), 12);
+        Assert.Equal(1.25, model.Discount(1, 2), 12);
+        Assert.Equal(1.0, model.Discount(1, 3), 12);
+        Assert.Equal(1.0, model.Discount(1, 5), 12);
+        // P(8) = (5 − 1 + (0.5·4 + 1.25·2 + 1·3)·1/9) / 20
+        Assert.Equal((4 + 7.5 / 9) / 20, Math.Exp(model.LogProbability(ReadOnlySpan<int>.Empty, 8)), 12);
     }
 
     [Fact]
@@ -54,7 +96,15 @@ public sealed class KneserNeyTests
     {
         var random = new Random(7);
         int[] tokens = Enumerable.Range(0, 3000).Select(i => i % 7 == 0 ? random.Next(12) : (i * 5 + random.Next(3)) % 10).ToArray();
-        var model = KneserNeyLanguageModel.Train(tokens, order: 4, vocabularySize: 12);
+        foreach (KneserNeyVariant variant in new[] { KneserNeyVariant.Interpolated, KneserNeyVariant.Modified })
+        {
+            var model = KneserNeyLanguageModel.Train(tokens, order: 4, vocabularySize: 12, variant: variant);
+            AllSumToOne(model, random);
+        }
+    }
+
+    private static void AllSumToOne(KneserNeyLanguageModel model, Random random)
+    {
         for (int trial = 0; trial < 200; trial++)
         {
             int length = trial % 6; // shorter, exact and longer than n − 1, seen and unseen contexts
@@ -74,7 +124,9 @@ public sealed class KneserNeyTests
         int[] train = ids[..2000], test = ids[2000..];
         double five = KneserNeyLanguageModel.Train(train, 5, vocabulary.Size).BitsPerToken(test);
         double one = KneserNeyLanguageModel.Train(train, 1, vocabulary.Size).BitsPerToken(test);
+        double modified = KneserNeyLanguageModel.Train(train, 5, vocabulary.Size, variant: KneserNeyVariant.Modified).BitsPerToken(test);
         Assert.True(five < one, $"5-gram {five} bits vs unigram {one}");
+        Assert.True(modified < one, $"modified 5-gram {modified} bits vs unigram {one}");
         Assert.True(one < Math.Log2(vocabulary.Size), $"unigram {one} bits vs uniform {Math.Log2(vocabulary.Size)}");
     }
 
@@ -86,7 +138,10 @@ public sealed class KneserNeyTests
         Assert.Contains("got 3", e.Message);
         Assert.Equal("order", Assert.Throws<ArgumentOutOfRangeException>(() => KneserNeyLanguageModel.Train(Stream, 0, 3)).ParamName);
         Assert.Equal("discounts", Assert.Throws<ArgumentOutOfRangeException>(() => KneserNeyLanguageModel.Train(Stream, 2, 3, new[] { 0.5, 1.5 })).ParamName);
+        Assert.Equal("discounts", Assert.Throws<ArgumentException>(() => KneserNeyLanguageModel.Train(Stream, 2, 3, new[] { 0.5, 0.5 }, KneserNeyVariant.Modified)).ParamName);
+        Assert.Equal("discounts", Assert.Throws<ArgumentOutOfRangeException>(() => KneserNeyLanguageModel.Train(Stream, 1, 3, new[] { 0.5, 2.5, 1 }, KneserNeyVariant.Modified)).ParamName);
         var model = KneserNeyLanguageModel.Train(Stream, 2, 3);
+        Assert.Equal("order", Assert.Throws<ArgumentOutOfRangeException>(() => model.Discount(3, 1)).ParamName);
         Assert.Equal("next", Assert.Throws<ArgumentOutOfRangeException>(() => model.LogProbability(new[] { 0 }, 5)).ParamName);
         Assert.Equal("context", Assert.Throws<ArgumentOutOfRangeException>(() => model.LogProbability(new[] { -1 }, 0)).ParamName);
     }
