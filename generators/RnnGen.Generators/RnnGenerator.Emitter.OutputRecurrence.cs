@@ -32,6 +32,7 @@ public sealed partial class RnnGenerator
             w.Line("#pragma warning disable CS1591 // the members are documented on RnnGen's generated API page");
             w.Line();
             w.Line("using System;");
+            w.Line("using System.Runtime.CompilerServices;");
             w.Line("using System.Collections.Generic;");
             w.Line();
             List<System.IDisposable> containers = OpenEnclosing(w, model);
