@@ -60,6 +60,7 @@ public sealed partial class RnnGenerator
                 w.Line("global::RnnGen.Generated.ISequentialCore global::RnnGen.Generated.ICoreModel.Core => _core;");
             }
 
+            w.Line();
             w.Line("/// <summary>(Re)initialises every parameter as the constructor does.</summary>");
             w.Line("public void InitializeParameters(int seed, global::RnnGen.Initializer initializer) => _core.InitializeParameters(seed, initializer);");
             for (int i = 0; i < plan.Layers.Count; i++)
@@ -234,7 +235,7 @@ public sealed partial class RnnGenerator
                 LayerSpec s = layer.Spec;
                 string n = layer.Name;
                 string kind = s.Kind switch { LayerKind.Embedding => "IEmbeddingShape", LayerKind.Dense => "IDenseShape", _ => "IRecurrentLayerShape" };
-                w.Line($"/// <summary>{n}: {layer.SummaryType}, {Int(layer.InputWidth)} → {Int(layer.OutputWidth)}, parameters [{Int(layer.Tensors[0].Offset)}, {Int(layer.Tensors[0].Offset + layer.ParameterCount)}).</summary>");
+                w.Line($"/// <summary>{n}: {layer.SummaryType}, {Int(layer.InputWidth)} → {Int(layer.OutputWidth)}, {Thousands(layer.ParameterCount)} parameters.</summary>");
                 using (w.Block($"private readonly struct {layer.ShapeStruct} : global::RnnGen.Generated.{kind}"))
                 {
                     switch (s.Kind)
@@ -339,7 +340,7 @@ public sealed partial class RnnGenerator
                     w.Line($"{Ops}.Dense<{shape}>(f, {LayerInput(plan, i)}, L.{n}, last: {(i == plan.Layers.Count - 1 ? "true" : "false")});");
                     break;
                 default:
-                    string steps = s.Bidirectional ? "both directions, merged (" + s.Merge + ")" : "t = 0 … len_b − 1";
+                    string steps = s.Bidirectional ? "both directions, merged: " + s.Merge : "t = 0 … len_b − 1";
                     string output = s.ReturnSequences ? $"[B, T, {Int(layer.OutputWidth)}]" : $"[B, {Int(layer.OutputWidth)}]";
                     w.Line($"// {n} ({steps}), x[B, T, {Int(layer.InputWidth)}] → {output}{(s.Residual ? " + x (residual)" : string.Empty)}{dropout}:");
                     w.Line($"//   {CellEquation(s)}");

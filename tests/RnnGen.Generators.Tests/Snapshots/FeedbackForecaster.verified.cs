@@ -258,6 +258,7 @@ public partial class FeedbackForecaster : global::RnnGen.Training.ITrainableMode
         // Buffers, checks and the Predict / Step / Forward / Backward glue live in the runtime core; the model is Network, below.
         private readonly global::RnnGen.Generated.SequentialCore<Network, State> _core;
         global::RnnGen.Generated.ISequentialCore global::RnnGen.Generated.ICoreModel.Core => _core;
+
         /// <summary>(Re)initialises every parameter as the constructor does.</summary>
         public void InitializeParameters(int seed, global::RnnGen.Initializer initializer) => _core.InitializeParameters(seed, initializer);
         /// <summary>Memory: LSTM, output (None, None, 3), 84 parameters.</summary>
@@ -312,7 +313,7 @@ public partial class FeedbackForecaster : global::RnnGen.Training.ITrainableMode
         /// <summary>A zero state for <paramref name="batchSize"/> streams.</summary>
         public State CreateState(int batchSize = 1) => new State(batchSize);
 
-        /// <summary>Memory: LSTM, 3 → 3, parameters [0, 84).</summary>
+        /// <summary>Memory: LSTM, 3 → 3, 84 parameters.</summary>
         private readonly struct MemoryShape : global::RnnGen.Generated.IRecurrentLayerShape
         {
             public static int InputSize => Sizes.MemoryInputSize;
@@ -323,7 +324,7 @@ public partial class FeedbackForecaster : global::RnnGen.Training.ITrainableMode
             public static int ParameterOffset => 0;
         }
 
-        /// <summary>Refine: LSTM, 3 → 3, parameters [84, 168).</summary>
+        /// <summary>Refine: LSTM, 3 → 3, 84 parameters.</summary>
         private readonly struct RefineShape : global::RnnGen.Generated.IRecurrentLayerShape
         {
             public static int InputSize => Sizes.RefineInputSize;
@@ -334,7 +335,7 @@ public partial class FeedbackForecaster : global::RnnGen.Training.ITrainableMode
             public static int ParameterOffset => 84;
         }
 
-        /// <summary>Next: Dense, 3 → 1, parameters [168, 172).</summary>
+        /// <summary>Next: Dense, 3 → 1, 4 parameters.</summary>
         private readonly struct NextShape : global::RnnGen.Generated.IDenseShape
         {
             public static int InputSize => Sizes.NextInputSize;

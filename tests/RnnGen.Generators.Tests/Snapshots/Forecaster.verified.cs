@@ -56,6 +56,7 @@ public partial class Forecaster : global::RnnGen.Generated.ICoreSequenceModel, g
     // Buffers, checks and the Predict / Step / Forward / Backward glue live in the runtime core; the model is Network, below.
     private readonly global::RnnGen.Generated.SequentialCore<Network, State> _core;
     global::RnnGen.Generated.ISequentialCore global::RnnGen.Generated.ICoreModel.Core => _core;
+
     /// <summary>(Re)initialises every parameter as the constructor does.</summary>
     public void InitializeParameters(int seed, global::RnnGen.Initializer initializer) => _core.InitializeParameters(seed, initializer);
     /// <summary>Memory: LSTM, output (None, 32), 4,352 parameters.</summary>
@@ -101,7 +102,7 @@ public partial class Forecaster : global::RnnGen.Generated.ICoreSequenceModel, g
     /// <summary>A zero state for <paramref name="batchSize"/> streams.</summary>
     public State CreateState(int batchSize = 1) => new State(batchSize);
 
-    /// <summary>Memory: LSTM, 1 → 32, parameters [0, 4352).</summary>
+    /// <summary>Memory: LSTM, 1 → 32, 4,352 parameters.</summary>
     private readonly struct MemoryShape : global::RnnGen.Generated.IRecurrentLayerShape
     {
         public static int InputSize => Sizes.MemoryInputSize;
@@ -110,7 +111,7 @@ public partial class Forecaster : global::RnnGen.Generated.ICoreSequenceModel, g
         public static int ParameterOffset => 0;
     }
 
-    /// <summary>Next: Dense, 32 → 1, parameters [4352, 4385).</summary>
+    /// <summary>Next: Dense, 32 → 1, 33 parameters.</summary>
     private readonly struct NextShape : global::RnnGen.Generated.IDenseShape
     {
         public static int InputSize => Sizes.NextInputSize;

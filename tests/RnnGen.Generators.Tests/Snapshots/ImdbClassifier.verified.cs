@@ -65,6 +65,7 @@ public partial class ImdbClassifier : global::RnnGen.Generated.ICoreTrainableMod
     // Buffers, checks and the Predict / Step / Forward / Backward glue live in the runtime core; the model is Network, below.
     private readonly global::RnnGen.Generated.SequentialCore<Network, State> _core;
     global::RnnGen.Generated.ISequentialCore global::RnnGen.Generated.ICoreModel.Core => _core;
+
     /// <summary>(Re)initialises every parameter as the constructor does.</summary>
     public void InitializeParameters(int seed, global::RnnGen.Initializer initializer) => _core.InitializeParameters(seed, initializer);
     /// <summary>Embedding: Embedding, output (None, None, 32), 320,000 parameters.</summary>
@@ -111,7 +112,7 @@ public partial class ImdbClassifier : global::RnnGen.Generated.ICoreTrainableMod
     /// <summary>A zero state for <paramref name="batchSize"/> streams.</summary>
     public State CreateState(int batchSize = 1) => new State(batchSize);
 
-    /// <summary>Embedding: Embedding, 1 → 32, parameters [0, 320000).</summary>
+    /// <summary>Embedding: Embedding, 1 → 32, 320,000 parameters.</summary>
     private readonly struct EmbeddingShape : global::RnnGen.Generated.IEmbeddingShape
     {
         public static int VocabularySize => Sizes.EmbeddingVocabularySize;
@@ -119,7 +120,7 @@ public partial class ImdbClassifier : global::RnnGen.Generated.ICoreTrainableMod
         public static int ParameterOffset => 0;
     }
 
-    /// <summary>Rnn: SimpleRNN, 32 → 32, parameters [320000, 322080).</summary>
+    /// <summary>Rnn: SimpleRNN, 32 → 32, 2,080 parameters.</summary>
     private readonly struct RnnShape : global::RnnGen.Generated.IRecurrentLayerShape
     {
         public static int InputSize => Sizes.RnnInputSize;
@@ -128,7 +129,7 @@ public partial class ImdbClassifier : global::RnnGen.Generated.ICoreTrainableMod
         public static int ParameterOffset => 320000;
     }
 
-    /// <summary>Classifier: Dense, 32 → 1, parameters [322080, 322113).</summary>
+    /// <summary>Classifier: Dense, 32 → 1, 33 parameters.</summary>
     private readonly struct ClassifierShape : global::RnnGen.Generated.IDenseShape
     {
         public static int InputSize => Sizes.ClassifierInputSize;

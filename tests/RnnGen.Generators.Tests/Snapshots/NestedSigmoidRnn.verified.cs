@@ -58,6 +58,7 @@ static partial class Outer
         // Buffers, checks and the Predict / Step / Forward / Backward glue live in the runtime core; the model is Network, below.
         private readonly global::RnnGen.Generated.SequentialCore<Network, State> _core;
         global::RnnGen.Generated.ISequentialCore global::RnnGen.Generated.ICoreModel.Core => _core;
+
         /// <summary>(Re)initialises every parameter as the constructor does.</summary>
         public void InitializeParameters(int seed, global::RnnGen.Initializer initializer) => _core.InitializeParameters(seed, initializer);
         /// <summary>Rnn: SimpleRNN, output (None, None, 3), 18 parameters.</summary>
@@ -101,7 +102,7 @@ static partial class Outer
         /// <summary>A zero state for <paramref name="batchSize"/> streams.</summary>
         public State CreateState(int batchSize = 1) => new State(batchSize);
 
-        /// <summary>Rnn: SimpleRNN, 2 → 3, parameters [0, 18).</summary>
+        /// <summary>Rnn: SimpleRNN, 2 → 3, 18 parameters.</summary>
         private readonly struct RnnShape : global::RnnGen.Generated.IRecurrentLayerShape
         {
             public static int InputSize => Sizes.RnnInputSize;
@@ -112,7 +113,7 @@ static partial class Outer
             public static int ParameterOffset => 0;
         }
 
-        /// <summary>Out: Dense, 3 → 1, parameters [18, 22).</summary>
+        /// <summary>Out: Dense, 3 → 1, 4 parameters.</summary>
         private readonly struct OutShape : global::RnnGen.Generated.IDenseShape
         {
             public static int InputSize => Sizes.OutInputSize;

@@ -50,6 +50,7 @@ internal partial class PeepholeLstm : global::RnnGen.Generated.ICoreSequenceMode
     // Buffers, checks and the Predict / Step / Forward / Backward glue live in the runtime core; the model is Network, below.
     private readonly global::RnnGen.Generated.SequentialCore<Network, State> _core;
     global::RnnGen.Generated.ISequentialCore global::RnnGen.Generated.ICoreModel.Core => _core;
+
     /// <summary>(Re)initialises every parameter as the constructor does.</summary>
     public void InitializeParameters(int seed, global::RnnGen.Initializer initializer) => _core.InitializeParameters(seed, initializer);
     /// <summary>Rnn: LSTM, output (None, None, 16), 1,648 parameters.</summary>
@@ -92,7 +93,7 @@ internal partial class PeepholeLstm : global::RnnGen.Generated.ICoreSequenceMode
     /// <summary>A zero state for <paramref name="batchSize"/> streams.</summary>
     public State CreateState(int batchSize = 1) => new State(batchSize);
 
-    /// <summary>Rnn: LSTM, 8 → 16, parameters [0, 1648).</summary>
+    /// <summary>Rnn: LSTM, 8 → 16, 1,648 parameters.</summary>
     private readonly struct RnnShape : global::RnnGen.Generated.IRecurrentLayerShape
     {
         public static int InputSize => Sizes.RnnInputSize;

@@ -57,6 +57,7 @@ public partial class ResetBeforeGru : global::RnnGen.Generated.ICoreSequenceMode
     // Buffers, checks and the Predict / Step / Forward / Backward glue live in the runtime core; the model is Network, below.
     private readonly global::RnnGen.Generated.SequentialCore<Network, State> _core;
     global::RnnGen.Generated.ISequentialCore global::RnnGen.Generated.ICoreModel.Core => _core;
+
     /// <summary>(Re)initialises every parameter as the constructor does.</summary>
     public void InitializeParameters(int seed, global::RnnGen.Initializer initializer) => _core.InitializeParameters(seed, initializer);
     /// <summary>Rnn: Bidirectional(GRU), output (None, 6), 396 parameters.</summary>
@@ -102,7 +103,7 @@ public partial class ResetBeforeGru : global::RnnGen.Generated.ICoreSequenceMode
     /// <summary>A zero state for <paramref name="batchSize"/> streams.</summary>
     public State CreateState(int batchSize = 1) => new State(batchSize);
 
-    /// <summary>Rnn: Bidirectional(GRU), 4 → 6, parameters [0, 396).</summary>
+    /// <summary>Rnn: Bidirectional(GRU), 4 → 6, 396 parameters.</summary>
     private readonly struct RnnShape : global::RnnGen.Generated.IRecurrentLayerShape
     {
         public static int InputSize => Sizes.RnnInputSize;
@@ -114,7 +115,7 @@ public partial class ResetBeforeGru : global::RnnGen.Generated.ICoreSequenceMode
         public static int ParameterOffset => 0;
     }
 
-    /// <summary>Out: Dense, 6 → 3, parameters [396, 417).</summary>
+    /// <summary>Out: Dense, 6 → 3, 21 parameters.</summary>
     private readonly struct OutShape : global::RnnGen.Generated.IDenseShape
     {
         public static int InputSize => Sizes.OutInputSize;
@@ -155,7 +156,7 @@ public partial class ResetBeforeGru : global::RnnGen.Generated.ICoreSequenceMode
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] static void global::RnnGen.Generated.ISequentialNetwork<Network>.Forward(in Network L, in global::RnnGen.Generated.SequencePass f)
         {
-            // Rnn (both directions, merged (Average)), x[B, T, 4] → [B, 6]:
+            // Rnn (both directions, merged: Average), x[B, T, 4] → [B, 6]:
             //   r, z = σ(…), n = tanh(W_in x + W_hn (r ⊙ h) + b_n), h' = (1 − z) ⊙ n + z ⊙ h
             global::RnnGen.Generated.LayerOps.Recurrent<RnnShape>(f, f.Input, L.Rnn);
             // Out: y[B, 3] = softmax(x · Wᵀ + b)

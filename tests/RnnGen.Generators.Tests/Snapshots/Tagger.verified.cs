@@ -72,6 +72,7 @@ public partial class Tagger : global::RnnGen.Generated.ICoreTrainableModel
     // Buffers, checks and the Predict / Step / Forward / Backward glue live in the runtime core; the model is Network, below.
     private readonly global::RnnGen.Generated.SequentialCore<Network, State> _core;
     global::RnnGen.Generated.ISequentialCore global::RnnGen.Generated.ICoreModel.Core => _core;
+
     /// <summary>(Re)initialises every parameter as the constructor does.</summary>
     public void InitializeParameters(int seed, global::RnnGen.Initializer initializer) => _core.InitializeParameters(seed, initializer);
     /// <summary>Words: Embedding, output (None, None, 64), 1,280,000 parameters.</summary>
@@ -129,7 +130,7 @@ public partial class Tagger : global::RnnGen.Generated.ICoreTrainableModel
     /// <summary>A zero state for <paramref name="batchSize"/> streams.</summary>
     public State CreateState(int batchSize = 1) => new State(batchSize);
 
-    /// <summary>Words: Embedding, 1 → 64, parameters [0, 1280000).</summary>
+    /// <summary>Words: Embedding, 1 → 64, 1,280,000 parameters.</summary>
     private readonly struct WordsShape : global::RnnGen.Generated.IEmbeddingShape
     {
         public static int VocabularySize => Sizes.WordsVocabularySize;
@@ -137,7 +138,7 @@ public partial class Tagger : global::RnnGen.Generated.ICoreTrainableModel
         public static int ParameterOffset => 0;
     }
 
-    /// <summary>Encoder: Bidirectional(LSTM), 64 → 256, parameters [1280000, 1477632).</summary>
+    /// <summary>Encoder: Bidirectional(LSTM), 64 → 256, 197,632 parameters.</summary>
     private readonly struct EncoderShape : global::RnnGen.Generated.IRecurrentLayerShape
     {
         public static int InputSize => Sizes.EncoderInputSize;
@@ -148,7 +149,7 @@ public partial class Tagger : global::RnnGen.Generated.ICoreTrainableModel
         public static int ParameterOffset => 1280000;
     }
 
-    /// <summary>Refine: GRU, 256 → 64, parameters [1477632, 1539456).</summary>
+    /// <summary>Refine: GRU, 256 → 64, 61,824 parameters.</summary>
     private readonly struct RefineShape : global::RnnGen.Generated.IRecurrentLayerShape
     {
         public static int InputSize => Sizes.RefineInputSize;
@@ -158,7 +159,7 @@ public partial class Tagger : global::RnnGen.Generated.ICoreTrainableModel
         public static int ParameterOffset => 1477632;
     }
 
-    /// <summary>Tags: Dense, 64 → 17, parameters [1539456, 1540561).</summary>
+    /// <summary>Tags: Dense, 64 → 17, 1,105 parameters.</summary>
     private readonly struct TagsShape : global::RnnGen.Generated.IDenseShape
     {
         public static int InputSize => Sizes.TagsInputSize;
@@ -204,7 +205,7 @@ public partial class Tagger : global::RnnGen.Generated.ICoreTrainableModel
         {
             // Words: e[B, T, 64] = weight[tokens[b, t], :]
             global::RnnGen.Generated.LayerOps.Embedding<WordsShape>(f, L.Words);
-            // Encoder (both directions, merged (Concat)), x[B, T, 64] → [B, T, 256]:
+            // Encoder (both directions, merged: Concat), x[B, T, 64] → [B, T, 256]:
             //   [i f g o] = [σ σ tanh σ](x · W_ihᵀ + h · W_hhᵀ + b), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c')
             global::RnnGen.Generated.LayerOps.Recurrent<EncoderShape>(f, f.Out(L.Words), L.Encoder);
             // Refine (t = 0 … len_b − 1), x[B, T, 256] → [B, T, 64]:

@@ -11,8 +11,6 @@ public sealed partial class RnnGenerator
         /// <summary>A workspace buffer: a field of the emitted Layout struct and its size in terms of B and T.</summary>
         private sealed record Buffer(string Field, string Size, string Comment, bool Backward);
 
-        private static string RowsText(LayerPlan layer) => layer.OutputIsSequence ? "B, T" : "B";
-
         internal static string KernelName(LayerSpec s) => s.Kind switch
         {
             LayerKind.Lstm => "global::RnnGen.Layers.LstmKernel",
@@ -20,27 +18,7 @@ public sealed partial class RnnGenerator
             _ => "global::RnnGen.Layers.SimpleRnnKernel",
         };
 
-        /// <summary>Offset expression of what the next layer reads from a layer: its output, after dropout if it has any.</summary>
-        internal static string OutOffset(LayerPlan layer) => layer.DropoutAfterRate > 0 ? $"L.{layer.Name}_Dropped" : RawOutOffset(layer);
-
-        /// <summary>Offset expression of what the first layer reads: the input, after dropout if it has any.</summary>
-        internal static string InputOffset(ModelPlan plan) => plan.InputDropoutRate > 0 ? "L.Input_Dropped" : "L.Input";
-
         internal static string Rate(double rate) => ((float)rate).ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "f";
-
-        /// <summary>Offset expression (inside a method with a Layout named L) of a layer's output.</summary>
-        internal static string RawOutOffset(LayerPlan layer)
-        {
-            LayerSpec s = layer.Spec;
-            if (s.IsRecurrent && !s.Bidirectional && !s.Residual)
-            {
-                return s.ReturnSequences ? $"L.{layer.Name}_Hidden0" : $"L.{layer.Name}_Final0";
-            }
-
-            return $"L.{layer.Name}_Out";
-        }
-
-        internal static string OutLength(LayerPlan layer) => (layer.OutputIsSequence ? "B * T * " : "B * ") + Int(layer.OutputWidth);
 
         /// <summary>
         /// The Layout struct: one offset field per buffer, and <c>Compute</c>, which lays them out one after another for the
@@ -124,7 +102,7 @@ public sealed partial class RnnGenerator
             _ => $"h' = {s.Activation.ToString().ToLowerInvariant()}(x · W_ihᵀ + h · W_hhᵀ + b)",
         };
 
-        private static void EmitRecurrentHelpers(SourceWriter w, ModelPlan plan, bool sequences = true)
+        private static void EmitRecurrentHelpers(SourceWriter w, ModelPlan plan)
         {
             for (int i = 0; i < plan.Layers.Count; i++)
             {
@@ -163,49 +141,6 @@ public sealed partial class RnnGenerator
 
                     w.Line();
                 }
-
-                if (!sequences)
-                {
-                    continue;
-                }
-
-                string input = i == 0 ? InputOffset(plan) : OutOffset(plan.Layers[i - 1]);
-                string inWidth = Int(layer.InputWidth);
-                string h = Int(s.Units);
-                bool lstm = s.Kind == LayerKind.Lstm;
-                w.Line($"/// <summary>{n}'s sequence arguments for one direction over the batch described by <paramref name=\"L\"/>.</summary>");
-                using (w.Block($"private static global::RnnGen.Layers.RecurrentSequence {n}Sequence(int direction, in Layout L, global::System.Span<float> ws, global::System.ReadOnlySpan<int> lengths, bool useState)"))
-                {
-                    w.Line("int B = L.Batch, T = L.Time;");
-                    string Pick(string field) => s.Directions == 2 ? $"(direction == 0 ? L.{n}_{field}0 : L.{n}_{field}1)" : $"L.{n}_{field}0";
-                    w.Line("return new global::RnnGen.Layers.RecurrentSequence");
-                    w.Line("{");
-                    w.Indent();
-                    w.Line("Batch = B,");
-                    w.Line("Time = T,");
-                    w.Line("Reverse = direction == 1,");
-                    w.Line("Lengths = lengths,");
-                    w.Line($"Input = ws.Slice({input}, B * T * {inWidth}),");
-                    w.Line($"InputStride = {inWidth},");
-                    w.Line($"InitialHidden = useState ? ws.Slice({Pick("Init")}, B * {h}) : default,");
-                    if (lstm)
-                    {
-                        w.Line($"InitialCell = useState ? ws.Slice({Pick("InitCell")}, B * {h}) : default,");
-                    }
-
-                    w.Line($"Hidden = ws.Slice({Pick("Hidden")}, B * T * {h}),");
-                    w.Line($"FinalHidden = ws.Slice({Pick("Final")}, B * {h}),");
-                    if (lstm)
-                    {
-                        w.Line($"FinalCell = ws.Slice({Pick("FinalCell")}, B * {h}),");
-                    }
-
-                    w.Line($"Cache = ws.Slice({Pick("Cache")}, {KernelName(s)}.CacheSize<{layer.ShapeStruct}>(B, T)),");
-                    w.Outdent();
-                    w.Line("};");
-                }
-
-                w.Line();
             }
         }
     }
