@@ -227,13 +227,17 @@ public sealed partial class RnnGenerator
             w.Line();
         }
 
-        /// <summary>One struct per layer: its sizes and options as static members, and where its parameters start (the only place that offset is written).</summary>
+        /// <summary>One struct per layer: its sizes and options as static members, and where its parameters start (after the previous layer's).</summary>
         private static void EmitLayerShapes(SourceWriter w, ModelPlan plan)
         {
+            LayerPlan? previous = null;
             foreach (LayerPlan layer in plan.Layers)
             {
                 LayerSpec s = layer.Spec;
                 string n = layer.Name;
+                // each layer's parameters follow the previous layer's: offsets are derived, never written as numbers
+                string offset = previous is null ? "0" : $"{previous.ShapeStruct}.ParameterOffset + Sizes.{previous.Name}ParameterCount";
+                previous = layer;
                 string kind = s.Kind switch { LayerKind.Embedding => "IEmbeddingShape", LayerKind.Dense => "IDenseShape", _ => "IRecurrentLayerShape" };
                 w.Line($"/// <summary>{n}: {layer.SummaryType}, {Int(layer.InputWidth)} → {Int(layer.OutputWidth)}, {Thousands(layer.ParameterCount)} parameters.</summary>");
                 using (w.Block($"private readonly struct {layer.ShapeStruct} : global::RnnGen.Generated.{kind}"))
@@ -265,7 +269,7 @@ public sealed partial class RnnGenerator
                     }
 
                     if (layer.DropoutAfterRate > 0) w.Line($"public static float DropoutAfter => {Rate(layer.DropoutAfterRate)};");
-                    w.Line($"public static int ParameterOffset => {Int(layer.Tensors[0].Offset)};");
+                    w.Line($"public static int ParameterOffset => {offset};");
                 }
 
                 w.Line();

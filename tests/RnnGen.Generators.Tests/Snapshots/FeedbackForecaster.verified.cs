@@ -332,7 +332,7 @@ public partial class FeedbackForecaster : global::RnnGen.Training.ITrainableMode
             public static global::RnnGen.CellKind Cell => global::RnnGen.CellKind.Lstm;
             public static bool ReturnSequences => true;
             public static bool Residual => true;
-            public static int ParameterOffset => 84;
+            public static int ParameterOffset => MemoryShape.ParameterOffset + Sizes.MemoryParameterCount;
         }
 
         /// <summary>Next: Dense, 3 → 1, 4 parameters.</summary>
@@ -342,7 +342,7 @@ public partial class FeedbackForecaster : global::RnnGen.Training.ITrainableMode
             public static int Units => Sizes.NextUnits;
             public static global::RnnGen.Activation Activation => global::RnnGen.Activation.Linear;
             public static bool Sequence => true;
-            public static int ParameterOffset => 168;
+            public static int ParameterOffset => RefineShape.ParameterOffset + Sizes.RefineParameterCount;
         }
 
         /// <summary>Runs the model over a batch: inputs [batchSize, timeSteps, 3] → outputs [batchSize, timeSteps, 1]; steps past the optional [batchSize] lengths are padding (their output rows are zero).</summary>

@@ -117,7 +117,7 @@ public partial class Forecaster : global::RnnGen.Generated.ICoreSequenceModel, g
         public static int InputSize => Sizes.NextInputSize;
         public static int Units => Sizes.NextUnits;
         public static global::RnnGen.Activation Activation => global::RnnGen.Activation.Linear;
-        public static int ParameterOffset => 4352;
+        public static int ParameterOffset => MemoryShape.ParameterOffset + Sizes.MemoryParameterCount;
     }
 
     /// <summary>Runs the model over a batch: inputs [batchSize, timeSteps, 1] → outputs [batchSize, 1]; steps past the optional [batchSize] lengths are padding.</summary>

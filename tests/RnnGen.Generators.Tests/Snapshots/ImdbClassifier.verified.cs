@@ -126,7 +126,7 @@ public partial class ImdbClassifier : global::RnnGen.Generated.ICoreTrainableMod
         public static int InputSize => Sizes.RnnInputSize;
         public static int Units => Sizes.RnnUnits;
         public static global::RnnGen.CellKind Cell => global::RnnGen.CellKind.SimpleRnn;
-        public static int ParameterOffset => 320000;
+        public static int ParameterOffset => EmbeddingShape.ParameterOffset + Sizes.EmbeddingParameterCount;
     }
 
     /// <summary>Classifier: Dense, 32 → 1, 33 parameters.</summary>
@@ -135,7 +135,7 @@ public partial class ImdbClassifier : global::RnnGen.Generated.ICoreTrainableMod
         public static int InputSize => Sizes.ClassifierInputSize;
         public static int Units => Sizes.ClassifierUnits;
         public static global::RnnGen.Activation Activation => global::RnnGen.Activation.Sigmoid;
-        public static int ParameterOffset => 322080;
+        public static int ParameterOffset => RnnShape.ParameterOffset + Sizes.RnnParameterCount;
     }
 
     /// <summary>Runs the model over a batch: tokens [batchSize, timeSteps] (ids in 0…9999) → outputs [batchSize, 1]; steps past the optional [batchSize] lengths are padding.</summary>

@@ -120,7 +120,7 @@ static partial class Outer
             public static int Units => Sizes.OutUnits;
             public static global::RnnGen.Activation Activation => global::RnnGen.Activation.Sigmoid;
             public static bool Sequence => true;
-            public static int ParameterOffset => 18;
+            public static int ParameterOffset => RnnShape.ParameterOffset + Sizes.RnnParameterCount;
         }
 
         /// <summary>Runs the model over a batch: inputs [batchSize, timeSteps, 2] → outputs [batchSize, timeSteps, 1]; steps past the optional [batchSize] lengths are padding (their output rows are zero).</summary>

@@ -121,7 +121,7 @@ public partial class ResetBeforeGru : global::RnnGen.Generated.ICoreSequenceMode
         public static int InputSize => Sizes.OutInputSize;
         public static int Units => Sizes.OutUnits;
         public static global::RnnGen.Activation Activation => global::RnnGen.Activation.Softmax;
-        public static int ParameterOffset => 396;
+        public static int ParameterOffset => RnnShape.ParameterOffset + Sizes.RnnParameterCount;
     }
 
     /// <summary>Runs the model over a batch: inputs [batchSize, timeSteps, 4] → outputs [batchSize, 3]; steps past the optional [batchSize] lengths are padding.</summary>

@@ -146,7 +146,7 @@ public partial class Tagger : global::RnnGen.Generated.ICoreTrainableModel
         public static global::RnnGen.CellKind Cell => global::RnnGen.CellKind.Lstm;
         public static bool ReturnSequences => true;
         public static bool Bidirectional => true;
-        public static int ParameterOffset => 1280000;
+        public static int ParameterOffset => WordsShape.ParameterOffset + Sizes.WordsParameterCount;
     }
 
     /// <summary>Refine: GRU, 256 → 64, 61,824 parameters.</summary>
@@ -156,7 +156,7 @@ public partial class Tagger : global::RnnGen.Generated.ICoreTrainableModel
         public static int Units => Sizes.RefineUnits;
         public static global::RnnGen.CellKind Cell => global::RnnGen.CellKind.Gru;
         public static bool ReturnSequences => true;
-        public static int ParameterOffset => 1477632;
+        public static int ParameterOffset => EncoderShape.ParameterOffset + Sizes.EncoderParameterCount;
     }
 
     /// <summary>Tags: Dense, 64 → 17, 1,105 parameters.</summary>
@@ -166,7 +166,7 @@ public partial class Tagger : global::RnnGen.Generated.ICoreTrainableModel
         public static int Units => Sizes.TagsUnits;
         public static global::RnnGen.Activation Activation => global::RnnGen.Activation.Softmax;
         public static bool Sequence => true;
-        public static int ParameterOffset => 1539456;
+        public static int ParameterOffset => RefineShape.ParameterOffset + Sizes.RefineParameterCount;
     }
 
     /// <summary>Runs the model over a batch: tokens [batchSize, timeSteps] (ids in 0…19999) → outputs [batchSize, timeSteps, 17]; steps past the optional [batchSize] lengths are padding (their output rows are zero).</summary>
