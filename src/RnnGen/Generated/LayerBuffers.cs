@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.ComponentModel;
 using RnnGen.Layers;
 
@@ -112,6 +113,7 @@ public struct WorkspaceBuilder
     public readonly int StateSize => _state;
 
     /// <summary>A buffer of <paramref name="length"/> floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Take(int length)
     {
         int offset = _next;
@@ -127,14 +129,17 @@ public struct WorkspaceBuilder
     }
 
     /// <summary>An embedding layer: <c>[B, T, Dimension]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Embedding<TShape>(ref LayerBuffers layer) where TShape : IEmbeddingShape
         => Rows(ref layer, checked(Batch * Time), TShape.Dimension, TShape.DropoutAfter);
 
     /// <summary>A dense layer: <c>[B, T, Units]</c> or <c>[B, Units]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Dense<TShape>(ref LayerBuffers layer) where TShape : IDenseShape
         => Rows(ref layer, TShape.Sequence ? checked(Batch * Time) : Batch, TShape.Units, TShape.DropoutAfter);
 
     /// <summary>A recurrent layer: per direction its states, outputs and cache, then its merged (or residual) output.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Recurrent<TShape>(ref LayerBuffers layer) where TShape : IRecurrentLayerShape
     {
         int B = Batch, T = Time, H = TShape.Units;
@@ -166,6 +171,7 @@ public struct WorkspaceBuilder
         Dropout(ref layer, TShape.DropoutAfter);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private DirectionBuffers Direction<TShape>() where TShape : IRecurrentLayerShape
     {
         int B = Batch, T = Time, H = TShape.Units;
@@ -181,6 +187,7 @@ public struct WorkspaceBuilder
         return d;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Gradient<TShape>(ref DirectionBuffers d) where TShape : IRecurrentLayerShape
     {
         if (TShape.Bidirectional && TShape.ReturnSequences)
@@ -191,6 +198,7 @@ public struct WorkspaceBuilder
         d.DFinal = Take(Batch * TShape.Units);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Rows(ref LayerBuffers layer, int rows, int width, float dropout)
     {
         if (Gradients)
@@ -206,6 +214,7 @@ public struct WorkspaceBuilder
         Dropout(ref layer, dropout);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Dropout(ref LayerBuffers layer, float rate)
     {
         layer.Output = layer.Out;

@@ -120,10 +120,12 @@ public static class LayerOps
     }
 
     /// <summary>Floats per output row of a recurrent layer: 2H for concatenated directions, H otherwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int RecurrentWidth<TShape>() where TShape : IRecurrentLayerShape
         => TShape.Bidirectional && TShape.Merge == MergeMode.Concat ? 2 * TShape.Units : TShape.Units;
 
     /// <summary>The cache one direction of the layer needs for <paramref name="batch"/> sequences of <paramref name="time"/> steps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int CacheSize<TShape>(int batch, int time) where TShape : IRecurrentLayerShape => TShape.Cell switch
     {
         CellKind.Lstm => LstmKernel.CacheSize<TShape>(batch, time),
@@ -131,6 +133,7 @@ public static class LayerOps
         _ => SimpleRnnKernel.CacheSize<TShape>(batch, time),
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Direction<TShape>(in SequencePass f, ReadOnlySpan<float> x, in LayerBuffers layer, in DirectionBuffers d, int direction)
         where TShape : IRecurrentLayerShape
     {
@@ -172,6 +175,7 @@ public static class LayerOps
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DirectionBackward<TShape>(in SequencePass f, ReadOnlySpan<float> x, Span<float> dx, in LayerBuffers layer, in DirectionBuffers d, int direction)
         where TShape : IRecurrentLayerShape
     {
@@ -212,9 +216,11 @@ public static class LayerOps
     }
 
     /// <summary>Where direction <paramref name="direction"/>'s hidden state (then, LSTM, its cell state) sits in a model State.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int StateOffset<TShape>(in LayerBuffers layer, int direction) where TShape : IRecurrentLayerShape
         => layer.State + direction * (TShape.Cell == CellKind.Lstm ? 2 : 1) * TShape.Units;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static RecurrentSequence Sequence<TShape>(in SequencePass f, ReadOnlySpan<float> x, in DirectionBuffers d, int direction, bool useState)
         where TShape : IRecurrentLayerShape
     {
@@ -238,6 +244,7 @@ public static class LayerOps
         };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static RecurrentWeights Weights<TShape>(ReadOnlySpan<float> p, int direction) where TShape : IRecurrentLayerShape
     {
         RecurrentTensors t = RecurrentTensors.Of<TShape>(direction);
@@ -251,6 +258,7 @@ public static class LayerOps
         };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static RecurrentGradients Gradients<TShape>(Span<float> g, int direction) where TShape : IRecurrentLayerShape
     {
         RecurrentTensors t = RecurrentTensors.Of<TShape>(direction);
@@ -265,6 +273,7 @@ public static class LayerOps
     }
 
     /// <summary>Dropout on a layer's output, in training only (otherwise the output is copied through).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dropout(in SequencePass f, float rate, in LayerBuffers layer)
     {
         if (rate > 0f)
@@ -275,6 +284,7 @@ public static class LayerOps
     }
 
     /// <summary>The output went through dropout: ∂(output) = ∂(dropped) ⊙ mask.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DropoutBackward(in SequencePass f, float rate, in LayerBuffers layer)
     {
         if (rate > 0f)
@@ -288,9 +298,11 @@ public static class LayerOps
 internal readonly record struct RecurrentTensors(int Input, int InputLength, int Recurrent, int RecurrentLength, int Bias, int BiasLength,
     int RecurrentBias, int Peepholes, int PeepholeLength, int End)
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static RecurrentTensors Of<TShape>(int direction) where TShape : IRecurrentLayerShape
         => Of(TShape.Cell, TShape.InputSize, TShape.Units, TShape.ResetAfter, TShape.Peepholes, TShape.ParameterOffset, direction);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static RecurrentTensors Of(CellKind cell, int inputSize, int units, bool resetAfter, bool peepholes, int offset, int direction)
     {
         int gh = (cell switch { CellKind.Lstm => 4, CellKind.Gru => 3, _ => 1 }) * units;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.ComponentModel;
 using RnnGen.Initialization;
 
@@ -59,11 +60,14 @@ public readonly ref struct SequencePass
     public DeterministicRandom? Random { get; init; }
 
     /// <summary>What the next layer reads from <paramref name="layer"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Span<float> Out(in LayerBuffers layer) => Workspace.Slice(layer.Output, layer.Length);
 
     /// <summary>∂loss/∂(what the next layer reads from <paramref name="layer"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Span<float> Gradient(in LayerBuffers layer) => Workspace.Slice(layer.DOut, layer.Length);
 
     /// <summary><paramref name="units"/> floats per stream of <paramref name="state"/> from <paramref name="offset"/>; empty when it is.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal Span<float> Slot(Span<float> state, int offset, int units) => state.IsEmpty ? default : state.Slice(Batch * offset, Batch * units);
 }

@@ -355,6 +355,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
         return output;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckState(string name, TState? state, int batchSize)
     {
         if (state is not null && state.BatchSize != batchSize)
@@ -517,6 +518,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
     }
 
     /// <summary>What the first layer reads of a float model: the input, after dropout when the model has input dropout (applied here going forward).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Span<float> Input(in Frame frame, Span<float> ws, bool forward)
     {
         if (TakesTokens)
@@ -540,6 +542,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
         return dropped;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RememberBatch(ReadOnlySpan<int> tokens, ReadOnlySpan<int> lengths, in Frame frame, in TNetwork layout)
     {
         // Backward runs after the caller's spans are gone: keep copies of the tokens and lengths.
@@ -555,6 +558,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
 
     private ReadOnlySpan<int> TrainedLengths => _trainedWithLengths ? _lengths.AsSpan(0, _trainedFrame.Batch) : default;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyOutput(in Frame frame, float[] workspace, Span<float> outputs, ReadOnlySpan<int> lengths)
     {
         workspace.AsSpan(frame.Output, frame.OutputLength).CopyTo(outputs);
@@ -571,6 +575,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
 
         public readonly int OutputLength => (TNetwork.Info.OutputIsSequence ? Batch * Time : Batch) * TNetwork.Info.OutputSize;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static Frame Lay(int batch, int time, int start, out TNetwork layout)
         {
             var b = new WorkspaceBuilder(batch, time, start);
