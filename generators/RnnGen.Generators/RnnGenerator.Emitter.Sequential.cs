@@ -22,23 +22,41 @@ public sealed partial class RnnGenerator
         private static void EmitModelClass(SourceWriter w, ModelPlan plan)
         {
             ModelSpec model = plan.Model;
-            EmitClassDocs(w, plan);
+            bool feedback = model.OutputRecurrence;
+            if (feedback)
+            {
+                EmitFeedbackDocs(w, plan);
+            }
+            else
+            {
+                EmitClassDocs(w, plan);
+            }
+
             w.Line(GeneratedCodeAttribute);
             var interfaceList = new List<string>();
-            if (!plan.TakesTokens)
+            if (!feedback && !plan.TakesTokens)
             {
                 interfaceList.Add("global::RnnGen.Generated.ICoreSequenceModel");
             }
 
             if (model.Loss != LossKind.None)
             {
-                interfaceList.Add("global::RnnGen.Generated.ICoreTrainableModel");
+                // a model with output recurrence is not an ISequenceModel, and its ITrainableModel members are its own
+                interfaceList.Add(feedback ? "global::RnnGen.Training.ITrainableModel" : "global::RnnGen.Generated.ICoreTrainableModel");
             }
 
             string interfaces = interfaceList.Count == 0 ? string.Empty : " : " + string.Join(", ", interfaceList);
             using (w.Block(model.Accessibility + " partial class " + model.ClassName + interfaces))
             {
-                EmitConstants(w, plan);
+                if (feedback)
+                {
+                    EmitFeedbackConstants(w, plan);
+                }
+                else
+                {
+                    EmitConstants(w, plan);
+                }
+
                 EmitCore(w, plan);
                 EmitSequentialState(w, plan);
                 EmitLayerShapes(w, plan);
@@ -54,8 +72,8 @@ public sealed partial class RnnGenerator
             ModelSpec m = plan.Model;
             string defaultInit = m.Initializer == 1 ? "PyTorch" : "Keras";
             w.Line("// Buffers, checks and the Predict / Step / Forward / Backward glue live in the runtime core; the model is Network, below.");
-            w.Line("private readonly global::RnnGen.Generated.SequentialCore<Network, State> _core;");
-            if (!plan.TakesTokens || m.Loss != LossKind.None)
+            w.Line($"private readonly global::RnnGen.Generated.{(m.OutputRecurrence ? "OutputRecurrentCore" : "SequentialCore")}<Network, State> _core;");
+            if (!m.OutputRecurrence && (!plan.TakesTokens || m.Loss != LossKind.None))
             {
                 w.Line("global::RnnGen.Generated.ISequentialCore global::RnnGen.Generated.ICoreModel.Core => _core;");
             }
@@ -136,8 +154,11 @@ public sealed partial class RnnGenerator
             }
 
             string layers = string.Join(", ", plan.Recurrent.Select(l => l.Name));
-            w.Line($"/// <summary>The recurrent state ({layers}) of a batch of streams: what <c>Step</c> carries from one step to the next, and the initial/final state of a stateful <c>Forward</c>.</summary>");
-            using (w.Block("public sealed class State(int batchSize = 1) : global::RnnGen.Generated.ModelState(batchSize, SizePerStream), global::RnnGen.Generated.IModelState<State>"))
+            w.Line(plan.Model.OutputRecurrence
+                ? $"/// <summary>The state of a batch of streams: the recurrent layers' states ({layers}) and each stream's previous output, what <c>Step</c> carries from one step to the next.</summary>"
+                : $"/// <summary>The recurrent state ({layers}) of a batch of streams: what <c>Step</c> carries from one step to the next, and the initial/final state of a stateful <c>Forward</c>.</summary>");
+            string baseState = plan.Model.OutputRecurrence ? "FeedbackState(batchSize, SizePerStream, OutputSize)" : "ModelState(batchSize, SizePerStream)";
+            using (w.Block($"public sealed class State(int batchSize = 1) : global::RnnGen.Generated.{baseState}, global::RnnGen.Generated.IModelState<State>"))
             {
                 w.Line("/// <summary>Floats of state per stream.</summary>");
                 w.Line($"public const int SizePerStream = {Int(slots.Sum(s => s.Units))};");
@@ -168,6 +189,12 @@ public sealed partial class RnnGenerator
         /// <summary>Predict, Step and (token language models) Generate.</summary>
         private static void EmitInference(SourceWriter w, ModelPlan plan)
         {
+            if (plan.Model.OutputRecurrence)
+            {
+                EmitFeedbackInference(w, plan);
+                return;
+            }
+
             string input = InputParameter(plan), name = InputName(plan);
             string padding = plan.OutputIsSequence ? "padding (their output rows are zero)" : "padding";
             w.Line($"/// <summary>Runs the model over a batch: {InputText(plan)} → {OutputText(plan, "outputs")}; steps past the optional [batchSize] lengths are {padding}.</summary>");
@@ -204,6 +231,12 @@ public sealed partial class RnnGenerator
         /// <summary>Forward and Backward (and, with a loss, the fused-loss pair and <c>ITrainableModel</c>).</summary>
         private static void EmitSequentialTraining(SourceWriter w, ModelPlan plan)
         {
+            if (plan.Model.OutputRecurrence)
+            {
+                EmitFeedbackTraining(w, plan);
+                return;
+            }
+
             ModelSpec m = plan.Model;
             string input = InputParameter(plan), name = InputName(plan);
             w.Line($"/// <summary>Training-mode Predict that keeps what Backward needs: {InputText(plan)} → {OutputText(plan, "outputs")} (may be empty); a <paramref name=\"state\"/> gives the initial states and gets the final ones (truncated BPTT).</summary>");
@@ -292,7 +325,7 @@ public sealed partial class RnnGenerator
                 if (plan.InputDropoutRate > 0) options.Add("InputDropout = " + Rate(plan.InputDropoutRate));
                 if (plan.HasDropout) options.Add("HasDropout = true");
                 w.Line($"static global::RnnGen.Generated.NetworkInfo {self}.Info");
-                w.Line($"    => new(InputSize, {vocabulary}, OutputSize, ParameterCount, OutputIsSequence, State.SizePerStream, global::RnnGen.Loss.{m.Loss})" +
+                w.Line($"    => new({(m.OutputRecurrence ? "StepInputSize" : "InputSize")}, {vocabulary}, OutputSize, ParameterCount, OutputIsSequence, State.SizePerStream, global::RnnGen.Loss.{m.Loss})" +
                        (options.Count == 0 ? ";" : " { " + string.Join(", ", options) + " };"));
                 w.Line();
                 using (w.Block($"static void {self}.Lay(ref Network L, ref global::RnnGen.Generated.WorkspaceBuilder b)"))
@@ -374,6 +407,6 @@ public sealed partial class RnnGenerator
             }
         }
 
-        private static string DropoutNote(LayerPlan layer) => layer.DropoutAfterRate > 0 ? $", then dropout ({Rate(layer.DropoutAfterRate)}) in training" : string.Empty;
+        private static string DropoutNote(LayerPlan layer) => layer.DropoutAfterRate > 0 ? $", then dropout (rate {Rate(layer.DropoutAfterRate).TrimEnd('f')}) in training" : string.Empty;
     }
 }

@@ -3,9 +3,7 @@
 #nullable enable
 #pragma warning disable CS1591 // the members are documented on RnnGen's generated API page
 
-using System;
 using System.Runtime.CompilerServices;
-using System.Collections.Generic;
 
 namespace Test;
 
@@ -14,6 +12,22 @@ namespace Test;
 /// reading [x_t; y_(t−1)] at step t: 2 features and the 1 outputs of the step before (zeros at t = 0).
 /// Training feeds back the targets (teacher forcing); Predict and Step feed back the model's own outputs.
 /// </summary>
+/// <remarks>
+/// <code>
+/// Model: "FeedbackForecaster"
+/// ____________________________________________________________________
+///  Layer (type)                     Output Shape               Param #
+/// ====================================================================
+///  Memory (LSTM)                    (None, None, 3)                 84
+///  Refine (LSTM)                    (None, None, 3)                 84
+///  Next (Dense)                     (None, None, 1)                  4
+/// ====================================================================
+/// Total params: 172
+/// Trainable params: 172
+/// Non-trainable params: 0
+/// ____________________________________________________________________
+/// </code>
+/// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
 public partial class FeedbackForecaster : global::RnnGen.Training.ITrainableModel
 {
@@ -22,72 +36,131 @@ public partial class FeedbackForecaster : global::RnnGen.Training.ITrainableMode
     /// <summary>Outputs per step.</summary>
     public const int OutputSize = 1;
     /// <summary>What the recurrent layers read per step: the features, then the previous step's outputs.</summary>
-    public const int StepInputSize = 3;
+    public const int StepInputSize = InputSize + OutputSize;
     /// <summary>Trainable floats.</summary>
     public const int ParameterCount = 172;
     /// <summary>The model outputs every step.</summary>
     public const bool OutputIsSequence = true;
 
-    private readonly OutputRecurrentNetwork _network;
-    private float[] _teacherInputs = global::System.Array.Empty<float>();
-    private float[] _stepInput = global::System.Array.Empty<float>();
-    private float[] _row = global::System.Array.Empty<float>();
-    private float[] _rowOutput = global::System.Array.Empty<float>();
-    private State? _predictState;
-
-    /// <summary>Creates the model with the default (Keras) initialisation, deterministic for a given <paramref name="seed"/>.</summary>
-    public FeedbackForecaster(int seed = 0) : this(seed, global::RnnGen.Initializer.Keras)
+    /// <summary>Per-layer sizes.</summary>
+    public static class Sizes
     {
+        /// <summary>Memory: LSTM, 3 → 3.</summary>
+        public const int MemoryInputSize = 3;
+        public const int MemoryUnits = 3;
+        public const int MemoryOutputSize = 3;
+        public const int MemoryParameterCount = 84;
+        /// <summary>Refine: LSTM, 3 → 3.</summary>
+        public const int RefineInputSize = 3;
+        public const int RefineUnits = 3;
+        public const int RefineOutputSize = 3;
+        public const int RefineParameterCount = 84;
+        /// <summary>Next: Dense, 3 → 1.</summary>
+        public const int NextInputSize = 3;
+        public const int NextUnits = 1;
+        public const int NextOutputSize = 1;
+        public const int NextParameterCount = 4;
     }
 
-    /// <summary>Creates the model with the given initialisation, deterministic for a given <paramref name="seed"/>.</summary>
-    public FeedbackForecaster(int seed, global::RnnGen.Initializer initializer) => _network = new OutputRecurrentNetwork(seed, initializer);
+    // Buffers, checks and the Predict / Step / Forward / Backward glue live in the runtime core; the model is Network, below.
+    private readonly global::RnnGen.Generated.OutputRecurrentCore<Network, State> _core;
 
     /// <summary>(Re)initialises every parameter as the constructor does.</summary>
-    public void InitializeParameters(int seed, global::RnnGen.Initializer initializer) => _network.InitializeParameters(seed, initializer);
+    public void InitializeParameters(int seed, global::RnnGen.Initializer initializer) => _core.InitializeParameters(seed, initializer);
+    /// <summary>Memory: LSTM, output (None, None, 3), 84 parameters.</summary>
+    public partial global::RnnGen.RecurrentLayer Memory => _core.Layer<global::RnnGen.RecurrentLayer>(0);
+    /// <summary>Refine: LSTM, output (None, None, 3), 84 parameters.</summary>
+    public partial global::RnnGen.RecurrentLayer Refine => _core.Layer<global::RnnGen.RecurrentLayer>(1);
+    /// <summary>Next: Dense, output (None, None, 1), 4 parameters.</summary>
+    public partial global::RnnGen.DenseLayer Next => _core.Layer<global::RnnGen.DenseLayer>(2);
+    /// <summary>All 172 trainable floats, one buffer; <see cref="NamedParameters"/> (Memory.weight_ih_l0, …) names its parts.</summary>
+    public global::System.Span<float> Parameters => _core.Parameters;
+    /// <summary>Gradients accumulated by Backward, same layout as <see cref="Parameters"/>.</summary>
+    public global::System.Span<float> Gradients => _core.Gradients;
+    /// <summary>Named views of <see cref="Parameters"/>, PyTorch names and shapes.</summary>
+    public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedParameters => _core.NamedParameters;
+    /// <summary>Named views of <see cref="Gradients"/>, same names and shapes as <see cref="NamedParameters"/>.</summary>
+    public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedGradients => _core.NamedGradients;
+    /// <summary>Sets every gradient to zero.</summary>
+    public void ZeroGradients() => _core.ZeroGradients();
+    /// <summary>The Keras-style table of FeedbackForecaster's layers, their output shapes and parameter counts.</summary>
+    public string Summary() => _core.Summary;
+    /// <summary>Writes the parameters as a safetensors file with PyTorch names and shapes (atomically: a temporary file, then a move).</summary>
+    public void SaveWeights(string path) => _core.SaveWeights(path);
+    /// <summary>Reads a safetensors file (ours or PyTorch's state_dict); a file that does not fit leaves the model unchanged and throws, naming the tensor.</summary>
+    public void LoadWeights(string path) => _core.LoadWeights(path);
+    /// <summary>Restarts the random numbers of dropout (for a reproducible run, or to repeat a forward pass exactly).</summary>
+    public void ResetRandom(int seed) => _core.ResetRandom(seed);
+
+    /// <summary>Creates the model with the default (Keras) initialisation, deterministic for a given <paramref name="seed"/>.</summary>
+    public FeedbackForecaster(int seed = 0) : this(seed, global::RnnGen.Initializer.Keras) { }
+    /// <summary>Creates the model with the given initialisation, deterministic for a given <paramref name="seed"/>.</summary>
+    public FeedbackForecaster(int seed, global::RnnGen.Initializer initializer) => _core = new("FeedbackForecaster", seed, initializer,
+        global::RnnGen.Generated.ModelLayer.Recurrent<MemoryShape>("Memory"),
+        global::RnnGen.Generated.ModelLayer.Recurrent<RefineShape>("Refine"),
+        global::RnnGen.Generated.ModelLayer.Dense<NextShape>("Next"));
+
+    /// <summary>The state of a batch of streams: the recurrent layers' states (Memory, Refine) and each stream's previous output, what <c>Step</c> carries from one step to the next.</summary>
+    public sealed class State(int batchSize = 1) : global::RnnGen.Generated.FeedbackState(batchSize, SizePerStream, OutputSize), global::RnnGen.Generated.IModelState<State>
+    {
+        /// <summary>Floats of state per stream.</summary>
+        public const int SizePerStream = 12;
+        static State global::RnnGen.Generated.IModelState<State>.Create(int batchSize) => new(batchSize);
+        /// <summary>Memory hidden state [BatchSize, 3].</summary>
+        public global::System.Span<float> MemoryHidden => Slot(0, 3);
+        /// <summary>Memory cell state [BatchSize, 3].</summary>
+        public global::System.Span<float> MemoryCell => Slot(3, 3);
+        /// <summary>Refine hidden state [BatchSize, 3].</summary>
+        public global::System.Span<float> RefineHidden => Slot(6, 3);
+        /// <summary>Refine cell state [BatchSize, 3].</summary>
+        public global::System.Span<float> RefineCell => Slot(9, 3);
+    }
+
+    /// <summary>A zero state for <paramref name="batchSize"/> streams.</summary>
+    public State CreateState(int batchSize = 1) => new State(batchSize);
 
     /// <summary>Memory: LSTM, 3 → 3, 84 parameters.</summary>
-    public partial global::RnnGen.RecurrentLayer Memory => _network.Memory;
+    private readonly struct MemoryShape : global::RnnGen.Generated.IRecurrentLayerShape
+    {
+        public static int InputSize => Sizes.MemoryInputSize;
+        public static int Units => Sizes.MemoryUnits;
+        public static global::RnnGen.CellKind Cell => global::RnnGen.CellKind.Lstm;
+        public static bool ReturnSequences => true;
+        public static float DropoutAfter => 0.2f;
+        public static int ParameterOffset => 0;
+    }
 
     /// <summary>Refine: LSTM, 3 → 3, 84 parameters.</summary>
-    public partial global::RnnGen.RecurrentLayer Refine => _network.Refine;
+    private readonly struct RefineShape : global::RnnGen.Generated.IRecurrentLayerShape
+    {
+        public static int InputSize => Sizes.RefineInputSize;
+        public static int Units => Sizes.RefineUnits;
+        public static global::RnnGen.CellKind Cell => global::RnnGen.CellKind.Lstm;
+        public static bool ReturnSequences => true;
+        public static bool Residual => true;
+        public static int ParameterOffset => MemoryShape.ParameterOffset + Sizes.MemoryParameterCount;
+    }
 
     /// <summary>Next: Dense, 3 → 1, 4 parameters.</summary>
-    public partial global::RnnGen.DenseLayer Next => _network.Next;
+    private readonly struct NextShape : global::RnnGen.Generated.IDenseShape
+    {
+        public static int InputSize => Sizes.NextInputSize;
+        public static int Units => Sizes.NextUnits;
+        public static global::RnnGen.Activation Activation => global::RnnGen.Activation.Linear;
+        public static bool Sequence => true;
+        public static int ParameterOffset => RefineShape.ParameterOffset + Sizes.RefineParameterCount;
+    }
 
-    /// <summary>Every trainable parameter, one contiguous buffer.</summary>
-    public global::System.Span<float> Parameters => _network.Parameters;
-    /// <summary>Gradients accumulated by Backward, same layout as <see cref="Parameters"/>.</summary>
-    public global::System.Span<float> Gradients => _network.Gradients;
-    /// <summary>Named views of <see cref="Parameters"/>, PyTorch names and shapes.</summary>
-    public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedParameters => _network.NamedParameters;
-    /// <summary>Named views of <see cref="Gradients"/>.</summary>
-    public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedGradients => _network.NamedGradients;
-    /// <summary>Sets every gradient to zero.</summary>
-    public void ZeroGradients() => _network.ZeroGradients();
-    /// <summary>Writes the parameters as a safetensors file (PyTorch names and shapes), atomically.</summary>
-    public void SaveWeights(string path) => _network.SaveWeights(path);
-    /// <summary>Reads a safetensors file; a file that does not fit leaves the model unchanged and throws.</summary>
-    public void LoadWeights(string path) => _network.LoadWeights(path);
-    /// <summary>Restarts the random numbers of dropout.</summary>
-    public void ResetRandom(int seed) => _network.ResetRandom(seed);
+    /// <summary>Runs the model over a batch free-running, each step fed its own previous output: inputs [batchSize, timeSteps, 2] → outputs [batchSize, timeSteps, 1]; padded steps output zeros.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Predict(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default)
+        => _core.Predict(inputs, batchSize, timeSteps, outputs, lengths);
+    /// <summary>Advances every stream one step, reading [input; state.PreviousOutput]: input [state.BatchSize, 2] → output [state.BatchSize, 1], which the state remembers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, State state) => _core.Step(input, output, state);
 
-    /// <summary>A Keras-style table of the layers, their output shapes and parameter counts.</summary>
-    public string Summary() => SummaryText;
-
-    private const string SummaryText =
-        "Model: \"FeedbackForecaster\"\n" +
-        "____________________________________________________________________\n" +
-        " Layer (type)                     Output Shape               Param #\n" +
-        "====================================================================\n" +
-        " Memory (LSTM)                    (None, None, 3)                 84\n" +
-        " Refine (LSTM)                    (None, None, 3)                 84\n" +
-        " Next (Dense)                     (None, None, 1)                  4\n" +
-        "====================================================================\n" +
-        "Total params: 172\n" +
-        "Trainable params: 172\n" +
-        "Non-trainable params: 0\n" +
-        "____________________________________________________________________\n";
+    /// <summary>Training-mode forward pass with teacher forcing: step t reads [x_t; y*_(t−1)], the previous target (zeros at t = 0); returns the mean MeanSquaredError loss.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public float Forward(in global::RnnGen.Training.SequenceBatch batch, global::System.Span<float> outputs) => _core.Forward(batch, outputs);
+    /// <summary>Accumulates ∂loss/∂parameters of the last <see cref="Forward"/> into <see cref="Gradients"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Backward() => _core.Backward();
 
     int global::RnnGen.Training.ITrainableModel.ModelInputSize => InputSize;
     int global::RnnGen.Training.ITrainableModel.ModelOutputSize => OutputSize;
@@ -95,310 +168,41 @@ public partial class FeedbackForecaster : global::RnnGen.Training.ITrainableMode
     bool global::RnnGen.Training.ITrainableModel.TakesTokens => false;
     global::RnnGen.Loss global::RnnGen.Training.ITrainableModel.Loss => global::RnnGen.Loss.MeanSquaredError;
 
-    /// <summary>
-    /// Training-mode forward pass with teacher forcing: step t reads [x_t; y*_(t−1)], the true previous output,
-    /// zeros at t = 0. Returns the mean loss; keeps what <see cref="Backward"/> needs.
-    /// </summary>
-    public float Forward(in global::RnnGen.Training.SequenceBatch batch, global::System.Span<float> outputs)
+    /// <summary>The model as the runtime core runs it: the workspace buffers of each layer, and each layer's forward and backward pass in order.</summary>
+    private struct Network : global::RnnGen.Generated.ISequentialNetwork<Network>
     {
-        int B = batch.BatchSize, T = batch.TimeSteps;
-        global::RnnGen.Generated.Guard.Positive("batch.BatchSize", B);
-        global::RnnGen.Generated.Guard.Positive("batch.TimeSteps", T);
-        global::RnnGen.Generated.Guard.Length("batch.Inputs", batch.Inputs.Length, B, T, InputSize, "[batchSize, timeSteps, InputSize]");
-        global::RnnGen.Generated.Guard.Length("batch.Targets", batch.Targets.Length, B, T, OutputSize, "[batchSize, timeSteps, OutputSize]");
-        global::RnnGen.Generated.Buffers.Ensure(ref _teacherInputs, checked(B * T * 3));
-        global::System.Span<float> x = _teacherInputs.AsSpan(0, B * T * 3);
-        for (int b = 0; b < B; b++)
-        {
-            for (int t = 0; t < T; t++)
-            {
-                global::System.Span<float> row = x.Slice((b * T + t) * 3, 3);
-                batch.Inputs.Slice((b * T + t) * InputSize, InputSize).CopyTo(row);
-                global::System.Span<float> fed = row.Slice(InputSize, OutputSize);
-                fed.Clear();
-                if (t > 0) batch.Targets.Slice((b * T + t - 1) * OutputSize, OutputSize).CopyTo(fed);
-            }
-        }
-        return _network.Forward(batch with { Inputs = x }, outputs);
-    }
+        public global::RnnGen.Generated.LayerBuffers Memory, Refine, Next;
 
-    /// <summary>Accumulates ∂loss/∂parameters of the last <see cref="Forward"/> into <see cref="Gradients"/>.</summary>
-    public void Backward() => _network.Backward();
+        static global::RnnGen.Generated.NetworkInfo global::RnnGen.Generated.ISequentialNetwork<Network>.Info
+            => new(StepInputSize, 0, OutputSize, ParameterCount, OutputIsSequence, State.SizePerStream, global::RnnGen.Loss.MeanSquaredError) { HasDropout = true };
 
-    /// <summary>The state of streams: the recurrent layers' states and each stream's previous output.</summary>
-    public sealed class State : global::RnnGen.IRecurrentState
-    {
-        internal State(global::RnnGen.IRecurrentState inner, int batchSize)
+        static void global::RnnGen.Generated.ISequentialNetwork<Network>.Lay(ref Network L, ref global::RnnGen.Generated.WorkspaceBuilder b)
         {
-            Inner = inner;
-            BatchSize = batchSize;
-            PreviousOutput = new float[batchSize * OutputSize];
+            b.Recurrent<MemoryShape>(ref L.Memory);
+            b.Recurrent<RefineShape>(ref L.Refine);
+            b.Dense<NextShape>(ref L.Next);
         }
 
-        internal global::RnnGen.IRecurrentState Inner { get; }
-
-        /// <summary>[BatchSize, OutputSize] the output of each stream's last step (zeros before the first).</summary>
-        public float[] PreviousOutput { get; }
-
-        /// <inheritdoc/>
-        public int BatchSize { get; }
-
-        /// <inheritdoc/>
-        public global::System.Span<float> Values => Inner.Values;
-
-        /// <summary>Zeroes the recurrent states and the previous outputs.</summary>
-        public void Reset()
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] static void global::RnnGen.Generated.ISequentialNetwork<Network>.Forward(in Network L, in global::RnnGen.Generated.SequencePass f)
         {
-            Inner.Reset();
-            global::System.Array.Clear(PreviousOutput);
-        }
-    }
-
-    /// <summary>A zero state (and zero previous output) for <paramref name="batchSize"/> streams.</summary>
-    public State CreateState(int batchSize = 1)
-    {
-        global::RnnGen.Generated.Guard.Positive(nameof(batchSize), batchSize);
-        return new State(_network.CreateState(batchSize), batchSize);
-    }
-
-    /// <summary>Advances every stream one step, feeding back its previous output: reads [input; state.PreviousOutput], writes <paramref name="output"/> [state.BatchSize, OutputSize] and remembers it.</summary>
-    public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, State state)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(state);
-        int B = state.BatchSize;
-        global::RnnGen.Generated.Guard.Length(nameof(input), input.Length, B, 1, InputSize, "[state.BatchSize, InputSize]");
-        global::RnnGen.Generated.Guard.Length(nameof(output), output.Length, B, 1, OutputSize, "[state.BatchSize, OutputSize]");
-        global::RnnGen.Generated.Buffers.Ensure(ref _stepInput, B * 3);
-        for (int b = 0; b < B; b++)
-        {
-            input.Slice(b * InputSize, InputSize).CopyTo(_stepInput.AsSpan(b * 3, InputSize));
-            state.PreviousOutput.AsSpan(b * OutputSize, OutputSize).CopyTo(_stepInput.AsSpan(b * 3 + InputSize, OutputSize));
-        }
-        _network.Step(_stepInput.AsSpan(0, B * 3), output, (OutputRecurrentNetwork.State)state.Inner);
-        output.Slice(0, B * OutputSize).CopyTo(state.PreviousOutput);
-    }
-
-    /// <summary>Runs the model over a batch, free-running: each step is fed the model's own previous output. Padded steps output zeros.</summary>
-    public void Predict(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default)
-    {
-        global::RnnGen.Generated.Guard.Positive(nameof(batchSize), batchSize);
-        global::RnnGen.Generated.Guard.Positive(nameof(timeSteps), timeSteps);
-        global::RnnGen.Generated.Guard.Length(nameof(inputs), inputs.Length, batchSize, timeSteps, InputSize, "[batchSize, timeSteps, InputSize]");
-        global::RnnGen.Generated.Guard.Length(nameof(outputs), outputs.Length, batchSize, timeSteps, OutputSize, "[batchSize, timeSteps, OutputSize]");
-        global::RnnGen.Generated.Guard.Lengths(nameof(lengths), lengths, batchSize, timeSteps);
-        if (_predictState is null || _predictState.BatchSize != batchSize) _predictState = CreateState(batchSize);
-        _predictState.Reset();
-        global::RnnGen.Generated.Buffers.Ensure(ref _row, batchSize * InputSize);
-        global::RnnGen.Generated.Buffers.Ensure(ref _rowOutput, batchSize * OutputSize);
-        for (int t = 0; t < timeSteps; t++)
-        {
-            for (int b = 0; b < batchSize; b++) inputs.Slice((b * timeSteps + t) * InputSize, InputSize).CopyTo(_row.AsSpan(b * InputSize, InputSize));
-            Step(_row.AsSpan(0, batchSize * InputSize), _rowOutput.AsSpan(0, batchSize * OutputSize), _predictState);
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.Span<float> target = outputs.Slice((b * timeSteps + t) * OutputSize, OutputSize);
-                if (!lengths.IsEmpty && t >= lengths[b]) target.Clear();
-                else _rowOutput.AsSpan(b * OutputSize, OutputSize).CopyTo(target);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Recurrent model generated by RnnGen: Memory (LSTM) → Refine (LSTM) → Next (Dense).
-    /// Input: [batch, time, 3] floats; output: [batch, time, 1]; loss: MeanSquaredError.
-    /// </summary>
-    /// <remarks>
-    /// <code>
-    /// Model: "OutputRecurrentNetwork"
-    /// ____________________________________________________________________
-    ///  Layer (type)                     Output Shape               Param #
-    /// ====================================================================
-    ///  Memory (LSTM)                    (None, None, 3)                 84
-    ///  Refine (LSTM)                    (None, None, 3)                 84
-    ///  Next (Dense)                     (None, None, 1)                  4
-    /// ====================================================================
-    /// Total params: 172
-    /// Trainable params: 172
-    /// Non-trainable params: 0
-    /// ____________________________________________________________________
-    /// </code>
-    /// </remarks>
-    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
-    private partial class OutputRecurrentNetwork : global::RnnGen.Generated.ICoreSequenceModel, global::RnnGen.Generated.ICoreTrainableModel
-    {
-        /// <summary>Features per time step.</summary>
-        public const int InputSize = 3;
-        /// <summary>Outputs per step.</summary>
-        public const int OutputSize = 1;
-        /// <summary>Trainable floats (the Keras count).</summary>
-        public const int ParameterCount = 172;
-        /// <summary>Whether the model outputs every step ([batch, time, OutputSize]) rather than one row per sequence.</summary>
-        public const bool OutputIsSequence = true;
-
-        /// <summary>Per-layer sizes.</summary>
-        public static class Sizes
-        {
-            /// <summary>Memory: LSTM, 3 → 3.</summary>
-            public const int MemoryInputSize = 3;
-            public const int MemoryUnits = 3;
-            public const int MemoryOutputSize = 3;
-            public const int MemoryParameterCount = 84;
-            /// <summary>Refine: LSTM, 3 → 3.</summary>
-            public const int RefineInputSize = 3;
-            public const int RefineUnits = 3;
-            public const int RefineOutputSize = 3;
-            public const int RefineParameterCount = 84;
-            /// <summary>Next: Dense, 3 → 1.</summary>
-            public const int NextInputSize = 3;
-            public const int NextUnits = 1;
-            public const int NextOutputSize = 1;
-            public const int NextParameterCount = 4;
+            // Memory (t = 0 … len_b − 1), x[B, T, 3] → [B, T, 3], then dropout (rate 0.2) in training:
+            //   [i f g o] = [σ σ tanh σ](x · W_ihᵀ + h · W_hhᵀ + b), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c')
+            global::RnnGen.Generated.LayerOps.Recurrent<MemoryShape>(f, f.Input, L.Memory);
+            // Refine (t = 0 … len_b − 1), x[B, T, 3] → [B, T, 3] + x (residual):
+            //   [i f g o] = [σ σ tanh σ](x · W_ihᵀ + h · W_hhᵀ + b), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c')
+            global::RnnGen.Generated.LayerOps.Recurrent<RefineShape>(f, f.Out(L.Memory), L.Refine);
+            // Next: y[B·T, 1] = linear(x · Wᵀ + b)
+            global::RnnGen.Generated.LayerOps.Dense<NextShape>(f, f.Out(L.Refine), L.Next, last: true);
         }
 
-        // Buffers, checks and the Predict / Step / Forward / Backward glue live in the runtime core; the model is Network, below.
-        private readonly global::RnnGen.Generated.SequentialCore<Network, State> _core;
-        global::RnnGen.Generated.ISequentialCore global::RnnGen.Generated.ICoreModel.Core => _core;
-
-        /// <summary>(Re)initialises every parameter as the constructor does.</summary>
-        public void InitializeParameters(int seed, global::RnnGen.Initializer initializer) => _core.InitializeParameters(seed, initializer);
-        /// <summary>Memory: LSTM, output (None, None, 3), 84 parameters.</summary>
-        public global::RnnGen.RecurrentLayer Memory => _core.Layer<global::RnnGen.RecurrentLayer>(0);
-        /// <summary>Refine: LSTM, output (None, None, 3), 84 parameters.</summary>
-        public global::RnnGen.RecurrentLayer Refine => _core.Layer<global::RnnGen.RecurrentLayer>(1);
-        /// <summary>Next: Dense, output (None, None, 1), 4 parameters.</summary>
-        public global::RnnGen.DenseLayer Next => _core.Layer<global::RnnGen.DenseLayer>(2);
-        /// <summary>All 172 trainable floats, one buffer; <see cref="NamedParameters"/> (Memory.weight_ih_l0, …) names its parts.</summary>
-        public global::System.Span<float> Parameters => _core.Parameters;
-        /// <summary>Gradients accumulated by Backward, same layout as <see cref="Parameters"/>.</summary>
-        public global::System.Span<float> Gradients => _core.Gradients;
-        /// <summary>Named views of <see cref="Parameters"/>, PyTorch names and shapes.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedParameters => _core.NamedParameters;
-        /// <summary>Named views of <see cref="Gradients"/>, same names and shapes as <see cref="NamedParameters"/>.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedGradients => _core.NamedGradients;
-        /// <summary>Sets every gradient to zero.</summary>
-        public void ZeroGradients() => _core.ZeroGradients();
-        /// <summary>The Keras-style table of OutputRecurrentNetwork's layers, their output shapes and parameter counts.</summary>
-        public string Summary() => _core.Summary;
-        /// <summary>Writes the parameters as a safetensors file with PyTorch names and shapes (atomically: a temporary file, then a move).</summary>
-        public void SaveWeights(string path) => _core.SaveWeights(path);
-        /// <summary>Reads a safetensors file (ours or PyTorch's state_dict); a file that does not fit leaves the model unchanged and throws, naming the tensor.</summary>
-        public void LoadWeights(string path) => _core.LoadWeights(path);
-        /// <summary>Restarts the random numbers of dropout (for a reproducible run, or to repeat a forward pass exactly).</summary>
-        public void ResetRandom(int seed) => _core.ResetRandom(seed);
-
-        /// <summary>Creates the model with the default (Keras) initialisation, deterministic for a given <paramref name="seed"/>.</summary>
-        public OutputRecurrentNetwork(int seed = 0) : this(seed, global::RnnGen.Initializer.Keras) { }
-        /// <summary>Creates the model with the given initialisation, deterministic for a given <paramref name="seed"/>.</summary>
-        public OutputRecurrentNetwork(int seed, global::RnnGen.Initializer initializer) => _core = new("OutputRecurrentNetwork", seed, initializer,
-            global::RnnGen.Generated.ModelLayer.Recurrent<MemoryShape>("Memory"),
-            global::RnnGen.Generated.ModelLayer.Recurrent<RefineShape>("Refine"),
-            global::RnnGen.Generated.ModelLayer.Dense<NextShape>("Next"));
-
-        /// <summary>The recurrent state (Memory, Refine) of a batch of streams: what <c>Step</c> carries from one step to the next, and the initial/final state of a stateful <c>Forward</c>.</summary>
-        public sealed class State(int batchSize = 1) : global::RnnGen.Generated.ModelState(batchSize, SizePerStream), global::RnnGen.Generated.IModelState<State>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] static void global::RnnGen.Generated.ISequentialNetwork<Network>.Backward(in Network L, in global::RnnGen.Generated.SequencePass f)
         {
-            /// <summary>Floats of state per stream.</summary>
-            public const int SizePerStream = 12;
-            static State global::RnnGen.Generated.IModelState<State>.Create(int batchSize) => new(batchSize);
-            /// <summary>Memory hidden state [BatchSize, 3].</summary>
-            public global::System.Span<float> MemoryHidden => Slot(0, 3);
-            /// <summary>Memory cell state [BatchSize, 3].</summary>
-            public global::System.Span<float> MemoryCell => Slot(3, 3);
-            /// <summary>Refine hidden state [BatchSize, 3].</summary>
-            public global::System.Span<float> RefineHidden => Slot(6, 3);
-            /// <summary>Refine cell state [BatchSize, 3].</summary>
-            public global::System.Span<float> RefineCell => Slot(9, 3);
-        }
-
-        /// <summary>A zero state for <paramref name="batchSize"/> streams.</summary>
-        public State CreateState(int batchSize = 1) => new State(batchSize);
-
-        /// <summary>Memory: LSTM, 3 → 3, 84 parameters.</summary>
-        private readonly struct MemoryShape : global::RnnGen.Generated.IRecurrentLayerShape
-        {
-            public static int InputSize => Sizes.MemoryInputSize;
-            public static int Units => Sizes.MemoryUnits;
-            public static global::RnnGen.CellKind Cell => global::RnnGen.CellKind.Lstm;
-            public static bool ReturnSequences => true;
-            public static float DropoutAfter => 0.2f;
-            public static int ParameterOffset => 0;
-        }
-
-        /// <summary>Refine: LSTM, 3 → 3, 84 parameters.</summary>
-        private readonly struct RefineShape : global::RnnGen.Generated.IRecurrentLayerShape
-        {
-            public static int InputSize => Sizes.RefineInputSize;
-            public static int Units => Sizes.RefineUnits;
-            public static global::RnnGen.CellKind Cell => global::RnnGen.CellKind.Lstm;
-            public static bool ReturnSequences => true;
-            public static bool Residual => true;
-            public static int ParameterOffset => MemoryShape.ParameterOffset + Sizes.MemoryParameterCount;
-        }
-
-        /// <summary>Next: Dense, 3 → 1, 4 parameters.</summary>
-        private readonly struct NextShape : global::RnnGen.Generated.IDenseShape
-        {
-            public static int InputSize => Sizes.NextInputSize;
-            public static int Units => Sizes.NextUnits;
-            public static global::RnnGen.Activation Activation => global::RnnGen.Activation.Linear;
-            public static bool Sequence => true;
-            public static int ParameterOffset => RefineShape.ParameterOffset + Sizes.RefineParameterCount;
-        }
-
-        /// <summary>Runs the model over a batch: inputs [batchSize, timeSteps, 3] → outputs [batchSize, timeSteps, 1]; steps past the optional [batchSize] lengths are padding (their output rows are zero).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Predict(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default)
-            => _core.Predict(inputs, batchSize, timeSteps, outputs, lengths);
-        /// <summary>Advances every stream of the state by one step: inputs [state.BatchSize, 3] → output [state.BatchSize, 1], what Predict would output if the sequences ended here.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Step(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> output, State state) => _core.Step(inputs, output, state);
-
-        /// <summary>Training-mode Predict that keeps what Backward needs: inputs [batchSize, timeSteps, 3] → outputs [batchSize, timeSteps, 1] (may be empty); a <paramref name="state"/> gives the initial states and gets the final ones (truncated BPTT).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Forward(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default, State? state = null)
-            => _core.Forward(inputs, batchSize, timeSteps, outputs, lengths, state);
-        /// <summary>Backpropagation through time of the last Forward into <see cref="Gradients"/>: outputGradient [batchSize, timeSteps, 1] = ∂loss/∂outputs (+ ∂loss/∂final state) in; ∂loss/∂inputs [batchSize, timeSteps, 3] and ∂loss/∂(initial state) out when given.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Backward(global::System.ReadOnlySpan<float> outputGradient, State? finalStateGradient = null, global::System.Span<float> inputGradient = default, State? initialStateGradient = null)
-            => _core.Backward(outputGradient, finalStateGradient, inputGradient, initialStateGradient);
-
-        /// <summary>Training-mode forward pass with the loss, MeanSquaredError against the batch's targets: returns the mean over the batch (padded steps masked out); writes outputs [batchSize, timeSteps, 1] unless empty.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)] public float Forward(in global::RnnGen.Training.SequenceBatch batch, global::System.Span<float> outputs) => _core.Forward(batch, outputs);
-        /// <summary>Accumulates ∂loss/∂parameters of the last <see cref="Forward(in global::RnnGen.Training.SequenceBatch, global::System.Span{float})"/> into <see cref="Gradients"/>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Backward() => _core.Backward();
-
-        /// <summary>The model as the runtime core runs it: the workspace buffers of each layer, and each layer's forward and backward pass in order.</summary>
-        private struct Network : global::RnnGen.Generated.ISequentialNetwork<Network>
-        {
-            public global::RnnGen.Generated.LayerBuffers Memory, Refine, Next;
-
-            static global::RnnGen.Generated.NetworkInfo global::RnnGen.Generated.ISequentialNetwork<Network>.Info
-                => new(InputSize, 0, OutputSize, ParameterCount, OutputIsSequence, State.SizePerStream, global::RnnGen.Loss.MeanSquaredError) { HasDropout = true };
-
-            static void global::RnnGen.Generated.ISequentialNetwork<Network>.Lay(ref Network L, ref global::RnnGen.Generated.WorkspaceBuilder b)
-            {
-                b.Recurrent<MemoryShape>(ref L.Memory);
-                b.Recurrent<RefineShape>(ref L.Refine);
-                b.Dense<NextShape>(ref L.Next);
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)] static void global::RnnGen.Generated.ISequentialNetwork<Network>.Forward(in Network L, in global::RnnGen.Generated.SequencePass f)
-            {
-                // Memory (t = 0 … len_b − 1), x[B, T, 3] → [B, T, 3], then dropout (0.2f) in training:
-                //   [i f g o] = [σ σ tanh σ](x · W_ihᵀ + h · W_hhᵀ + b), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c')
-                global::RnnGen.Generated.LayerOps.Recurrent<MemoryShape>(f, f.Input, L.Memory);
-                // Refine (t = 0 … len_b − 1), x[B, T, 3] → [B, T, 3] + x (residual):
-                //   [i f g o] = [σ σ tanh σ](x · W_ihᵀ + h · W_hhᵀ + b), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c')
-                global::RnnGen.Generated.LayerOps.Recurrent<RefineShape>(f, f.Out(L.Memory), L.Refine);
-                // Next: y[B·T, 1] = linear(x · Wᵀ + b)
-                global::RnnGen.Generated.LayerOps.Dense<NextShape>(f, f.Out(L.Refine), L.Next, last: true);
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)] static void global::RnnGen.Generated.ISequentialNetwork<Network>.Backward(in Network L, in global::RnnGen.Generated.SequencePass f)
-            {
-                // Next: ∂z = ∂y ⊙ act'(z), ∂W += ∂zᵀ · x, ∂b += Σ ∂z, ∂x += ∂z · W
-                global::RnnGen.Generated.LayerOps.DenseBackward<NextShape>(f, f.Out(L.Refine), f.Gradient(L.Refine), L.Next, last: true);
-                // Refine: backpropagation through time, from the last step to the first
-                global::RnnGen.Generated.LayerOps.RecurrentBackward<RefineShape>(f, f.Out(L.Memory), f.Gradient(L.Memory), L.Refine);
-                // Memory: backpropagation through time, from the last step to the first
-                global::RnnGen.Generated.LayerOps.RecurrentBackward<MemoryShape>(f, f.Input, f.InputGradient, L.Memory);
-            }
+            // Next: ∂z = ∂y ⊙ act'(z), ∂W += ∂zᵀ · x, ∂b += Σ ∂z, ∂x += ∂z · W
+            global::RnnGen.Generated.LayerOps.DenseBackward<NextShape>(f, f.Out(L.Refine), f.Gradient(L.Refine), L.Next, last: true);
+            // Refine: backpropagation through time, from the last step to the first
+            global::RnnGen.Generated.LayerOps.RecurrentBackward<RefineShape>(f, f.Out(L.Memory), f.Gradient(L.Memory), L.Refine);
+            // Memory: backpropagation through time, from the last step to the first
+            global::RnnGen.Generated.LayerOps.RecurrentBackward<MemoryShape>(f, f.Input, f.InputGradient, L.Memory);
         }
     }
 }
