@@ -67,8 +67,8 @@ public sealed partial class RnnGenerator
         {
             string features = Int(FeedbackFeatures(plan)), outputs = Int(plan.OutputSize);
             w.Line($"/// <summary>Runs the model over a batch free-running, each step fed its own previous output: inputs [batchSize, timeSteps, {features}] → outputs [batchSize, timeSteps, {outputs}]; padded steps output zeros.</summary>");
-            w.Line(Hot + $"public void Predict({ReadOnlySpan}<float> inputs, int batchSize, int timeSteps, {Span} outputs, {ReadOnlySpan}<int> lengths = default)");
-            w.Line("    => _core.Predict(inputs, batchSize, timeSteps, outputs, lengths);");
+            w.Line(Hot + $"public void Predict({ReadOnlySpan}<float> inputs, int batchSize, int timeSteps,");
+            w.Line($"    {Span} outputs, {ReadOnlySpan}<int> lengths = default) => _core.Predict(inputs, batchSize, timeSteps, outputs, lengths);");
             w.Line($"/// <summary>Advances every stream one step, reading [input; state.PreviousOutput]: input [state.BatchSize, {features}] → output [state.BatchSize, {outputs}], which the state remembers.</summary>");
             w.Line(Hot + $"public void Step({ReadOnlySpan}<float> input, {Span} output, State state) => _core.Step(input, output, state);");
             w.Line();

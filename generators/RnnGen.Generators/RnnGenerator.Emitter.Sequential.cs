@@ -198,8 +198,8 @@ public sealed partial class RnnGenerator
             string input = InputParameter(plan), name = InputName(plan);
             string padding = plan.OutputIsSequence ? "padding (their output rows are zero)" : "padding";
             w.Line($"/// <summary>Runs the model over a batch: {InputText(plan)} → {OutputText(plan, "outputs")}; steps past the optional [batchSize] lengths are {padding}.</summary>");
-            w.Line(Hot + $"public void Predict({input}, int batchSize, int timeSteps, {Span} outputs, {ReadOnlySpan}<int> lengths = default)");
-            w.Line($"    => _core.Predict({name}, batchSize, timeSteps, outputs, lengths);");
+            w.Line(Hot + $"public void Predict({input}, int batchSize, int timeSteps,");
+            w.Line($"    {Span} outputs, {ReadOnlySpan}<int> lengths = default) => _core.Predict({name}, batchSize, timeSteps, outputs, lengths);");
             if (plan.HasBidirectional)
             {
                 w.Line();
@@ -240,12 +240,12 @@ public sealed partial class RnnGenerator
             ModelSpec m = plan.Model;
             string input = InputParameter(plan), name = InputName(plan);
             w.Line($"/// <summary>Training-mode Predict that keeps what Backward needs: {InputText(plan)} → {OutputText(plan, "outputs")} (may be empty); a <paramref name=\"state\"/> gives the initial states and gets the final ones (truncated BPTT).</summary>");
-            w.Line(Hot + $"public void Forward({input}, int batchSize, int timeSteps, {Span} outputs, {ReadOnlySpan}<int> lengths = default, State? state = null)");
-            w.Line($"    => _core.Forward({name}, batchSize, timeSteps, outputs, lengths, state);");
+            w.Line(Hot + $"public void Forward({input}, int batchSize, int timeSteps, {Span} outputs,");
+            w.Line($"    {ReadOnlySpan}<int> lengths = default, State? state = null) => _core.Forward({name}, batchSize, timeSteps, outputs, lengths, state);");
             string inputGradient = plan.TakesTokens ? "(token models: none)" : $"[batchSize, timeSteps, {Int(m.InputSize)}]";
             w.Line($"/// <summary>Backpropagation through time of the last Forward into <see cref=\"Gradients\"/>: {OutputText(plan, "outputGradient")} = ∂loss/∂outputs (+ ∂loss/∂final state) in; ∂loss/∂inputs {inputGradient} and ∂loss/∂(initial state) out when given.</summary>");
-            w.Line(Hot + $"public void Backward({ReadOnlySpan}<float> outputGradient, State? finalStateGradient = null, {Span} inputGradient = default, State? initialStateGradient = null)");
-            w.Line("    => _core.Backward(outputGradient, finalStateGradient, inputGradient, initialStateGradient);");
+            w.Line(Hot + $"public void Backward({ReadOnlySpan}<float> outputGradient, State? finalStateGradient = null,");
+            w.Line($"    {Span} inputGradient = default, State? initialStateGradient = null) => _core.Backward(outputGradient, finalStateGradient, inputGradient, initialStateGradient);");
             w.Line();
             if (m.Loss == LossKind.None)
             {

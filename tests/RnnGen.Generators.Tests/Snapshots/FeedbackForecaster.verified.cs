@@ -152,8 +152,8 @@ public partial class FeedbackForecaster : global::RnnGen.Training.ITrainableMode
     }
 
     /// <summary>Runs the model over a batch free-running, each step fed its own previous output: inputs [batchSize, timeSteps, 2] → outputs [batchSize, timeSteps, 1]; padded steps output zeros.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Predict(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default)
-        => _core.Predict(inputs, batchSize, timeSteps, outputs, lengths);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Predict(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps,
+        global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default) => _core.Predict(inputs, batchSize, timeSteps, outputs, lengths);
     /// <summary>Advances every stream one step, reading [input; state.PreviousOutput]: input [state.BatchSize, 2] → output [state.BatchSize, 1], which the state remembers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, State state) => _core.Step(input, output, state);
 

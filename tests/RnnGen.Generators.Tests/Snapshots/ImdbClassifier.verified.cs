@@ -139,19 +139,19 @@ public partial class ImdbClassifier : global::RnnGen.Generated.ICoreTrainableMod
     }
 
     /// <summary>Runs the model over a batch: tokens [batchSize, timeSteps] (ids in 0…9999) → outputs [batchSize, 1]; steps past the optional [batchSize] lengths are padding.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Predict(global::System.ReadOnlySpan<int> tokens, int batchSize, int timeSteps, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default)
-        => _core.Predict(tokens, batchSize, timeSteps, outputs, lengths);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Predict(global::System.ReadOnlySpan<int> tokens, int batchSize, int timeSteps,
+        global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default) => _core.Predict(tokens, batchSize, timeSteps, outputs, lengths);
     /// <summary>Advances one stream by one token: output [1] is what Predict would output if the sequence ended here.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Step(int token, global::System.Span<float> output, State state) => _core.Step(token, output, state);
     /// <summary>Advances every stream of the state by one step: tokens [state.BatchSize] → output [state.BatchSize, 1], what Predict would output if the sequences ended here.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Step(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> output, State state) => _core.Step(tokens, output, state);
 
     /// <summary>Training-mode Predict that keeps what Backward needs: tokens [batchSize, timeSteps] (ids in 0…9999) → outputs [batchSize, 1] (may be empty); a <paramref name="state"/> gives the initial states and gets the final ones (truncated BPTT).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Forward(global::System.ReadOnlySpan<int> tokens, int batchSize, int timeSteps, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default, State? state = null)
-        => _core.Forward(tokens, batchSize, timeSteps, outputs, lengths, state);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Forward(global::System.ReadOnlySpan<int> tokens, int batchSize, int timeSteps, global::System.Span<float> outputs,
+        global::System.ReadOnlySpan<int> lengths = default, State? state = null) => _core.Forward(tokens, batchSize, timeSteps, outputs, lengths, state);
     /// <summary>Backpropagation through time of the last Forward into <see cref="Gradients"/>: outputGradient [batchSize, 1] = ∂loss/∂outputs (+ ∂loss/∂final state) in; ∂loss/∂inputs (token models: none) and ∂loss/∂(initial state) out when given.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Backward(global::System.ReadOnlySpan<float> outputGradient, State? finalStateGradient = null, global::System.Span<float> inputGradient = default, State? initialStateGradient = null)
-        => _core.Backward(outputGradient, finalStateGradient, inputGradient, initialStateGradient);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Backward(global::System.ReadOnlySpan<float> outputGradient, State? finalStateGradient = null,
+        global::System.Span<float> inputGradient = default, State? initialStateGradient = null) => _core.Backward(outputGradient, finalStateGradient, inputGradient, initialStateGradient);
 
     /// <summary>Training-mode forward pass with the loss, BinaryCrossEntropy against the batch's targets: returns the mean over the batch (padded steps masked out); writes outputs [batchSize, 1] unless empty.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] public float Forward(in global::RnnGen.Training.SequenceBatch batch, global::System.Span<float> outputs) => _core.Forward(batch, outputs);

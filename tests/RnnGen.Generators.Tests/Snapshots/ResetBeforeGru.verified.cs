@@ -125,15 +125,15 @@ public partial class ResetBeforeGru : global::RnnGen.Generated.ICoreSequenceMode
     }
 
     /// <summary>Runs the model over a batch: inputs [batchSize, timeSteps, 4] → outputs [batchSize, 3]; steps past the optional [batchSize] lengths are padding.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Predict(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default)
-        => _core.Predict(inputs, batchSize, timeSteps, outputs, lengths);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Predict(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps,
+        global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default) => _core.Predict(inputs, batchSize, timeSteps, outputs, lengths);
 
     /// <summary>Training-mode Predict that keeps what Backward needs: inputs [batchSize, timeSteps, 4] → outputs [batchSize, 3] (may be empty); a <paramref name="state"/> gives the initial states and gets the final ones (truncated BPTT).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Forward(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default, State? state = null)
-        => _core.Forward(inputs, batchSize, timeSteps, outputs, lengths, state);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Forward(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps, global::System.Span<float> outputs,
+        global::System.ReadOnlySpan<int> lengths = default, State? state = null) => _core.Forward(inputs, batchSize, timeSteps, outputs, lengths, state);
     /// <summary>Backpropagation through time of the last Forward into <see cref="Gradients"/>: outputGradient [batchSize, 3] = ∂loss/∂outputs (+ ∂loss/∂final state) in; ∂loss/∂inputs [batchSize, timeSteps, 4] and ∂loss/∂(initial state) out when given.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Backward(global::System.ReadOnlySpan<float> outputGradient, State? finalStateGradient = null, global::System.Span<float> inputGradient = default, State? initialStateGradient = null)
-        => _core.Backward(outputGradient, finalStateGradient, inputGradient, initialStateGradient);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Backward(global::System.ReadOnlySpan<float> outputGradient, State? finalStateGradient = null,
+        global::System.Span<float> inputGradient = default, State? initialStateGradient = null) => _core.Backward(outputGradient, finalStateGradient, inputGradient, initialStateGradient);
 
     /// <summary>Training-mode forward pass with the loss, CrossEntropy against the batch's class targets: returns the mean over the batch (padded steps masked out); writes outputs [batchSize, 3] unless empty.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] public float Forward(in global::RnnGen.Training.SequenceBatch batch, global::System.Span<float> outputs) => _core.Forward(batch, outputs);

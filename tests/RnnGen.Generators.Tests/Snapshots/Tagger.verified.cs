@@ -170,15 +170,15 @@ public partial class Tagger : global::RnnGen.Generated.ICoreTrainableModel
     }
 
     /// <summary>Runs the model over a batch: tokens [batchSize, timeSteps] (ids in 0…19999) → outputs [batchSize, timeSteps, 17]; steps past the optional [batchSize] lengths are padding (their output rows are zero).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Predict(global::System.ReadOnlySpan<int> tokens, int batchSize, int timeSteps, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default)
-        => _core.Predict(tokens, batchSize, timeSteps, outputs, lengths);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Predict(global::System.ReadOnlySpan<int> tokens, int batchSize, int timeSteps,
+        global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default) => _core.Predict(tokens, batchSize, timeSteps, outputs, lengths);
 
     /// <summary>Training-mode Predict that keeps what Backward needs: tokens [batchSize, timeSteps] (ids in 0…19999) → outputs [batchSize, timeSteps, 17] (may be empty); a <paramref name="state"/> gives the initial states and gets the final ones (truncated BPTT).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Forward(global::System.ReadOnlySpan<int> tokens, int batchSize, int timeSteps, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default, State? state = null)
-        => _core.Forward(tokens, batchSize, timeSteps, outputs, lengths, state);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Forward(global::System.ReadOnlySpan<int> tokens, int batchSize, int timeSteps, global::System.Span<float> outputs,
+        global::System.ReadOnlySpan<int> lengths = default, State? state = null) => _core.Forward(tokens, batchSize, timeSteps, outputs, lengths, state);
     /// <summary>Backpropagation through time of the last Forward into <see cref="Gradients"/>: outputGradient [batchSize, timeSteps, 17] = ∂loss/∂outputs (+ ∂loss/∂final state) in; ∂loss/∂inputs (token models: none) and ∂loss/∂(initial state) out when given.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Backward(global::System.ReadOnlySpan<float> outputGradient, State? finalStateGradient = null, global::System.Span<float> inputGradient = default, State? initialStateGradient = null)
-        => _core.Backward(outputGradient, finalStateGradient, inputGradient, initialStateGradient);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Backward(global::System.ReadOnlySpan<float> outputGradient, State? finalStateGradient = null,
+        global::System.Span<float> inputGradient = default, State? initialStateGradient = null) => _core.Backward(outputGradient, finalStateGradient, inputGradient, initialStateGradient);
 
     /// <summary>Training-mode forward pass with the loss, CrossEntropy against the batch's class targets: returns the mean over the batch (padded steps masked out); writes outputs [batchSize, timeSteps, 17] unless empty.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] public float Forward(in global::RnnGen.Training.SequenceBatch batch, global::System.Span<float> outputs) => _core.Forward(batch, outputs);
