@@ -45,7 +45,7 @@ public sealed partial class RnnGenerator
                 EmitEncoderDecoderBackward(w, plan, ed);
                 EmitEncoderDecoderInference(w, plan, ed);
                 EmitWeightsIO(w, plan);
-                EmitRecurrentHelpers(w, plan, sequences: false);
+                EmitRecurrentHelpers(w, plan);
                 EmitEncoderDecoderSequences(w, plan, ed);
             }
 

@@ -32,56 +32,13 @@ public sealed partial class RnnGenerator
             w.Line("#nullable enable");
             w.Line("#pragma warning disable CS1591 // the members are documented on RnnGen's generated API page");
             w.Line();
-            w.Line("using System;");
-            w.Line("using System.Collections.Generic;");
-            w.Line("using RnnGen;");
-            w.Line("using RnnGen.Layers;");
-            w.Line("using RnnGen.Training;");
+            w.Line("using System.Runtime.CompilerServices;");
             w.Line();
             List<System.IDisposable> containers = OpenEnclosing(w, model);
             EmitModelClass(w, plan);
             CloseEnclosing(containers);
 
             return w.ToString();
-        }
-
-        /// <summary>The model's partial class: documentation, members, kernels' arguments.</summary>
-        private static void EmitModelClass(SourceWriter w, ModelPlan plan)
-        {
-            ModelSpec model = plan.Model;
-            EmitClassDocs(w, plan);
-            w.Line(GeneratedCodeAttribute);
-            var interfaceList = new List<string>();
-            if (!plan.TakesTokens)
-            {
-                interfaceList.Add("global::RnnGen.ISequenceModel");
-            }
-
-            if (model.Loss != LossKind.None)
-            {
-                interfaceList.Add("global::RnnGen.Training.ITrainableModel");
-            }
-
-            string interfaces = interfaceList.Count == 0 ? string.Empty : " : " + string.Join(", ", interfaceList);
-            using (w.Block(model.Accessibility + " partial class " + model.ClassName + interfaces))
-            {
-                EmitConstants(w, plan);
-                EmitShapes(w, plan);
-                EmitFields(w, plan);
-                EmitConstructor(w, plan);
-                EmitLayerProperties(w, plan);
-                EmitParameterViews(w, plan);
-                EmitSummary(w, plan);
-                EmitLayout(w, plan);
-                EmitRun(w, plan);
-                EmitPredict(w, plan);
-                EmitState(w, plan);
-                EmitStep(w, plan);
-                EmitTraining(w, plan);
-                EmitBackward(w, plan);
-                EmitWeightsIO(w, plan);
-                EmitRecurrentHelpers(w, plan);
-            }
         }
 
         /// <summary>The layer properties of a model whose declaration has errors: each throws, nothing else is generated.</summary>
@@ -262,42 +219,6 @@ public sealed partial class RnnGenerator
                     w.Line($"public static int Units => {Int(layer.Units)};");
                 }
 
-                w.Line();
-            }
-        }
-
-        private static void EmitFields(SourceWriter w, ModelPlan plan)
-        {
-            w.Line("// One contiguous buffer each for parameters and gradients; every layer view is a slice of them.");
-            w.Line("private readonly float[] _parameters = new float[ParameterCount];");
-            w.Line("private readonly float[] _gradients = new float[ParameterCount];");
-            w.Line("// Activations and caches for the largest batch seen so far (grown, never shrunk).");
-            w.Line("private float[] _workspace = global::System.Array.Empty<float>();");
-            w.Line("private float[] _stepWorkspace = global::System.Array.Empty<float>();");
-            w.Line("private int[] _tokens = global::System.Array.Empty<int>();");
-            w.Line("private int[] _lengths = global::System.Array.Empty<int>();");
-            w.Line("// What Backward needs to know about the last training-mode Forward.");
-            w.Line("private Layout _trained;");
-            w.Line("private bool _hasTrained;");
-            w.Line("private bool _trainedWithState;");
-            w.Line("private bool _trainedWithLengths;");
-            if (plan.Last.Spec.Kind == LayerKind.Dense) w.Line("private bool _trainedFused;");
-            foreach (LayerPlan layer in plan.Layers)
-            {
-                w.Line($"private readonly global::RnnGen.{layer.Spec.TypeName} _{Camel(layer.Name)};");
-            }
-
-            w.Line("private readonly global::RnnGen.NamedTensor[] _namedParameters;");
-            w.Line("private readonly global::RnnGen.NamedTensor[] _namedGradients;");
-            w.Line();
-            if (plan.HasDropout)
-            {
-                w.Line("// Dropout: active only inside the training Forward passes; its masks come from this generator.");
-                w.Line("private bool _training;");
-                w.Line("private readonly global::RnnGen.Initialization.DeterministicRandom _dropoutRandom = new(0);");
-                w.Line();
-                w.Line("/// <summary>Restarts the random numbers of dropout (for a reproducible run, or to repeat a forward pass exactly).</summary>");
-                w.Line("public void ResetRandom(int seed) => _dropoutRandom.Reset(seed);");
                 w.Line();
             }
         }

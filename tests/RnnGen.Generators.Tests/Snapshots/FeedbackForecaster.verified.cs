@@ -3,8 +3,7 @@
 #nullable enable
 #pragma warning disable CS1591 // the members are documented on RnnGen's generated API page
 
-using System;
-using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 
 namespace Test;
 
@@ -13,6 +12,22 @@ namespace Test;
 /// reading [x_t; y_(t−1)] at step t: 2 features and the 1 outputs of the step before (zeros at t = 0).
 /// Training feeds back the targets (teacher forcing); Predict and Step feed back the model's own outputs.
 /// </summary>
+/// <remarks>
+/// <code>
+/// Model: "FeedbackForecaster"
+/// ____________________________________________________________________
+///  Layer (type)                     Output Shape               Param #
+/// ====================================================================
+///  Memory (LSTM)                    (None, None, 3)                 84
+///  Refine (LSTM)                    (None, None, 3)                 84
+///  Next (Dense)                     (None, None, 1)                  4
+/// ====================================================================
+/// Total params: 172
+/// Trainable params: 172
+/// Non-trainable params: 0
+/// ____________________________________________________________________
+/// </code>
+/// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
 public partial class FeedbackForecaster : global::RnnGen.Training.ITrainableModel
 {
@@ -21,72 +36,131 @@ public partial class FeedbackForecaster : global::RnnGen.Training.ITrainableMode
     /// <summary>Outputs per step.</summary>
     public const int OutputSize = 1;
     /// <summary>What the recurrent layers read per step: the features, then the previous step's outputs.</summary>
-    public const int StepInputSize = 3;
+    public const int StepInputSize = InputSize + OutputSize;
     /// <summary>Trainable floats.</summary>
     public const int ParameterCount = 172;
     /// <summary>The model outputs every step.</summary>
     public const bool OutputIsSequence = true;
 
-    private readonly OutputRecurrentNetwork _network;
-    private float[] _teacherInputs = global::System.Array.Empty<float>();
-    private float[] _stepInput = global::System.Array.Empty<float>();
-    private float[] _row = global::System.Array.Empty<float>();
-    private float[] _rowOutput = global::System.Array.Empty<float>();
-    private State? _predictState;
-
-    /// <summary>Creates the model with the default (Keras) initialisation, deterministic for a given <paramref name="seed"/>.</summary>
-    public FeedbackForecaster(int seed = 0) : this(seed, global::RnnGen.Initializer.Keras)
+    /// <summary>Per-layer sizes.</summary>
+    public static class Sizes
     {
+        /// <summary>Memory: LSTM, 3 → 3.</summary>
+        public const int MemoryInputSize = 3;
+        public const int MemoryUnits = 3;
+        public const int MemoryOutputSize = 3;
+        public const int MemoryParameterCount = 84;
+        /// <summary>Refine: LSTM, 3 → 3.</summary>
+        public const int RefineInputSize = 3;
+        public const int RefineUnits = 3;
+        public const int RefineOutputSize = 3;
+        public const int RefineParameterCount = 84;
+        /// <summary>Next: Dense, 3 → 1.</summary>
+        public const int NextInputSize = 3;
+        public const int NextUnits = 1;
+        public const int NextOutputSize = 1;
+        public const int NextParameterCount = 4;
     }
 
-    /// <summary>Creates the model with the given initialisation, deterministic for a given <paramref name="seed"/>.</summary>
-    public FeedbackForecaster(int seed, global::RnnGen.Initializer initializer) => _network = new OutputRecurrentNetwork(seed, initializer);
+    // Buffers, checks and the Predict / Step / Forward / Backward glue live in the runtime core; the model is Network, below.
+    private readonly global::RnnGen.Generated.OutputRecurrentCore<Network, State> _core;
 
     /// <summary>(Re)initialises every parameter as the constructor does.</summary>
-    public void InitializeParameters(int seed, global::RnnGen.Initializer initializer) => _network.InitializeParameters(seed, initializer);
+    public void InitializeParameters(int seed, global::RnnGen.Initializer initializer) => _core.InitializeParameters(seed, initializer);
+    /// <summary>Memory: LSTM, output (None, None, 3), 84 parameters.</summary>
+    public partial global::RnnGen.RecurrentLayer Memory => _core.Layer<global::RnnGen.RecurrentLayer>(0);
+    /// <summary>Refine: LSTM, output (None, None, 3), 84 parameters.</summary>
+    public partial global::RnnGen.RecurrentLayer Refine => _core.Layer<global::RnnGen.RecurrentLayer>(1);
+    /// <summary>Next: Dense, output (None, None, 1), 4 parameters.</summary>
+    public partial global::RnnGen.DenseLayer Next => _core.Layer<global::RnnGen.DenseLayer>(2);
+    /// <summary>All 172 trainable floats, one buffer; <see cref="NamedParameters"/> (Memory.weight_ih_l0, …) names its parts.</summary>
+    public global::System.Span<float> Parameters => _core.Parameters;
+    /// <summary>Gradients accumulated by Backward, same layout as <see cref="Parameters"/>.</summary>
+    public global::System.Span<float> Gradients => _core.Gradients;
+    /// <summary>Named views of <see cref="Parameters"/>, PyTorch names and shapes.</summary>
+    public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedParameters => _core.NamedParameters;
+    /// <summary>Named views of <see cref="Gradients"/>, same names and shapes as <see cref="NamedParameters"/>.</summary>
+    public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedGradients => _core.NamedGradients;
+    /// <summary>Sets every gradient to zero.</summary>
+    public void ZeroGradients() => _core.ZeroGradients();
+    /// <summary>The Keras-style table of FeedbackForecaster's layers, their output shapes and parameter counts.</summary>
+    public string Summary() => _core.Summary;
+    /// <summary>Writes the parameters as a safetensors file with PyTorch names and shapes (atomically: a temporary file, then a move).</summary>
+    public void SaveWeights(string path) => _core.SaveWeights(path);
+    /// <summary>Reads a safetensors file (ours or PyTorch's state_dict); a file that does not fit leaves the model unchanged and throws, naming the tensor.</summary>
+    public void LoadWeights(string path) => _core.LoadWeights(path);
+    /// <summary>Restarts the random numbers of dropout (for a reproducible run, or to repeat a forward pass exactly).</summary>
+    public void ResetRandom(int seed) => _core.ResetRandom(seed);
+
+    /// <summary>Creates the model with the default (Keras) initialisation, deterministic for a given <paramref name="seed"/>.</summary>
+    public FeedbackForecaster(int seed = 0) : this(seed, global::RnnGen.Initializer.Keras) { }
+    /// <summary>Creates the model with the given initialisation, deterministic for a given <paramref name="seed"/>.</summary>
+    public FeedbackForecaster(int seed, global::RnnGen.Initializer initializer) => _core = new("FeedbackForecaster", seed, initializer,
+        global::RnnGen.Generated.ModelLayer.Recurrent<MemoryShape>("Memory"),
+        global::RnnGen.Generated.ModelLayer.Recurrent<RefineShape>("Refine"),
+        global::RnnGen.Generated.ModelLayer.Dense<NextShape>("Next"));
+
+    /// <summary>The state of a batch of streams: the recurrent layers' states (Memory, Refine) and each stream's previous output, what <c>Step</c> carries from one step to the next.</summary>
+    public sealed class State(int batchSize = 1) : global::RnnGen.Generated.FeedbackState(batchSize, SizePerStream, OutputSize), global::RnnGen.Generated.IModelState<State>
+    {
+        /// <summary>Floats of state per stream.</summary>
+        public const int SizePerStream = 12;
+        static State global::RnnGen.Generated.IModelState<State>.Create(int batchSize) => new(batchSize);
+        /// <summary>Memory hidden state [BatchSize, 3].</summary>
+        public global::System.Span<float> MemoryHidden => Slot(0, 3);
+        /// <summary>Memory cell state [BatchSize, 3].</summary>
+        public global::System.Span<float> MemoryCell => Slot(3, 3);
+        /// <summary>Refine hidden state [BatchSize, 3].</summary>
+        public global::System.Span<float> RefineHidden => Slot(6, 3);
+        /// <summary>Refine cell state [BatchSize, 3].</summary>
+        public global::System.Span<float> RefineCell => Slot(9, 3);
+    }
+
+    /// <summary>A zero state for <paramref name="batchSize"/> streams.</summary>
+    public State CreateState(int batchSize = 1) => new State(batchSize);
 
     /// <summary>Memory: LSTM, 3 → 3, 84 parameters.</summary>
-    public partial global::RnnGen.RecurrentLayer Memory => _network.Memory;
+    private readonly struct MemoryShape : global::RnnGen.Generated.IRecurrentLayerShape
+    {
+        public static int InputSize => Sizes.MemoryInputSize;
+        public static int Units => Sizes.MemoryUnits;
+        public static global::RnnGen.CellKind Cell => global::RnnGen.CellKind.Lstm;
+        public static bool ReturnSequences => true;
+        public static float DropoutAfter => 0.2f;
+        public static int ParameterOffset => 0;
+    }
 
     /// <summary>Refine: LSTM, 3 → 3, 84 parameters.</summary>
-    public partial global::RnnGen.RecurrentLayer Refine => _network.Refine;
+    private readonly struct RefineShape : global::RnnGen.Generated.IRecurrentLayerShape
+    {
+        public static int InputSize => Sizes.RefineInputSize;
+        public static int Units => Sizes.RefineUnits;
+        public static global::RnnGen.CellKind Cell => global::RnnGen.CellKind.Lstm;
+        public static bool ReturnSequences => true;
+        public static bool Residual => true;
+        public static int ParameterOffset => MemoryShape.ParameterOffset + Sizes.MemoryParameterCount;
+    }
 
     /// <summary>Next: Dense, 3 → 1, 4 parameters.</summary>
-    public partial global::RnnGen.DenseLayer Next => _network.Next;
+    private readonly struct NextShape : global::RnnGen.Generated.IDenseShape
+    {
+        public static int InputSize => Sizes.NextInputSize;
+        public static int Units => Sizes.NextUnits;
+        public static global::RnnGen.Activation Activation => global::RnnGen.Activation.Linear;
+        public static bool Sequence => true;
+        public static int ParameterOffset => RefineShape.ParameterOffset + Sizes.RefineParameterCount;
+    }
 
-    /// <summary>Every trainable parameter, one contiguous buffer.</summary>
-    public global::System.Span<float> Parameters => _network.Parameters;
-    /// <summary>Gradients accumulated by Backward, same layout as <see cref="Parameters"/>.</summary>
-    public global::System.Span<float> Gradients => _network.Gradients;
-    /// <summary>Named views of <see cref="Parameters"/>, PyTorch names and shapes.</summary>
-    public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedParameters => _network.NamedParameters;
-    /// <summary>Named views of <see cref="Gradients"/>.</summary>
-    public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedGradients => _network.NamedGradients;
-    /// <summary>Sets every gradient to zero.</summary>
-    public void ZeroGradients() => _network.ZeroGradients();
-    /// <summary>Writes the parameters as a safetensors file (PyTorch names and shapes), atomically.</summary>
-    public void SaveWeights(string path) => _network.SaveWeights(path);
-    /// <summary>Reads a safetensors file; a file that does not fit leaves the model unchanged and throws.</summary>
-    public void LoadWeights(string path) => _network.LoadWeights(path);
-    /// <summary>Restarts the random numbers of dropout.</summary>
-    public void ResetRandom(int seed) => _network.ResetRandom(seed);
+    /// <summary>Runs the model over a batch free-running, each step fed its own previous output: inputs [batchSize, timeSteps, 2] → outputs [batchSize, timeSteps, 1]; padded steps output zeros.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Predict(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps,
+        global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default) => _core.Predict(inputs, batchSize, timeSteps, outputs, lengths);
+    /// <summary>Advances every stream one step, reading [input; state.PreviousOutput]: input [state.BatchSize, 2] → output [state.BatchSize, 1], which the state remembers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, State state) => _core.Step(input, output, state);
 
-    /// <summary>A Keras-style table of the layers, their output shapes and parameter counts.</summary>
-    public string Summary() => SummaryText;
-
-    private const string SummaryText =
-        "Model: \"FeedbackForecaster\"\n" +
-        "____________________________________________________________________\n" +
-        " Layer (type)                     Output Shape               Param #\n" +
-        "====================================================================\n" +
-        " Memory (LSTM)                    (None, None, 3)                 84\n" +
-        " Refine (LSTM)                    (None, None, 3)                 84\n" +
-        " Next (Dense)                     (None, None, 1)                  4\n" +
-        "====================================================================\n" +
-        "Total params: 172\n" +
-        "Trainable params: 172\n" +
-        "Non-trainable params: 0\n" +
-        "____________________________________________________________________\n";
+    /// <summary>Training-mode forward pass with teacher forcing: step t reads [x_t; y*_(t−1)], the previous target (zeros at t = 0); returns the mean MeanSquaredError loss.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public float Forward(in global::RnnGen.Training.SequenceBatch batch, global::System.Span<float> outputs) => _core.Forward(batch, outputs);
+    /// <summary>Accumulates ∂loss/∂parameters of the last <see cref="Forward"/> into <see cref="Gradients"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Backward() => _core.Backward();
 
     int global::RnnGen.Training.ITrainableModel.ModelInputSize => InputSize;
     int global::RnnGen.Training.ITrainableModel.ModelOutputSize => OutputSize;
@@ -94,748 +168,41 @@ public partial class FeedbackForecaster : global::RnnGen.Training.ITrainableMode
     bool global::RnnGen.Training.ITrainableModel.TakesTokens => false;
     global::RnnGen.Loss global::RnnGen.Training.ITrainableModel.Loss => global::RnnGen.Loss.MeanSquaredError;
 
-    /// <summary>
-    /// Training-mode forward pass with teacher forcing: step t reads [x_t; y*_(t−1)], the true previous output,
-    /// zeros at t = 0. Returns the mean loss; keeps what <see cref="Backward"/> needs.
-    /// </summary>
-    public float Forward(in global::RnnGen.Training.SequenceBatch batch, global::System.Span<float> outputs)
+    /// <summary>The model as the runtime core runs it: the workspace buffers of each layer, and each layer's forward and backward pass in order.</summary>
+    private struct Network : global::RnnGen.Generated.ISequentialNetwork<Network>
     {
-        int B = batch.BatchSize, T = batch.TimeSteps;
-        global::RnnGen.Generated.Guard.Positive("batch.BatchSize", B);
-        global::RnnGen.Generated.Guard.Positive("batch.TimeSteps", T);
-        global::RnnGen.Generated.Guard.Length("batch.Inputs", batch.Inputs.Length, B, T, InputSize, "[batchSize, timeSteps, InputSize]");
-        global::RnnGen.Generated.Guard.Length("batch.Targets", batch.Targets.Length, B, T, OutputSize, "[batchSize, timeSteps, OutputSize]");
-        global::RnnGen.Generated.Buffers.Ensure(ref _teacherInputs, checked(B * T * 3));
-        global::System.Span<float> x = _teacherInputs.AsSpan(0, B * T * 3);
-        for (int b = 0; b < B; b++)
-        {
-            for (int t = 0; t < T; t++)
-            {
-                global::System.Span<float> row = x.Slice((b * T + t) * 3, 3);
-                batch.Inputs.Slice((b * T + t) * InputSize, InputSize).CopyTo(row);
-                global::System.Span<float> fed = row.Slice(InputSize, OutputSize);
-                fed.Clear();
-                if (t > 0) batch.Targets.Slice((b * T + t - 1) * OutputSize, OutputSize).CopyTo(fed);
-            }
-        }
-        return _network.Forward(batch with { Inputs = x }, outputs);
-    }
+        public global::RnnGen.Generated.LayerBuffers Memory, Refine, Next;
 
-    /// <summary>Accumulates ∂loss/∂parameters of the last <see cref="Forward"/> into <see cref="Gradients"/>.</summary>
-    public void Backward() => _network.Backward();
+        static global::RnnGen.Generated.NetworkInfo global::RnnGen.Generated.ISequentialNetwork<Network>.Info
+            => new(StepInputSize, 0, OutputSize, ParameterCount, OutputIsSequence, State.SizePerStream, global::RnnGen.Loss.MeanSquaredError) { HasDropout = true };
 
-    /// <summary>The state of streams: the recurrent layers' states and each stream's previous output.</summary>
-    public sealed class State : global::RnnGen.IRecurrentState
-    {
-        internal State(global::RnnGen.IRecurrentState inner, int batchSize)
+        static void global::RnnGen.Generated.ISequentialNetwork<Network>.Lay(ref Network L, ref global::RnnGen.Generated.WorkspaceBuilder b)
         {
-            Inner = inner;
-            BatchSize = batchSize;
-            PreviousOutput = new float[batchSize * OutputSize];
+            b.Recurrent<MemoryShape>(ref L.Memory);
+            b.Recurrent<RefineShape>(ref L.Refine);
+            b.Dense<NextShape>(ref L.Next);
         }
 
-        internal global::RnnGen.IRecurrentState Inner { get; }
-
-        /// <summary>[BatchSize, OutputSize] the output of each stream's last step (zeros before the first).</summary>
-        public float[] PreviousOutput { get; }
-
-        /// <inheritdoc/>
-        public int BatchSize { get; }
-
-        /// <inheritdoc/>
-        public global::System.Span<float> Values => Inner.Values;
-
-        /// <summary>Zeroes the recurrent states and the previous outputs.</summary>
-        public void Reset()
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] static void global::RnnGen.Generated.ISequentialNetwork<Network>.Forward(in Network L, in global::RnnGen.Generated.SequencePass f)
         {
-            Inner.Reset();
-            global::System.Array.Clear(PreviousOutput);
-        }
-    }
-
-    /// <summary>A zero state (and zero previous output) for <paramref name="batchSize"/> streams.</summary>
-    public State CreateState(int batchSize = 1)
-    {
-        global::RnnGen.Generated.Guard.Positive(nameof(batchSize), batchSize);
-        return new State(_network.CreateState(batchSize), batchSize);
-    }
-
-    /// <summary>Advances every stream one step, feeding back its previous output: reads [input; state.PreviousOutput], writes <paramref name="output"/> [state.BatchSize, OutputSize] and remembers it.</summary>
-    public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, State state)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(state);
-        int B = state.BatchSize;
-        global::RnnGen.Generated.Guard.Length(nameof(input), input.Length, B, 1, InputSize, "[state.BatchSize, InputSize]");
-        global::RnnGen.Generated.Guard.Length(nameof(output), output.Length, B, 1, OutputSize, "[state.BatchSize, OutputSize]");
-        global::RnnGen.Generated.Buffers.Ensure(ref _stepInput, B * 3);
-        for (int b = 0; b < B; b++)
-        {
-            input.Slice(b * InputSize, InputSize).CopyTo(_stepInput.AsSpan(b * 3, InputSize));
-            state.PreviousOutput.AsSpan(b * OutputSize, OutputSize).CopyTo(_stepInput.AsSpan(b * 3 + InputSize, OutputSize));
-        }
-        _network.Step(_stepInput.AsSpan(0, B * 3), output, (OutputRecurrentNetwork.State)state.Inner);
-        output.Slice(0, B * OutputSize).CopyTo(state.PreviousOutput);
-    }
-
-    /// <summary>Runs the model over a batch, free-running: each step is fed the model's own previous output. Padded steps output zeros.</summary>
-    public void Predict(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default)
-    {
-        global::RnnGen.Generated.Guard.Positive(nameof(batchSize), batchSize);
-        global::RnnGen.Generated.Guard.Positive(nameof(timeSteps), timeSteps);
-        global::RnnGen.Generated.Guard.Length(nameof(inputs), inputs.Length, batchSize, timeSteps, InputSize, "[batchSize, timeSteps, InputSize]");
-        global::RnnGen.Generated.Guard.Length(nameof(outputs), outputs.Length, batchSize, timeSteps, OutputSize, "[batchSize, timeSteps, OutputSize]");
-        global::RnnGen.Generated.Guard.Lengths(nameof(lengths), lengths, batchSize, timeSteps);
-        if (_predictState is null || _predictState.BatchSize != batchSize) _predictState = CreateState(batchSize);
-        _predictState.Reset();
-        global::RnnGen.Generated.Buffers.Ensure(ref _row, batchSize * InputSize);
-        global::RnnGen.Generated.Buffers.Ensure(ref _rowOutput, batchSize * OutputSize);
-        for (int t = 0; t < timeSteps; t++)
-        {
-            for (int b = 0; b < batchSize; b++) inputs.Slice((b * timeSteps + t) * InputSize, InputSize).CopyTo(_row.AsSpan(b * InputSize, InputSize));
-            Step(_row.AsSpan(0, batchSize * InputSize), _rowOutput.AsSpan(0, batchSize * OutputSize), _predictState);
-            for (int b = 0; b < batchSize; b++)
-            {
-                global::System.Span<float> target = outputs.Slice((b * timeSteps + t) * OutputSize, OutputSize);
-                if (!lengths.IsEmpty && t >= lengths[b]) target.Clear();
-                else _rowOutput.AsSpan(b * OutputSize, OutputSize).CopyTo(target);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Recurrent model generated by RnnGen: Memory (LSTM) → Refine (LSTM) → Next (Dense).
-    /// Input: [batch, time, 3] floats; output: [batch, time, 1]; loss: MeanSquaredError.
-    /// </summary>
-    /// <remarks>
-    /// <code>
-    /// Model: "OutputRecurrentNetwork"
-    /// ____________________________________________________________________
-    ///  Layer (type)                     Output Shape               Param #
-    /// ====================================================================
-    ///  Memory (LSTM)                    (None, None, 3)                 84
-    ///  Refine (LSTM)                    (None, None, 3)                 84
-    ///  Next (Dense)                     (None, None, 1)                  4
-    /// ====================================================================
-    /// Total params: 172
-    /// Trainable params: 172
-    /// Non-trainable params: 0
-    /// ____________________________________________________________________
-    /// </code>
-    /// </remarks>
-    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
-    private partial class OutputRecurrentNetwork : global::RnnGen.ISequenceModel, global::RnnGen.Training.ITrainableModel
-    {
-        /// <summary>Features per time step.</summary>
-        public const int InputSize = 3;
-        /// <summary>Outputs per step.</summary>
-        public const int OutputSize = 1;
-        /// <summary>Trainable floats (the Keras count).</summary>
-        public const int ParameterCount = 172;
-        /// <summary>Whether the model outputs every step ([batch, time, OutputSize]) rather than one row per sequence.</summary>
-        public const bool OutputIsSequence = true;
-
-        /// <summary>Per-layer sizes.</summary>
-        public static class Sizes
-        {
-            /// <summary>Memory: LSTM, 3 → 3.</summary>
-            public const int MemoryInputSize = 3;
-            public const int MemoryUnits = 3;
-            public const int MemoryOutputSize = 3;
-            public const int MemoryParameterCount = 84;
-            /// <summary>Refine: LSTM, 3 → 3.</summary>
-            public const int RefineInputSize = 3;
-            public const int RefineUnits = 3;
-            public const int RefineOutputSize = 3;
-            public const int RefineParameterCount = 84;
-            /// <summary>Next: Dense, 3 → 1.</summary>
-            public const int NextInputSize = 3;
-            public const int NextUnits = 1;
-            public const int NextOutputSize = 1;
-            public const int NextParameterCount = 4;
-        }
-
-        /// <summary>Compile-time sizes of Memory: the kernels are specialised by the JIT for this type argument.</summary>
-        private readonly struct MemoryShape : global::RnnGen.Layers.IRecurrentShape
-        {
-            public static int InputSize => 3;
-            public static int Units => 3;
-        }
-
-        /// <summary>Compile-time sizes of Refine: the kernels are specialised by the JIT for this type argument.</summary>
-        private readonly struct RefineShape : global::RnnGen.Layers.IRecurrentShape
-        {
-            public static int InputSize => 3;
-            public static int Units => 3;
-        }
-
-        // One contiguous buffer each for parameters and gradients; every layer view is a slice of them.
-        private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _gradients = new float[ParameterCount];
-        // Activations and caches for the largest batch seen so far (grown, never shrunk).
-        private float[] _workspace = global::System.Array.Empty<float>();
-        private float[] _stepWorkspace = global::System.Array.Empty<float>();
-        private int[] _tokens = global::System.Array.Empty<int>();
-        private int[] _lengths = global::System.Array.Empty<int>();
-        // What Backward needs to know about the last training-mode Forward.
-        private Layout _trained;
-        private bool _hasTrained;
-        private bool _trainedWithState;
-        private bool _trainedWithLengths;
-        private bool _trainedFused;
-        private readonly global::RnnGen.RecurrentLayer _layerMemory;
-        private readonly global::RnnGen.RecurrentLayer _layerRefine;
-        private readonly global::RnnGen.DenseLayer _layerNext;
-        private readonly global::RnnGen.NamedTensor[] _namedParameters;
-        private readonly global::RnnGen.NamedTensor[] _namedGradients;
-
-        // Dropout: active only inside the training Forward passes; its masks come from this generator.
-        private bool _training;
-        private readonly global::RnnGen.Initialization.DeterministicRandom _dropoutRandom = new(0);
-
-        /// <summary>Restarts the random numbers of dropout (for a reproducible run, or to repeat a forward pass exactly).</summary>
-        public void ResetRandom(int seed) => _dropoutRandom.Reset(seed);
-
-        /// <summary>Creates the model with the default (Keras) initialisation, deterministic for a given <paramref name="seed"/>.</summary>
-        public OutputRecurrentNetwork(int seed = 0) : this(seed, global::RnnGen.Initializer.Keras)
-        {
-        }
-
-        /// <summary>Creates the model with the given initialisation, deterministic for a given <paramref name="seed"/>.</summary>
-        public OutputRecurrentNetwork(int seed, global::RnnGen.Initializer initializer)
-        {
-            _namedParameters = CreateViews(_parameters);
-            _namedGradients = CreateViews(_gradients);
-            _layerMemory = new global::RnnGen.RecurrentLayer("Memory", global::RnnGen.CellKind.Lstm, 3, 3, false, global::RnnGen.MergeMode.Concat, true, new global::RnnGen.NamedTensor[] { _namedParameters[0], _namedParameters[1], _namedParameters[2] }, new global::RnnGen.NamedTensor[] { _namedGradients[0], _namedGradients[1], _namedGradients[2] });
-            _layerRefine = new global::RnnGen.RecurrentLayer("Refine", global::RnnGen.CellKind.Lstm, 3, 3, false, global::RnnGen.MergeMode.Concat, true, new global::RnnGen.NamedTensor[] { _namedParameters[3], _namedParameters[4], _namedParameters[5] }, new global::RnnGen.NamedTensor[] { _namedGradients[3], _namedGradients[4], _namedGradients[5] });
-            _layerNext = new global::RnnGen.DenseLayer("Next", 3, 1, global::RnnGen.Activation.Linear, new global::RnnGen.NamedTensor[] { _namedParameters[6], _namedParameters[7] }, new global::RnnGen.NamedTensor[] { _namedGradients[6], _namedGradients[7] });
-            InitializeParameters(seed, initializer);
-            _dropoutRandom.Reset(seed);
-        }
-
-        /// <summary>(Re)initialises every parameter as the constructor does.</summary>
-        public void InitializeParameters(int seed, global::RnnGen.Initializer initializer)
-        {
-            var rng = new global::RnnGen.Initialization.DeterministicRandom(seed);
-            global::System.Span<float> p = _parameters;
-            global::RnnGen.Initialization.ModelInitialization.Recurrent(initializer, global::RnnGen.CellKind.Lstm, 3, 3, p.Slice(0, 36), p.Slice(36, 36), p.Slice(72, 12), default, default, rng);
-            global::RnnGen.Initialization.ModelInitialization.Recurrent(initializer, global::RnnGen.CellKind.Lstm, 3, 3, p.Slice(84, 36), p.Slice(120, 36), p.Slice(156, 12), default, default, rng);
-            global::RnnGen.Initialization.ModelInitialization.Dense(initializer, p.Slice(168, 3), p.Slice(171, 1), 3, 1, rng);
-        }
-
-        /// <summary>Memory: LSTM, output (None, None, 3), 84 parameters.</summary>
-        public global::RnnGen.RecurrentLayer Memory => _layerMemory;
-
-        /// <summary>Refine: LSTM, output (None, None, 3), 84 parameters.</summary>
-        public global::RnnGen.RecurrentLayer Refine => _layerRefine;
-
-        /// <summary>Next: Dense, output (None, None, 1), 4 parameters.</summary>
-        public global::RnnGen.DenseLayer Next => _layerNext;
-
-        /// <summary>Every trainable parameter, one contiguous buffer (layout: <see cref="NamedParameters"/> in order).</summary>
-        public global::System.Span<float> Parameters => _parameters;
-
-        /// <summary>Gradients accumulated by Backward, same layout as <see cref="Parameters"/>.</summary>
-        public global::System.Span<float> Gradients => _gradients;
-
-        /// <summary>Named views of <see cref="Parameters"/>, PyTorch names and shapes.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedParameters => _namedParameters;
-
-        /// <summary>Named views of <see cref="Gradients"/>, same names and shapes as <see cref="NamedParameters"/>.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedGradients => _namedGradients;
-
-        /// <summary>Sets every gradient to zero.</summary>
-        public void ZeroGradients() => global::System.Array.Clear(_gradients);
-
-        private static global::RnnGen.NamedTensor[] CreateViews(float[] buffer)
-        {
-            return new global::RnnGen.NamedTensor[]
-            {
-                new("Memory.weight_ih_l0", new[] { 12, 3 }, new global::System.Memory<float>(buffer, 0, 36)),
-                new("Memory.weight_hh_l0", new[] { 12, 3 }, new global::System.Memory<float>(buffer, 36, 36)),
-                new("Memory.bias_ih_l0", new[] { 12 }, new global::System.Memory<float>(buffer, 72, 12)),
-                new("Refine.weight_ih_l0", new[] { 12, 3 }, new global::System.Memory<float>(buffer, 84, 36)),
-                new("Refine.weight_hh_l0", new[] { 12, 3 }, new global::System.Memory<float>(buffer, 120, 36)),
-                new("Refine.bias_ih_l0", new[] { 12 }, new global::System.Memory<float>(buffer, 156, 12)),
-                new("Next.weight", new[] { 1, 3 }, new global::System.Memory<float>(buffer, 168, 3)),
-                new("Next.bias", new[] { 1 }, new global::System.Memory<float>(buffer, 171, 1)),
-            };
-        }
-
-        /// <summary>A Keras-style table of the layers, their output shapes and parameter counts.</summary>
-        public string Summary() => SummaryText;
-
-        private const string SummaryText =
-            "Model: \"OutputRecurrentNetwork\"\n" +
-            "____________________________________________________________________\n" +
-            " Layer (type)                     Output Shape               Param #\n" +
-            "====================================================================\n" +
-            " Memory (LSTM)                    (None, None, 3)                 84\n" +
-            " Refine (LSTM)                    (None, None, 3)                 84\n" +
-            " Next (Dense)                     (None, None, 1)                  4\n" +
-            "====================================================================\n" +
-            "Total params: 172\n" +
-            "Trainable params: 172\n" +
-            "Non-trainable params: 0\n" +
-            "____________________________________________________________________\n";
-
-        /// <summary>Where each activation, cache and gradient buffer lives in the workspace for a batch of B sequences of T steps.</summary>
-        private struct Layout
-        {
-            public int Batch, Time, BackwardStart, Total;
-            public int Input; // x[B, T, 3]: the input, copied
-            public int Memory_Init0; // Memory forward: initial hidden state [B, 3]
-            public int Memory_InitCell0; // Memory forward: initial cell state [B, 3]
-            public int Memory_Hidden0; // Memory forward: h_t for every step [B, T, 3]
-            public int Memory_Final0; // Memory forward: final hidden state [B, 3]
-            public int Memory_FinalCell0; // Memory forward: final cell state [B, 3]
-            public int Memory_Cache0; // Memory forward: what backward needs, and its scratch
-            public int Memory_Mask; // dropout mask of Memory's output
-            public int Memory_Dropped; // Memory's output after dropout
-            public int Refine_Init0; // Refine forward: initial hidden state [B, 3]
-            public int Refine_InitCell0; // Refine forward: initial cell state [B, 3]
-            public int Refine_Hidden0; // Refine forward: h_t for every step [B, T, 3]
-            public int Refine_Final0; // Refine forward: final hidden state [B, 3]
-            public int Refine_FinalCell0; // Refine forward: final cell state [B, 3]
-            public int Refine_Cache0; // Refine forward: what backward needs, and its scratch
-            public int Refine_Out; // Refine: h_t + x_t (residual) [B, T, 3]
-            public int Next_Out; // Next: output [B, T, 1]
-            public int Probabilities; // the output activation applied to the logits (fused losses)
-            public int LossGradient; // ∂loss/∂(last layer output, or its logits)
-            public int RowWeights; // 1 for a real step, 0 for a padded one (loss masking)
-            public int Memory_DOut; // ∂loss/∂Memory output
-            public int Memory_DFinal0; // ∂loss/∂(final hidden state) of Memory, direction 0
-            public int Refine_DOut; // ∂loss/∂Refine output
-            public int Refine_DFinal0; // ∂loss/∂(final hidden state) of Refine, direction 0
-            public int Next_DOut; // ∂loss/∂Next output
-
-            // checked: a batch too large for one array must fail here, not as a negative offset later.
-            // start: where the first buffer begins (a 64-byte boundary of the workspace); every buffer starts on a cache line.
-            public static Layout Compute(int B, int T, int start)
-            {
-                checked
-                {
-                    Layout L = default;
-                    L.Batch = B;
-                    L.Time = T;
-                    int o = start;
-                    L.Input = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 3);
-                    L.Memory_Init0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
-                    L.Memory_InitCell0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
-                    L.Memory_Hidden0 = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 3);
-                    L.Memory_Final0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
-                    L.Memory_FinalCell0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
-                    L.Memory_Cache0 = o; o += global::RnnGen.Generated.Buffers.Align(global::RnnGen.Layers.LstmKernel.CacheSize<MemoryShape>(B, T));
-                    L.Memory_Mask = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 3);
-                    L.Memory_Dropped = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 3);
-                    L.Refine_Init0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
-                    L.Refine_InitCell0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
-                    L.Refine_Hidden0 = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 3);
-                    L.Refine_Final0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
-                    L.Refine_FinalCell0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
-                    L.Refine_Cache0 = o; o += global::RnnGen.Generated.Buffers.Align(global::RnnGen.Layers.LstmKernel.CacheSize<RefineShape>(B, T));
-                    L.Refine_Out = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 3);
-                    L.Next_Out = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 1);
-                    L.Probabilities = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 1);
-                    L.LossGradient = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 1);
-                    L.RowWeights = o; o += global::RnnGen.Generated.Buffers.Align(B * T);
-                    L.BackwardStart = o;
-                    L.Memory_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 3);
-                    L.Memory_DFinal0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
-                    L.Refine_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 3);
-                    L.Refine_DFinal0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
-                    L.Next_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 1);
-                    L.Total = o;
-                    return L;
-                }
-            }
-        }
-
-        /// <summary>The forward pass, layer by layer, over the inputs already placed in the workspace (or <paramref name="tokens"/>).</summary>
-        private void Run(in Layout L, float[] workspace, global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, bool useState, bool logits)
-        {
-            global::System.Span<float> ws = workspace;
-            global::System.Span<float> p = _parameters;
-            int B = L.Batch, T = L.Time;
-
-            // Memory, forward direction (t = 0 … len_b − 1), x[B, T, 3] → h[B, T, 3]:
+            // Memory (t = 0 … len_b − 1), x[B, T, 3] → [B, T, 3], then dropout (rate 0.2) in training:
             //   [i f g o] = [σ σ tanh σ](x · W_ihᵀ + h · W_hhᵀ + b), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c')
-            global::RnnGen.Layers.LstmKernel.Forward<MemoryShape>(MemoryWeights(0), MemorySequence(0, L, ws, lengths, useState));
-            // dropout on Memory's output (rate 0.2f), in training only
-            global::RnnGen.Layers.DropoutKernel.Forward(_training, 0.2f, ws.Slice(L.Memory_Hidden0, B * T * 3), ws.Slice(L.Memory_Mask, B * T * 3), ws.Slice(L.Memory_Dropped, B * T * 3), _dropoutRandom);
-
-            // Refine, forward direction (t = 0 … len_b − 1), x[B, T, 3] → h[B, T, 3]:
+            global::RnnGen.Generated.LayerOps.Recurrent<MemoryShape>(f, f.Input, L.Memory);
+            // Refine (t = 0 … len_b − 1), x[B, T, 3] → [B, T, 3] + x (residual):
             //   [i f g o] = [σ σ tanh σ](x · W_ihᵀ + h · W_hhᵀ + b), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c')
-            global::RnnGen.Layers.LstmKernel.Forward<RefineShape>(RefineWeights(0), RefineSequence(0, L, ws, lengths, useState));
-            // Refine: residual connection, y_t = h_t + x_t (padded steps stay zero)
-            global::System.Numerics.Tensors.TensorPrimitives.Add(ws.Slice(L.Refine_Hidden0, B * T * 3), ws.Slice(L.Memory_Dropped, B * T * 3), ws.Slice(L.Refine_Out, B * T * 3));
-            if (!lengths.IsEmpty) global::RnnGen.Generated.Guard.ZeroPaddedRows(ws.Slice(L.Refine_Out, B * T * 3), lengths, T, 3);
-
+            global::RnnGen.Generated.LayerOps.Recurrent<RefineShape>(f, f.Out(L.Memory), L.Refine);
             // Next: y[B·T, 1] = linear(x · Wᵀ + b)
-            global::RnnGen.Layers.DenseKernel.Forward(B * T, 3, 1, global::RnnGen.Activation.Linear, ws.Slice(L.Refine_Out, B * T * 3), 3, p.Slice(168, 3), p.Slice(171, 1), ws.Slice(L.Next_Out, B * T * 1));
+            global::RnnGen.Generated.LayerOps.Dense<NextShape>(f, f.Out(L.Refine), L.Next, last: true);
         }
 
-        /// <summary>Runs the model over a batch of sequences (batch-first).</summary>
-        /// <param name="inputs">[batchSize, timeSteps, InputSize].</param>
-        /// <param name="batchSize">Sequences in the batch.</param>
-        /// <param name="timeSteps">Steps per (padded) sequence.</param>
-        /// <param name="outputs">[batchSize, timeSteps, OutputSize]; rows of padded steps are zero.</param>
-        /// <param name="lengths">Optional [batchSize] lengths in 1…timeSteps: steps past a sequence's length are padding and change nothing.</param>
-        public void Predict(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default)
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] static void global::RnnGen.Generated.ISequentialNetwork<Network>.Backward(in Network L, in global::RnnGen.Generated.SequencePass f)
         {
-            Layout L = Prepare(inputs, batchSize, timeSteps, lengths, ref _workspace);
-            global::RnnGen.Generated.Guard.Length(nameof(outputs), outputs.Length, batchSize, timeSteps, OutputSize, "[batchSize, timeSteps, OutputSize]");
-            _hasTrained = false; // the workspace no longer holds the caches of a training Forward
-            Run(L, _workspace, default, lengths, useState: false, logits: false);
-            CopyOutput(L, _workspace, outputs, lengths);
+            // Next: ∂z = ∂y ⊙ act'(z), ∂W += ∂zᵀ · x, ∂b += Σ ∂z, ∂x += ∂z · W
+            global::RnnGen.Generated.LayerOps.DenseBackward<NextShape>(f, f.Out(L.Refine), f.Gradient(L.Refine), L.Next, last: true);
+            // Refine: backpropagation through time, from the last step to the first
+            global::RnnGen.Generated.LayerOps.RecurrentBackward<RefineShape>(f, f.Out(L.Memory), f.Gradient(L.Memory), L.Refine);
+            // Memory: backpropagation through time, from the last step to the first
+            global::RnnGen.Generated.LayerOps.RecurrentBackward<MemoryShape>(f, f.Input, f.InputGradient, L.Memory);
         }
-
-        /// <summary>Checks the arguments, sizes the workspace and copies the inputs into it.</summary>
-        private Layout Prepare(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps, global::System.ReadOnlySpan<int> lengths, ref float[] workspace)
-        {
-            global::RnnGen.Generated.Guard.Positive(nameof(batchSize), batchSize);
-            global::RnnGen.Generated.Guard.Positive(nameof(timeSteps), timeSteps);
-            global::RnnGen.Generated.Guard.Length(nameof(inputs), inputs.Length, batchSize, timeSteps, InputSize, "[batchSize, timeSteps, InputSize]");
-            global::RnnGen.Generated.Guard.Lengths(nameof(lengths), lengths, batchSize, timeSteps);
-            Layout L;
-            try
-            {
-                // laid out from the workspace's 64-byte boundary; a grown (new) workspace has its own boundary
-                L = Layout.Compute(batchSize, timeSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));
-                if (global::RnnGen.Generated.Buffers.EnsureAligned(ref workspace, L.Total)) L = Layout.Compute(batchSize, timeSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));
-            }
-            catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, timeSteps); }
-            inputs.CopyTo(workspace.AsSpan(L.Input, inputs.Length));
-            // Whatever fills the padding (even NaN) must not reach a weight gradient, which sums x over every row.
-            if (!lengths.IsEmpty) global::RnnGen.Generated.Guard.ZeroPaddedRows(workspace.AsSpan(L.Input, inputs.Length), lengths, timeSteps, InputSize);
-            return L;
-        }
-
-        private static void CopyOutput(in Layout L, float[] workspace, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths)
-        {
-            int B = L.Batch, T = L.Time;
-            workspace.AsSpan(L.Next_Out, B * T * 1).CopyTo(outputs);
-            global::RnnGen.Generated.Guard.ZeroPaddedRows(outputs, lengths, T, OutputSize);
-        }
-
-        /// <summary>The recurrent state of every layer for a batch of streams: what <c>Step</c> carries from one step to the next,
-        /// and the initial/final state of a stateful <c>Forward</c> (truncated BPTT).</summary>
-        public sealed class State : global::RnnGen.IRecurrentState
-        {
-            /// <summary>Floats of state per stream.</summary>
-            public const int SizePerStream = 12;
-            private readonly float[] _values;
-
-            /// <summary>Creates a zero state for <paramref name="batchSize"/> streams.</summary>
-            public State(int batchSize = 1)
-            {
-                global::RnnGen.Generated.Guard.Positive(nameof(batchSize), batchSize);
-                BatchSize = batchSize;
-                _values = new float[batchSize * SizePerStream];
-            }
-
-            /// <summary>Number of streams.</summary>
-            public int BatchSize { get; }
-
-            /// <summary>All of the state, one buffer.</summary>
-            public global::System.Span<float> Values => _values;
-
-            /// <summary>Sets every state to zero (a new sequence starts).</summary>
-            public void Reset() => global::System.Array.Clear(_values);
-
-            /// <summary>Memory hidden state [BatchSize, 3].</summary>
-            public global::System.Span<float> MemoryHidden => _values.AsSpan(BatchSize * 0, BatchSize * 3);
-
-            /// <summary>Memory cell state [BatchSize, 3].</summary>
-            public global::System.Span<float> MemoryCell => _values.AsSpan(BatchSize * 3, BatchSize * 3);
-
-            /// <summary>Refine hidden state [BatchSize, 3].</summary>
-            public global::System.Span<float> RefineHidden => _values.AsSpan(BatchSize * 6, BatchSize * 3);
-
-            /// <summary>Refine cell state [BatchSize, 3].</summary>
-            public global::System.Span<float> RefineCell => _values.AsSpan(BatchSize * 9, BatchSize * 3);
-        }
-
-        /// <summary>A zero state for <paramref name="batchSize"/> streams.</summary>
-        public State CreateState(int batchSize = 1) => new State(batchSize);
-
-        global::RnnGen.IRecurrentState global::RnnGen.ISequenceModel.CreateRecurrentState(int batchSize) => new State(batchSize);
-
-        void global::RnnGen.ISequenceModel.Forward(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths, global::RnnGen.IRecurrentState? state)
-            => Forward(inputs, batchSize, timeSteps, outputs, lengths, AsState(state));
-
-        void global::RnnGen.ISequenceModel.Backward(global::System.ReadOnlySpan<float> outputGradient, global::RnnGen.IRecurrentState? finalStateGradient, global::System.Span<float> inputGradient, global::RnnGen.IRecurrentState? initialStateGradient)
-            => Backward(outputGradient, AsState(finalStateGradient), inputGradient, AsState(initialStateGradient));
-
-        private static State? AsState(global::RnnGen.IRecurrentState? state) => state is null ? null : state as State ?? throw new global::System.ArgumentException($"Expected a {typeof(State).FullName} but got a {state.GetType().FullName}.", nameof(state));
-
-        private static void CheckState(string name, State? state, int batchSize)
-        {
-            if (state is not null && state.BatchSize != batchSize)
-                throw new global::System.ArgumentException($"{name}: expected a state for batchSize = {batchSize} streams but it holds {state.BatchSize}.", name);
-        }
-
-        private static void LoadState(in Layout L, float[] workspace, State state)
-        {
-            int B = L.Batch;
-            state.MemoryHidden.CopyTo(workspace.AsSpan(L.Memory_Init0, B * 3));
-            state.MemoryCell.CopyTo(workspace.AsSpan(L.Memory_InitCell0, B * 3));
-            state.RefineHidden.CopyTo(workspace.AsSpan(L.Refine_Init0, B * 3));
-            state.RefineCell.CopyTo(workspace.AsSpan(L.Refine_InitCell0, B * 3));
-        }
-
-        private static void SaveState(in Layout L, float[] workspace, State state)
-        {
-            int B = L.Batch;
-            workspace.AsSpan(L.Memory_Final0, B * 3).CopyTo(state.MemoryHidden);
-            workspace.AsSpan(L.Memory_FinalCell0, B * 3).CopyTo(state.MemoryCell);
-            workspace.AsSpan(L.Refine_Final0, B * 3).CopyTo(state.RefineHidden);
-            workspace.AsSpan(L.Refine_FinalCell0, B * 3).CopyTo(state.RefineCell);
-        }
-
-        /// <summary>Advances every stream of <paramref name="state"/> by one time step (state carried); <paramref name="output"/> [state.BatchSize, OutputSize] is what Predict would output if the sequences ended here.</summary>
-        public void Step(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> output, State state)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(state);
-            int B = state.BatchSize;
-            Layout L = Prepare(inputs, B, 1, default, ref _stepWorkspace);
-            global::RnnGen.Generated.Guard.Length(nameof(output), output.Length, B, 1, OutputSize, "[state.BatchSize, OutputSize]");
-            LoadState(L, _stepWorkspace, state);
-            Run(L, _stepWorkspace, default, default, useState: true, logits: false);
-            SaveState(L, _stepWorkspace, state);
-            _stepWorkspace.AsSpan(L.Next_Out, B * OutputSize).CopyTo(output);
-        }
-
-        /// <summary>
-        /// Training-mode forward pass: like Predict, and keeps what <see cref="Backward(global::System.ReadOnlySpan{float}, State?, global::System.Span{float}, State?)"/> needs.
-        /// With a <paramref name="state"/>, the initial states are read from it and the final states written back (truncated BPTT).
-        /// </summary>
-        public void Forward(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default, State? state = null)
-        {
-            Layout L = Prepare(inputs, batchSize, timeSteps, lengths, ref _workspace);
-            if (!outputs.IsEmpty) global::RnnGen.Generated.Guard.Length(nameof(outputs), outputs.Length, batchSize, timeSteps, OutputSize, "[batchSize, timeSteps, OutputSize]");
-            CheckState(nameof(state), state, batchSize);
-            RememberBatch(default, lengths, L);
-            if (state is not null) LoadState(L, _workspace, state);
-            _training = true; // dropout is active
-            try { Run(L, _workspace, _tokens.AsSpan(0, 0), TrainedLengths, useState: state is not null, logits: false); } finally { _training = false; }
-            if (state is not null) SaveState(L, _workspace, state);
-            if (!outputs.IsEmpty) CopyOutput(L, _workspace, outputs, lengths);
-            _trainedWithState = state is not null;
-            _trainedFused = false;
-            _lossGradientReady = false; // Backward() would otherwise reuse the loss gradient of an earlier batch
-        }
-
-        private void RememberBatch(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, in Layout L)
-        {
-            // Backward runs after the caller's spans are gone: keep copies of the tokens and lengths.
-            global::RnnGen.Generated.Buffers.Ensure(ref _tokens, tokens.Length);
-            tokens.CopyTo(_tokens);
-            global::RnnGen.Generated.Buffers.Ensure(ref _lengths, lengths.Length);
-            lengths.CopyTo(_lengths);
-            _trained = L;
-            _hasTrained = true;
-            _trainedWithLengths = !lengths.IsEmpty;
-        }
-
-        private global::System.ReadOnlySpan<int> TrainedLengths => _trainedWithLengths ? _lengths.AsSpan(0, _trained.Batch) : default;
-
-        int global::RnnGen.Training.ITrainableModel.ModelInputSize => InputSize;
-        int global::RnnGen.Training.ITrainableModel.ModelOutputSize => OutputSize;
-        bool global::RnnGen.Training.ITrainableModel.OutputIsSequence => OutputIsSequence;
-        bool global::RnnGen.Training.ITrainableModel.TakesTokens => false;
-        global::RnnGen.Loss global::RnnGen.Training.ITrainableModel.Loss => global::RnnGen.Loss.MeanSquaredError;
-
-        /// <summary>
-        /// Training-mode forward pass with the model's loss (MeanSquaredError): returns the mean loss of the batch (padded steps masked out),
-        /// writes the outputs (after the output activation) when <paramref name="outputs"/> is not empty, and keeps what <see cref="Backward()"/> needs.
-        /// </summary>
-        public float Forward(in global::RnnGen.Training.SequenceBatch batch, global::System.Span<float> outputs)
-        {
-            int B = batch.BatchSize, T = batch.TimeSteps;
-            Layout L = Prepare(batch.Inputs, B, T, batch.Lengths, ref _workspace);
-            if (!outputs.IsEmpty) global::RnnGen.Generated.Guard.Length(nameof(outputs), outputs.Length, B, T, OutputSize, "[batchSize, timeSteps, OutputSize]");
-            global::RnnGen.Generated.Guard.Length("batch.Targets", batch.Targets.Length, B, T, OutputSize, "[batchSize, timeSteps, OutputSize]");
-            RememberBatch(default, batch.Lengths, L);
-            _training = true; // dropout is active
-            try { Run(L, _workspace, default, batch.Lengths, useState: false, logits: false); } finally { _training = false; }
-            global::System.Span<float> ws = _workspace;
-            // Padded steps weigh 0 in the loss.
-            global::System.Span<float> rowWeights = batch.Lengths.IsEmpty ? default : ws.Slice(L.RowWeights, B * T);
-            if (!batch.Lengths.IsEmpty) global::RnnGen.Generated.Guard.FillRowWeights(rowWeights, batch.Lengths, T);
-            float loss;
-            // mean squared error over outputs and rows: L = Σ (ŷ − y)² / (rows · OutputSize)
-            loss = global::RnnGen.Training.Losses.MeanSquaredError(B * T, OutputSize, ws.Slice(L.Next_Out, B * T * OutputSize), batch.Targets, rowWeights, ws.Slice(L.LossGradient, B * T * OutputSize));
-            ws.Slice(L.Next_Out, B * T * OutputSize).CopyTo(ws.Slice(L.Probabilities, B * T * OutputSize));
-            if (!outputs.IsEmpty) ws.Slice(L.Probabilities, B * T * OutputSize).CopyTo(outputs);
-            _trainedWithState = false;
-            _trainedFused = false;
-            _lossGradientReady = true;
-            return loss;
-        }
-
-        private bool _lossGradientReady;
-
-        /// <summary>Accumulates ∂loss/∂parameters of the last <see cref="Forward(in global::RnnGen.Training.SequenceBatch, global::System.Span{float})"/> into <see cref="Gradients"/>.</summary>
-        public void Backward()
-        {
-            if (!_hasTrained || !_lossGradientReady) throw new global::System.InvalidOperationException("Backward() needs a Forward(batch, outputs) with the loss first; Predict and Step in between discard its caches.");
-            Layout L = _trained;
-            int B = L.Batch, T = L.Time;
-            global::System.Span<float> ws = _workspace;
-            ws.Slice(L.BackwardStart, L.Total - L.BackwardStart).Clear();
-            ws.Slice(L.LossGradient, B * T * OutputSize).CopyTo(ws.Slice(L.Next_DOut, B * T * OutputSize));
-            BackwardCore(L, null, default, null);
-        }
-
-        /// <summary>
-        /// Backpropagation through time of the last training-mode Forward: accumulates into <see cref="Gradients"/> the gradient of a loss whose
-        /// derivative with respect to the outputs [batchSize, timeSteps, OutputSize] is <paramref name="outputGradient"/>. <paramref name="finalStateGradient"/> adds
-        /// ∂loss/∂(final state) of every layer; <paramref name="inputGradient"/> (float-input models) and <paramref name="initialStateGradient"/> receive
-        /// ∂loss/∂inputs and ∂loss/∂(initial state) when given.
-        /// </summary>
-        public void Backward(global::System.ReadOnlySpan<float> outputGradient, State? finalStateGradient = null, global::System.Span<float> inputGradient = default, State? initialStateGradient = null)
-        {
-            if (!_hasTrained) throw new global::System.InvalidOperationException("Backward needs a training-mode Forward first; Predict and Step in between discard its caches.");
-            Layout L = _trained;
-            int B = L.Batch, T = L.Time;
-            global::RnnGen.Generated.Guard.Length(nameof(outputGradient), outputGradient.Length, B, T, OutputSize, "[batchSize, timeSteps, OutputSize]");
-            if (!inputGradient.IsEmpty) global::RnnGen.Generated.Guard.Length(nameof(inputGradient), inputGradient.Length, B, T, InputSize, "[batchSize, timeSteps, InputSize]");
-            inputGradient.Clear();
-            CheckState(nameof(finalStateGradient), finalStateGradient, B);
-            CheckState(nameof(initialStateGradient), initialStateGradient, B);
-            global::System.Span<float> ws = _workspace;
-            ws.Slice(L.BackwardStart, L.Total - L.BackwardStart).Clear();
-            outputGradient.CopyTo(ws.Slice(L.Next_DOut, B * T * OutputSize));
-            // Padded steps output constant zeros: a gradient arriving there must not reach any parameter.
-            if (_trainedWithLengths) global::RnnGen.Generated.Guard.ZeroPaddedRows(ws.Slice(L.Next_DOut, B * T * OutputSize), TrainedLengths, T, OutputSize);
-            BackwardCore(L, finalStateGradient, inputGradient, initialStateGradient);
-        }
-
-        /// <summary>The layers' backward passes in reverse order; the last layer's output gradient is already in place.</summary>
-        private void BackwardCore(in Layout L, State? finalStateGradient, global::System.Span<float> inputGradient, State? initialStateGradient)
-        {
-            global::System.Span<float> ws = _workspace;
-            global::System.Span<float> p = _parameters;
-            int B = L.Batch, T = L.Time;
-            global::System.ReadOnlySpan<int> lengths = TrainedLengths;
-            _ = p;
-
-            // Next: forward y = act(x · Wᵀ + b), so ∂z = ∂y ⊙ act'(z), ∂W += ∂zᵀ · x, ∂b += Σ ∂z, ∂x += ∂z · W
-            global::RnnGen.Layers.DenseKernel.Backward(B * T, 3, 1, global::RnnGen.Activation.Linear, ws.Slice(L.Refine_Out, B * T * 3), 3, p.Slice(168, 3), ws.Slice(L.Next_Out, B * T * 1), ws.Slice(L.Next_DOut, B * T * 1), _trainedFused, _gradients.AsSpan(168, 3), _gradients.AsSpan(171, 1), ws.Slice(L.Refine_DOut, B * T * 3));
-
-            // Refine: residual connection y = h + x, so ∂x += ∂y (and ∂h = ∂y)
-            global::System.Numerics.Tensors.TensorPrimitives.Add(ws.Slice(L.Memory_DOut, B * T * 3), ws.Slice(L.Refine_DOut, B * T * 3), ws.Slice(L.Memory_DOut, B * T * 3));
-            // Refine, forward direction: BPTT from the last step to the first
-            if (finalStateGradient is not null) global::System.Numerics.Tensors.TensorPrimitives.Add(ws.Slice(L.Refine_DFinal0, B * 3), finalStateGradient.RefineHidden, ws.Slice(L.Refine_DFinal0, B * 3));
-            global::RnnGen.Layers.LstmKernel.Backward<RefineShape>(RefineWeights(0), RefineGradients(0), RefineSequence(0, L, ws, lengths, _trainedWithState),
-                new global::RnnGen.Layers.RecurrentSequenceGradients
-                {
-                    Hidden = ws.Slice(L.Refine_DOut, B * T * 3),
-                    FinalHidden = finalStateGradient is not null ? ws.Slice(L.Refine_DFinal0, B * 3) : default,
-                    FinalCell = finalStateGradient is not null ? finalStateGradient.RefineCell : default,
-                    Input = ws.Slice(L.Memory_DOut, B * T * 3),
-                    InitialHidden = initialStateGradient is not null ? initialStateGradient.RefineHidden : default,
-                    InitialCell = initialStateGradient is not null ? initialStateGradient.RefineCell : default,
-                });
-
-            // Memory's output went through dropout: ∂(output) = ∂(dropped) ⊙ mask
-            global::RnnGen.Layers.DropoutKernel.Backward(ws.Slice(L.Memory_Mask, B * T * 3), ws.Slice(L.Memory_DOut, B * T * 3));
-            // Memory, forward direction: BPTT from the last step to the first
-            if (finalStateGradient is not null) global::System.Numerics.Tensors.TensorPrimitives.Add(ws.Slice(L.Memory_DFinal0, B * 3), finalStateGradient.MemoryHidden, ws.Slice(L.Memory_DFinal0, B * 3));
-            global::RnnGen.Layers.LstmKernel.Backward<MemoryShape>(MemoryWeights(0), MemoryGradients(0), MemorySequence(0, L, ws, lengths, _trainedWithState),
-                new global::RnnGen.Layers.RecurrentSequenceGradients
-                {
-                    Hidden = ws.Slice(L.Memory_DOut, B * T * 3),
-                    FinalHidden = finalStateGradient is not null ? ws.Slice(L.Memory_DFinal0, B * 3) : default,
-                    FinalCell = finalStateGradient is not null ? finalStateGradient.MemoryCell : default,
-                    Input = inputGradient,
-                    InitialHidden = initialStateGradient is not null ? initialStateGradient.MemoryHidden : default,
-                    InitialCell = initialStateGradient is not null ? initialStateGradient.MemoryCell : default,
-                });
-        }
-
-        // PyTorch has two biases where this model has one: on load bias_hh is added to bias_ih; on save it is written as zeros.
-        private static readonly global::RnnGen.IO.FoldedTensor[] FoldedTensors = new global::RnnGen.IO.FoldedTensor[]
-        {
-            new global::RnnGen.IO.FoldedTensor("Memory.bias_ih_l0", "Memory.bias_hh_l0"),
-            new global::RnnGen.IO.FoldedTensor("Refine.bias_ih_l0", "Refine.bias_hh_l0"),
-        };
-
-        /// <summary>Writes the parameters as a safetensors file with PyTorch names and shapes (atomically: a temporary file, then a move).</summary>
-        public void SaveWeights(string path) => global::RnnGen.IO.WeightFile.Save(path, _namedParameters, FoldedTensors);
-
-        /// <summary>Reads a safetensors file (ours or PyTorch's state_dict); a file that does not fit leaves the model unchanged and throws, naming the tensor.</summary>
-        public void LoadWeights(string path) => global::RnnGen.IO.WeightFile.Load(path, _namedParameters, FoldedTensors);
-
-        /// <summary>Views of Memory's parameters for one direction.</summary>
-        private global::RnnGen.Layers.RecurrentWeights MemoryWeights(int direction)
-        {
-            global::System.Span<float> p = _parameters;
-            return new global::RnnGen.Layers.RecurrentWeights { Input = p.Slice(0, 36), Recurrent = p.Slice(36, 36), Bias = p.Slice(72, 12), RecurrentBias = default, Peepholes = default };
-        }
-
-        /// <summary>Views of Memory's gradients for one direction.</summary>
-        private global::RnnGen.Layers.RecurrentGradients MemoryGradients(int direction)
-        {
-            global::System.Span<float> p = _gradients;
-            return new global::RnnGen.Layers.RecurrentGradients { Input = p.Slice(0, 36), Recurrent = p.Slice(36, 36), Bias = p.Slice(72, 12), RecurrentBias = default, Peepholes = default };
-        }
-
-        /// <summary>Memory's sequence arguments for one direction over the batch described by <paramref name="L"/>.</summary>
-        private static global::RnnGen.Layers.RecurrentSequence MemorySequence(int direction, in Layout L, global::System.Span<float> ws, global::System.ReadOnlySpan<int> lengths, bool useState)
-        {
-            int B = L.Batch, T = L.Time;
-            return new global::RnnGen.Layers.RecurrentSequence
-            {
-                Batch = B,
-                Time = T,
-                Reverse = direction == 1,
-                Lengths = lengths,
-                Input = ws.Slice(L.Input, B * T * 3),
-                InputStride = 3,
-                InitialHidden = useState ? ws.Slice(L.Memory_Init0, B * 3) : default,
-                InitialCell = useState ? ws.Slice(L.Memory_InitCell0, B * 3) : default,
-                Hidden = ws.Slice(L.Memory_Hidden0, B * T * 3),
-                FinalHidden = ws.Slice(L.Memory_Final0, B * 3),
-                FinalCell = ws.Slice(L.Memory_FinalCell0, B * 3),
-                Cache = ws.Slice(L.Memory_Cache0, global::RnnGen.Layers.LstmKernel.CacheSize<MemoryShape>(B, T)),
-            };
-        }
-
-        /// <summary>Views of Refine's parameters for one direction.</summary>
-        private global::RnnGen.Layers.RecurrentWeights RefineWeights(int direction)
-        {
-            global::System.Span<float> p = _parameters;
-            return new global::RnnGen.Layers.RecurrentWeights { Input = p.Slice(84, 36), Recurrent = p.Slice(120, 36), Bias = p.Slice(156, 12), RecurrentBias = default, Peepholes = default };
-        }
-
-        /// <summary>Views of Refine's gradients for one direction.</summary>
-        private global::RnnGen.Layers.RecurrentGradients RefineGradients(int direction)
-        {
-            global::System.Span<float> p = _gradients;
-            return new global::RnnGen.Layers.RecurrentGradients { Input = p.Slice(84, 36), Recurrent = p.Slice(120, 36), Bias = p.Slice(156, 12), RecurrentBias = default, Peepholes = default };
-        }
-
-        /// <summary>Refine's sequence arguments for one direction over the batch described by <paramref name="L"/>.</summary>
-        private static global::RnnGen.Layers.RecurrentSequence RefineSequence(int direction, in Layout L, global::System.Span<float> ws, global::System.ReadOnlySpan<int> lengths, bool useState)
-        {
-            int B = L.Batch, T = L.Time;
-            return new global::RnnGen.Layers.RecurrentSequence
-            {
-                Batch = B,
-                Time = T,
-                Reverse = direction == 1,
-                Lengths = lengths,
-                Input = ws.Slice(L.Memory_Dropped, B * T * 3),
-                InputStride = 3,
-                InitialHidden = useState ? ws.Slice(L.Refine_Init0, B * 3) : default,
-                InitialCell = useState ? ws.Slice(L.Refine_InitCell0, B * 3) : default,
-                Hidden = ws.Slice(L.Refine_Hidden0, B * T * 3),
-                FinalHidden = ws.Slice(L.Refine_Final0, B * 3),
-                FinalCell = ws.Slice(L.Refine_FinalCell0, B * 3),
-                Cache = ws.Slice(L.Refine_Cache0, global::RnnGen.Layers.LstmKernel.CacheSize<RefineShape>(B, T)),
-            };
-        }
-
     }
 }

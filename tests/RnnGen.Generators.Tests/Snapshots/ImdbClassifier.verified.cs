@@ -3,11 +3,7 @@
 #nullable enable
 #pragma warning disable CS1591 // the members are documented on RnnGen's generated API page
 
-using System;
-using System.Collections.Generic;
-using RnnGen;
-using RnnGen.Layers;
-using RnnGen.Training;
+using System.Runtime.CompilerServices;
 
 namespace Test;
 
@@ -32,7 +28,7 @@ namespace Test;
 /// </code>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
-public partial class ImdbClassifier : global::RnnGen.Training.ITrainableModel
+public partial class ImdbClassifier : global::RnnGen.Generated.ICoreTrainableModel
 {
     /// <summary>Features per time step (1: one token id).</summary>
     public const int InputSize = 1;
@@ -66,459 +62,136 @@ public partial class ImdbClassifier : global::RnnGen.Training.ITrainableModel
         public const int ClassifierParameterCount = 33;
     }
 
-    /// <summary>Compile-time sizes of Rnn: the kernels are specialised by the JIT for this type argument.</summary>
-    private readonly struct RnnShape : global::RnnGen.Layers.IRecurrentShape
-    {
-        public static int InputSize => 32;
-        public static int Units => 32;
-    }
-
-    // One contiguous buffer each for parameters and gradients; every layer view is a slice of them.
-    private readonly float[] _parameters = new float[ParameterCount];
-    private readonly float[] _gradients = new float[ParameterCount];
-    // Activations and caches for the largest batch seen so far (grown, never shrunk).
-    private float[] _workspace = global::System.Array.Empty<float>();
-    private float[] _stepWorkspace = global::System.Array.Empty<float>();
-    private int[] _tokens = global::System.Array.Empty<int>();
-    private int[] _lengths = global::System.Array.Empty<int>();
-    // What Backward needs to know about the last training-mode Forward.
-    private Layout _trained;
-    private bool _hasTrained;
-    private bool _trainedWithState;
-    private bool _trainedWithLengths;
-    private bool _trainedFused;
-    private readonly global::RnnGen.EmbeddingLayer _layerEmbedding;
-    private readonly global::RnnGen.RecurrentLayer _layerRnn;
-    private readonly global::RnnGen.DenseLayer _layerClassifier;
-    private readonly global::RnnGen.NamedTensor[] _namedParameters;
-    private readonly global::RnnGen.NamedTensor[] _namedGradients;
-
-    /// <summary>Creates the model with the default (Keras) initialisation, deterministic for a given <paramref name="seed"/>.</summary>
-    public ImdbClassifier(int seed = 0) : this(seed, global::RnnGen.Initializer.Keras)
-    {
-    }
-
-    /// <summary>Creates the model with the given initialisation, deterministic for a given <paramref name="seed"/>.</summary>
-    public ImdbClassifier(int seed, global::RnnGen.Initializer initializer)
-    {
-        _namedParameters = CreateViews(_parameters);
-        _namedGradients = CreateViews(_gradients);
-        _layerEmbedding = new global::RnnGen.EmbeddingLayer("Embedding", 10000, 32, new global::RnnGen.NamedTensor[] { _namedParameters[0] }, new global::RnnGen.NamedTensor[] { _namedGradients[0] });
-        _layerRnn = new global::RnnGen.RecurrentLayer("Rnn", global::RnnGen.CellKind.SimpleRnn, 32, 32, false, global::RnnGen.MergeMode.Concat, false, new global::RnnGen.NamedTensor[] { _namedParameters[1], _namedParameters[2], _namedParameters[3] }, new global::RnnGen.NamedTensor[] { _namedGradients[1], _namedGradients[2], _namedGradients[3] });
-        _layerClassifier = new global::RnnGen.DenseLayer("Classifier", 32, 1, global::RnnGen.Activation.Sigmoid, new global::RnnGen.NamedTensor[] { _namedParameters[4], _namedParameters[5] }, new global::RnnGen.NamedTensor[] { _namedGradients[4], _namedGradients[5] });
-        InitializeParameters(seed, initializer);
-    }
+    // Buffers, checks and the Predict / Step / Forward / Backward glue live in the runtime core; the model is Network, below.
+    private readonly global::RnnGen.Generated.SequentialCore<Network, State> _core;
+    global::RnnGen.Generated.ISequentialCore global::RnnGen.Generated.ICoreModel.Core => _core;
 
     /// <summary>(Re)initialises every parameter as the constructor does.</summary>
-    public void InitializeParameters(int seed, global::RnnGen.Initializer initializer)
-    {
-        var rng = new global::RnnGen.Initialization.DeterministicRandom(seed);
-        global::System.Span<float> p = _parameters;
-        global::RnnGen.Initialization.ModelInitialization.Embedding(initializer, p.Slice(0, 320000), rng);
-        global::RnnGen.Initialization.ModelInitialization.Recurrent(initializer, global::RnnGen.CellKind.SimpleRnn, 32, 32, p.Slice(320000, 1024), p.Slice(321024, 1024), p.Slice(322048, 32), default, default, rng);
-        global::RnnGen.Initialization.ModelInitialization.Dense(initializer, p.Slice(322080, 32), p.Slice(322112, 1), 32, 1, rng);
-    }
-
+    public void InitializeParameters(int seed, global::RnnGen.Initializer initializer) => _core.InitializeParameters(seed, initializer);
     /// <summary>Embedding: Embedding, output (None, None, 32), 320,000 parameters.</summary>
-    public partial global::RnnGen.EmbeddingLayer Embedding => _layerEmbedding;
-
+    public partial global::RnnGen.EmbeddingLayer Embedding => _core.Layer<global::RnnGen.EmbeddingLayer>(0);
     /// <summary>Rnn: SimpleRNN, output (None, 32), 2,080 parameters.</summary>
-    public partial global::RnnGen.RecurrentLayer Rnn => _layerRnn;
-
+    public partial global::RnnGen.RecurrentLayer Rnn => _core.Layer<global::RnnGen.RecurrentLayer>(1);
     /// <summary>Classifier: Dense, output (None, 1), 33 parameters.</summary>
-    public partial global::RnnGen.DenseLayer Classifier => _layerClassifier;
-
-    /// <summary>Every trainable parameter, one contiguous buffer (layout: <see cref="NamedParameters"/> in order).</summary>
-    public global::System.Span<float> Parameters => _parameters;
-
+    public partial global::RnnGen.DenseLayer Classifier => _core.Layer<global::RnnGen.DenseLayer>(2);
+    /// <summary>All 322,113 trainable floats, one buffer; <see cref="NamedParameters"/> (Embedding.weight, …) names its parts.</summary>
+    public global::System.Span<float> Parameters => _core.Parameters;
     /// <summary>Gradients accumulated by Backward, same layout as <see cref="Parameters"/>.</summary>
-    public global::System.Span<float> Gradients => _gradients;
-
+    public global::System.Span<float> Gradients => _core.Gradients;
     /// <summary>Named views of <see cref="Parameters"/>, PyTorch names and shapes.</summary>
-    public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedParameters => _namedParameters;
-
+    public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedParameters => _core.NamedParameters;
     /// <summary>Named views of <see cref="Gradients"/>, same names and shapes as <see cref="NamedParameters"/>.</summary>
-    public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedGradients => _namedGradients;
-
+    public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedGradients => _core.NamedGradients;
     /// <summary>Sets every gradient to zero.</summary>
-    public void ZeroGradients() => global::System.Array.Clear(_gradients);
+    public void ZeroGradients() => _core.ZeroGradients();
+    /// <summary>The Keras-style table of ImdbClassifier's layers, their output shapes and parameter counts.</summary>
+    public string Summary() => _core.Summary;
+    /// <summary>Writes the parameters as a safetensors file with PyTorch names and shapes (atomically: a temporary file, then a move).</summary>
+    public void SaveWeights(string path) => _core.SaveWeights(path);
+    /// <summary>Reads a safetensors file (ours or PyTorch's state_dict); a file that does not fit leaves the model unchanged and throws, naming the tensor.</summary>
+    public void LoadWeights(string path) => _core.LoadWeights(path);
 
-    private static global::RnnGen.NamedTensor[] CreateViews(float[] buffer)
-    {
-        return new global::RnnGen.NamedTensor[]
-        {
-            new("Embedding.weight", new[] { 10000, 32 }, new global::System.Memory<float>(buffer, 0, 320000)),
-            new("Rnn.weight_ih_l0", new[] { 32, 32 }, new global::System.Memory<float>(buffer, 320000, 1024)),
-            new("Rnn.weight_hh_l0", new[] { 32, 32 }, new global::System.Memory<float>(buffer, 321024, 1024)),
-            new("Rnn.bias_ih_l0", new[] { 32 }, new global::System.Memory<float>(buffer, 322048, 32)),
-            new("Classifier.weight", new[] { 1, 32 }, new global::System.Memory<float>(buffer, 322080, 32)),
-            new("Classifier.bias", new[] { 1 }, new global::System.Memory<float>(buffer, 322112, 1)),
-        };
-    }
+    /// <summary>Creates the model with the default (Keras) initialisation, deterministic for a given <paramref name="seed"/>.</summary>
+    public ImdbClassifier(int seed = 0) : this(seed, global::RnnGen.Initializer.Keras) { }
+    /// <summary>Creates the model with the given initialisation, deterministic for a given <paramref name="seed"/>.</summary>
+    public ImdbClassifier(int seed, global::RnnGen.Initializer initializer) => _core = new("ImdbClassifier", seed, initializer,
+        global::RnnGen.Generated.ModelLayer.Embedding<EmbeddingShape>("Embedding"),
+        global::RnnGen.Generated.ModelLayer.Recurrent<RnnShape>("Rnn"),
+        global::RnnGen.Generated.ModelLayer.Dense<ClassifierShape>("Classifier"));
 
-    /// <summary>A Keras-style table of the layers, their output shapes and parameter counts.</summary>
-    public string Summary() => SummaryText;
-
-    private const string SummaryText =
-        "Model: \"ImdbClassifier\"\n" +
-        "____________________________________________________________________\n" +
-        " Layer (type)                     Output Shape               Param #\n" +
-        "====================================================================\n" +
-        " Embedding (Embedding)            (None, None, 32)           320,000\n" +
-        " Rnn (SimpleRNN)                  (None, 32)                   2,080\n" +
-        " Classifier (Dense)               (None, 1)                       33\n" +
-        "====================================================================\n" +
-        "Total params: 322,113\n" +
-        "Trainable params: 322,113\n" +
-        "Non-trainable params: 0\n" +
-        "____________________________________________________________________\n";
-
-    /// <summary>Where each activation, cache and gradient buffer lives in the workspace for a batch of B sequences of T steps.</summary>
-    private struct Layout
-    {
-        public int Batch, Time, BackwardStart, Total;
-        public int Embedding_Out; // Embedding: output [B, T, 32]
-        public int Rnn_Init0; // Rnn forward: initial hidden state [B, 32]
-        public int Rnn_Hidden0; // Rnn forward: h_t for every step [B, T, 32]
-        public int Rnn_Final0; // Rnn forward: final hidden state [B, 32]
-        public int Rnn_Cache0; // Rnn forward: what backward needs, and its scratch
-        public int Classifier_Out; // Classifier: output [B, 1]
-        public int Probabilities; // the output activation applied to the logits (fused losses)
-        public int LossGradient; // ∂loss/∂(last layer output, or its logits)
-        public int RowWeights; // 1 for a real step, 0 for a padded one (loss masking)
-        public int Embedding_DOut; // ∂loss/∂Embedding output
-        public int Rnn_DOut; // ∂loss/∂Rnn output
-        public int Rnn_DFinal0; // ∂loss/∂(final hidden state) of Rnn, direction 0
-        public int Classifier_DOut; // ∂loss/∂Classifier output
-
-        // checked: a batch too large for one array must fail here, not as a negative offset later.
-        // start: where the first buffer begins (a 64-byte boundary of the workspace); every buffer starts on a cache line.
-        public static Layout Compute(int B, int T, int start)
-        {
-            checked
-            {
-                Layout L = default;
-                L.Batch = B;
-                L.Time = T;
-                int o = start;
-                L.Embedding_Out = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 32);
-                L.Rnn_Init0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 32);
-                L.Rnn_Hidden0 = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 32);
-                L.Rnn_Final0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 32);
-                L.Rnn_Cache0 = o; o += global::RnnGen.Generated.Buffers.Align(global::RnnGen.Layers.SimpleRnnKernel.CacheSize<RnnShape>(B, T));
-                L.Classifier_Out = o; o += global::RnnGen.Generated.Buffers.Align(B * 1);
-                L.Probabilities = o; o += global::RnnGen.Generated.Buffers.Align(B * 1);
-                L.LossGradient = o; o += global::RnnGen.Generated.Buffers.Align(B * 1);
-                L.RowWeights = o; o += global::RnnGen.Generated.Buffers.Align(B * T);
-                L.BackwardStart = o;
-                L.Embedding_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 32);
-                L.Rnn_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * 32);
-                L.Rnn_DFinal0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 32);
-                L.Classifier_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * 1);
-                L.Total = o;
-                return L;
-            }
-        }
-    }
-
-    /// <summary>The forward pass, layer by layer, over the inputs already placed in the workspace (or <paramref name="tokens"/>).</summary>
-    private void Run(in Layout L, float[] workspace, global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, bool useState, bool logits)
-    {
-        global::System.Span<float> ws = workspace;
-        global::System.Span<float> p = _parameters;
-        int B = L.Batch, T = L.Time;
-
-        // Embedding: e[B, T, 32] = weight[tokens[b, t], :]
-        global::RnnGen.Layers.EmbeddingKernel.Forward(10000, 32, tokens, p.Slice(0, 320000), ws.Slice(L.Embedding_Out, B * T * 32));
-
-        // Rnn, forward direction (t = 0 … len_b − 1), x[B, T, 32] → h_last[B, 32]:
-        //   h' = tanh(x · W_ihᵀ + h · W_hhᵀ + b)
-        global::RnnGen.Layers.SimpleRnnKernel.Forward<RnnShape>(global::RnnGen.Activation.Tanh, RnnWeights(0), RnnSequence(0, L, ws, lengths, useState));
-
-        // Classifier: y[B, 1] = sigmoid(x · Wᵀ + b)
-        global::RnnGen.Layers.DenseKernel.Forward(B, 32, 1, logits ? global::RnnGen.Activation.Linear : global::RnnGen.Activation.Sigmoid, ws.Slice(L.Rnn_Final0, B * 32), 32, p.Slice(322080, 32), p.Slice(322112, 1), ws.Slice(L.Classifier_Out, B * 1));
-    }
-
-    /// <summary>Runs the model over a batch of sequences (batch-first).</summary>
-    /// <param name="tokens">token ids [batchSize, timeSteps].</param>
-    /// <param name="batchSize">Sequences in the batch.</param>
-    /// <param name="timeSteps">Steps per (padded) sequence.</param>
-    /// <param name="outputs">[batchSize, OutputSize].</param>
-    /// <param name="lengths">Optional [batchSize] lengths in 1…timeSteps: steps past a sequence's length are padding and change nothing.</param>
-    public void Predict(global::System.ReadOnlySpan<int> tokens, int batchSize, int timeSteps, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default)
-    {
-        Layout L = Prepare(tokens, batchSize, timeSteps, lengths, ref _workspace);
-        global::RnnGen.Generated.Guard.Length(nameof(outputs), outputs.Length, batchSize, 1, OutputSize, "[batchSize, OutputSize]");
-        _hasTrained = false; // the workspace no longer holds the caches of a training Forward
-        Run(L, _workspace, tokens, lengths, useState: false, logits: false);
-        CopyOutput(L, _workspace, outputs, lengths);
-    }
-
-    /// <summary>Checks the arguments, sizes the workspace and copies the inputs into it.</summary>
-    private Layout Prepare(global::System.ReadOnlySpan<int> tokens, int batchSize, int timeSteps, global::System.ReadOnlySpan<int> lengths, ref float[] workspace)
-    {
-        global::RnnGen.Generated.Guard.Positive(nameof(batchSize), batchSize);
-        global::RnnGen.Generated.Guard.Positive(nameof(timeSteps), timeSteps);
-        global::RnnGen.Generated.Guard.Length(nameof(tokens), tokens.Length, batchSize, timeSteps, 1, "[batchSize, timeSteps]");
-        global::RnnGen.Generated.Guard.Lengths(nameof(lengths), lengths, batchSize, timeSteps);
-        Layout L;
-        try
-        {
-            // laid out from the workspace's 64-byte boundary; a grown (new) workspace has its own boundary
-            L = Layout.Compute(batchSize, timeSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));
-            if (global::RnnGen.Generated.Buffers.EnsureAligned(ref workspace, L.Total)) L = Layout.Compute(batchSize, timeSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));
-        }
-        catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, timeSteps); }
-        return L;
-    }
-
-    private static void CopyOutput(in Layout L, float[] workspace, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths)
-    {
-        int B = L.Batch, T = L.Time;
-        workspace.AsSpan(L.Classifier_Out, B * 1).CopyTo(outputs);
-    }
-
-    /// <summary>The recurrent state of every layer for a batch of streams: what <c>Step</c> carries from one step to the next,
-    /// and the initial/final state of a stateful <c>Forward</c> (truncated BPTT).</summary>
-    public sealed class State : global::RnnGen.IRecurrentState
+    /// <summary>The recurrent state (Rnn) of a batch of streams: what <c>Step</c> carries from one step to the next, and the initial/final state of a stateful <c>Forward</c>.</summary>
+    public sealed class State(int batchSize = 1) : global::RnnGen.Generated.ModelState(batchSize, SizePerStream), global::RnnGen.Generated.IModelState<State>
     {
         /// <summary>Floats of state per stream.</summary>
         public const int SizePerStream = 32;
-        private readonly float[] _values;
-
-        /// <summary>Creates a zero state for <paramref name="batchSize"/> streams.</summary>
-        public State(int batchSize = 1)
-        {
-            global::RnnGen.Generated.Guard.Positive(nameof(batchSize), batchSize);
-            BatchSize = batchSize;
-            _values = new float[batchSize * SizePerStream];
-        }
-
-        /// <summary>Number of streams.</summary>
-        public int BatchSize { get; }
-
-        /// <summary>All of the state, one buffer.</summary>
-        public global::System.Span<float> Values => _values;
-
-        /// <summary>Sets every state to zero (a new sequence starts).</summary>
-        public void Reset() => global::System.Array.Clear(_values);
-
+        static State global::RnnGen.Generated.IModelState<State>.Create(int batchSize) => new(batchSize);
         /// <summary>Rnn hidden state [BatchSize, 32].</summary>
-        public global::System.Span<float> RnnHidden => _values.AsSpan(BatchSize * 0, BatchSize * 32);
+        public global::System.Span<float> RnnHidden => Slot(0, 32);
     }
 
     /// <summary>A zero state for <paramref name="batchSize"/> streams.</summary>
     public State CreateState(int batchSize = 1) => new State(batchSize);
 
-    private static void CheckState(string name, State? state, int batchSize)
+    /// <summary>Embedding: Embedding, 1 → 32, 320,000 parameters.</summary>
+    private readonly struct EmbeddingShape : global::RnnGen.Generated.IEmbeddingShape
     {
-        if (state is not null && state.BatchSize != batchSize)
-            throw new global::System.ArgumentException($"{name}: expected a state for batchSize = {batchSize} streams but it holds {state.BatchSize}.", name);
+        public static int VocabularySize => Sizes.EmbeddingVocabularySize;
+        public static int Dimension => Sizes.EmbeddingUnits;
+        public static int ParameterOffset => 0;
     }
 
-    private static void LoadState(in Layout L, float[] workspace, State state)
+    /// <summary>Rnn: SimpleRNN, 32 → 32, 2,080 parameters.</summary>
+    private readonly struct RnnShape : global::RnnGen.Generated.IRecurrentLayerShape
     {
-        int B = L.Batch;
-        state.RnnHidden.CopyTo(workspace.AsSpan(L.Rnn_Init0, B * 32));
+        public static int InputSize => Sizes.RnnInputSize;
+        public static int Units => Sizes.RnnUnits;
+        public static global::RnnGen.CellKind Cell => global::RnnGen.CellKind.SimpleRnn;
+        public static int ParameterOffset => EmbeddingShape.ParameterOffset + Sizes.EmbeddingParameterCount;
     }
 
-    private static void SaveState(in Layout L, float[] workspace, State state)
+    /// <summary>Classifier: Dense, 32 → 1, 33 parameters.</summary>
+    private readonly struct ClassifierShape : global::RnnGen.Generated.IDenseShape
     {
-        int B = L.Batch;
-        workspace.AsSpan(L.Rnn_Final0, B * 32).CopyTo(state.RnnHidden);
+        public static int InputSize => Sizes.ClassifierInputSize;
+        public static int Units => Sizes.ClassifierUnits;
+        public static global::RnnGen.Activation Activation => global::RnnGen.Activation.Sigmoid;
+        public static int ParameterOffset => RnnShape.ParameterOffset + Sizes.RnnParameterCount;
     }
 
-    /// <summary>Advances one stream by one token; <paramref name="output"/> [OutputSize] is what Predict would output if the sequence ended here.</summary>
-    public void Step(int token, global::System.Span<float> output, State state)
-    {
-        Step(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref token, 1), output, state);
-    }
+    /// <summary>Runs the model over a batch: tokens [batchSize, timeSteps] (ids in 0…9999) → outputs [batchSize, 1]; steps past the optional [batchSize] lengths are padding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Predict(global::System.ReadOnlySpan<int> tokens, int batchSize, int timeSteps,
+        global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default) => _core.Predict(tokens, batchSize, timeSteps, outputs, lengths);
+    /// <summary>Advances one stream by one token: output [1] is what Predict would output if the sequence ended here.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Step(int token, global::System.Span<float> output, State state) => _core.Step(token, output, state);
+    /// <summary>Advances every stream of the state by one step: tokens [state.BatchSize] → output [state.BatchSize, 1], what Predict would output if the sequences ended here.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Step(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> output, State state) => _core.Step(tokens, output, state);
 
-    /// <summary>Advances every stream of <paramref name="state"/> by one time step (state carried); <paramref name="output"/> [state.BatchSize, OutputSize] is what Predict would output if the sequences ended here.</summary>
-    public void Step(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> output, State state)
-    {
-        global::System.ArgumentNullException.ThrowIfNull(state);
-        int B = state.BatchSize;
-        Layout L = Prepare(tokens, B, 1, default, ref _stepWorkspace);
-        global::RnnGen.Generated.Guard.Length(nameof(output), output.Length, B, 1, OutputSize, "[state.BatchSize, OutputSize]");
-        LoadState(L, _stepWorkspace, state);
-        Run(L, _stepWorkspace, tokens, default, useState: true, logits: false);
-        SaveState(L, _stepWorkspace, state);
-        _stepWorkspace.AsSpan(L.Classifier_Out, B * OutputSize).CopyTo(output);
-    }
+    /// <summary>Training-mode Predict that keeps what Backward needs: tokens [batchSize, timeSteps] (ids in 0…9999) → outputs [batchSize, 1] (may be empty); a <paramref name="state"/> gives the initial states and gets the final ones (truncated BPTT).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Forward(global::System.ReadOnlySpan<int> tokens, int batchSize, int timeSteps, global::System.Span<float> outputs,
+        global::System.ReadOnlySpan<int> lengths = default, State? state = null) => _core.Forward(tokens, batchSize, timeSteps, outputs, lengths, state);
+    /// <summary>Backpropagation through time of the last Forward into <see cref="Gradients"/>: outputGradient [batchSize, 1] = ∂loss/∂outputs (+ ∂loss/∂final state) in; ∂loss/∂inputs (token models: none) and ∂loss/∂(initial state) out when given.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Backward(global::System.ReadOnlySpan<float> outputGradient, State? finalStateGradient = null,
+        global::System.Span<float> inputGradient = default, State? initialStateGradient = null) => _core.Backward(outputGradient, finalStateGradient, inputGradient, initialStateGradient);
 
-    /// <summary>
-    /// Training-mode forward pass: like Predict, and keeps what <see cref="Backward(global::System.ReadOnlySpan{float}, State?, global::System.Span{float}, State?)"/> needs.
-    /// With a <paramref name="state"/>, the initial states are read from it and the final states written back (truncated BPTT).
-    /// </summary>
-    public void Forward(global::System.ReadOnlySpan<int> tokens, int batchSize, int timeSteps, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default, State? state = null)
-    {
-        Layout L = Prepare(tokens, batchSize, timeSteps, lengths, ref _workspace);
-        if (!outputs.IsEmpty) global::RnnGen.Generated.Guard.Length(nameof(outputs), outputs.Length, batchSize, 1, OutputSize, "[batchSize, OutputSize]");
-        CheckState(nameof(state), state, batchSize);
-        RememberBatch(tokens, lengths, L);
-        if (state is not null) LoadState(L, _workspace, state);
-        Run(L, _workspace, _tokens.AsSpan(0, batchSize * timeSteps), TrainedLengths, useState: state is not null, logits: false);
-        if (state is not null) SaveState(L, _workspace, state);
-        if (!outputs.IsEmpty) CopyOutput(L, _workspace, outputs, lengths);
-        _trainedWithState = state is not null;
-        _trainedFused = false;
-        _lossGradientReady = false; // Backward() would otherwise reuse the loss gradient of an earlier batch
-    }
-
-    private void RememberBatch(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, in Layout L)
-    {
-        // Backward runs after the caller's spans are gone: keep copies of the tokens and lengths.
-        global::RnnGen.Generated.Buffers.Ensure(ref _tokens, tokens.Length);
-        tokens.CopyTo(_tokens);
-        global::RnnGen.Generated.Buffers.Ensure(ref _lengths, lengths.Length);
-        lengths.CopyTo(_lengths);
-        _trained = L;
-        _hasTrained = true;
-        _trainedWithLengths = !lengths.IsEmpty;
-    }
-
-    private global::System.ReadOnlySpan<int> TrainedLengths => _trainedWithLengths ? _lengths.AsSpan(0, _trained.Batch) : default;
-
-    int global::RnnGen.Training.ITrainableModel.ModelInputSize => InputSize;
-    int global::RnnGen.Training.ITrainableModel.ModelOutputSize => OutputSize;
-    bool global::RnnGen.Training.ITrainableModel.OutputIsSequence => OutputIsSequence;
-    bool global::RnnGen.Training.ITrainableModel.TakesTokens => true;
-    global::RnnGen.Loss global::RnnGen.Training.ITrainableModel.Loss => global::RnnGen.Loss.BinaryCrossEntropy;
-
-    /// <summary>
-    /// Training-mode forward pass with the model's loss (BinaryCrossEntropy): returns the mean loss of the batch (padded steps masked out),
-    /// writes the outputs (after the output activation) when <paramref name="outputs"/> is not empty, and keeps what <see cref="Backward()"/> needs.
-    /// </summary>
-    public float Forward(in global::RnnGen.Training.SequenceBatch batch, global::System.Span<float> outputs)
-    {
-        int B = batch.BatchSize, T = batch.TimeSteps;
-        Layout L = Prepare(batch.Tokens, B, T, batch.Lengths, ref _workspace);
-        if (!outputs.IsEmpty) global::RnnGen.Generated.Guard.Length(nameof(outputs), outputs.Length, B, 1, OutputSize, "[batchSize, OutputSize]");
-        global::RnnGen.Generated.Guard.Length("batch.Targets", batch.Targets.Length, B, 1, OutputSize, "[batchSize, OutputSize]");
-        RememberBatch(batch.Tokens, batch.Lengths, L);
-        Run(L, _workspace, batch.Tokens, batch.Lengths, useState: false, logits: true);
-        global::System.Span<float> ws = _workspace;
-        global::System.Span<float> rowWeights = default;
-        float loss;
-        // sigmoid + binary cross-entropy fused: ∂L/∂z = σ(z) − y
-        loss = global::RnnGen.Training.Losses.SigmoidBinaryCrossEntropy(B, OutputSize, ws.Slice(L.Classifier_Out, B * OutputSize), batch.Targets, rowWeights, ws.Slice(L.Probabilities, B * OutputSize), ws.Slice(L.LossGradient, B * OutputSize));
-        if (!outputs.IsEmpty) ws.Slice(L.Probabilities, B * OutputSize).CopyTo(outputs);
-        _trainedWithState = false;
-        _trainedFused = true;
-        _lossGradientReady = true;
-        return loss;
-    }
-
-    private bool _lossGradientReady;
-
+    /// <summary>Training-mode forward pass with the loss, BinaryCrossEntropy against the batch's targets: returns the mean over the batch (padded steps masked out); writes outputs [batchSize, 1] unless empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public float Forward(in global::RnnGen.Training.SequenceBatch batch, global::System.Span<float> outputs) => _core.Forward(batch, outputs);
     /// <summary>Accumulates ∂loss/∂parameters of the last <see cref="Forward(in global::RnnGen.Training.SequenceBatch, global::System.Span{float})"/> into <see cref="Gradients"/>.</summary>
-    public void Backward()
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Backward() => _core.Backward();
+
+    /// <summary>The model as the runtime core runs it: the workspace buffers of each layer, and each layer's forward and backward pass in order.</summary>
+    private struct Network : global::RnnGen.Generated.ISequentialNetwork<Network>
     {
-        if (!_hasTrained || !_lossGradientReady) throw new global::System.InvalidOperationException("Backward() needs a Forward(batch, outputs) with the loss first; Predict and Step in between discard its caches.");
-        Layout L = _trained;
-        int B = L.Batch, T = L.Time;
-        global::System.Span<float> ws = _workspace;
-        ws.Slice(L.BackwardStart, L.Total - L.BackwardStart).Clear();
-        ws.Slice(L.LossGradient, B * OutputSize).CopyTo(ws.Slice(L.Classifier_DOut, B * OutputSize));
-        BackwardCore(L, null, default, null);
-    }
+        public global::RnnGen.Generated.LayerBuffers Embedding, Rnn, Classifier;
 
-    /// <summary>
-    /// Backpropagation through time of the last training-mode Forward: accumulates into <see cref="Gradients"/> the gradient of a loss whose
-    /// derivative with respect to the outputs [batchSize, OutputSize] is <paramref name="outputGradient"/>. <paramref name="finalStateGradient"/> adds
-    /// ∂loss/∂(final state) of every layer; <paramref name="inputGradient"/> (float-input models) and <paramref name="initialStateGradient"/> receive
-    /// ∂loss/∂inputs and ∂loss/∂(initial state) when given.
-    /// </summary>
-    public void Backward(global::System.ReadOnlySpan<float> outputGradient, State? finalStateGradient = null, global::System.Span<float> inputGradient = default, State? initialStateGradient = null)
-    {
-        if (!_hasTrained) throw new global::System.InvalidOperationException("Backward needs a training-mode Forward first; Predict and Step in between discard its caches.");
-        // After Forward(batch) the last layer holds logits for the fused loss, not the outputs this gradient refers to.
-        if (_trainedFused) throw new global::System.InvalidOperationException("Backward(outputGradient, …) needs a Forward(tokens, …) first; after Forward(batch, outputs) call Backward().");
-        Layout L = _trained;
-        int B = L.Batch, T = L.Time;
-        global::RnnGen.Generated.Guard.Length(nameof(outputGradient), outputGradient.Length, B, 1, OutputSize, "[batchSize, OutputSize]");
-        if (!inputGradient.IsEmpty) throw new global::System.ArgumentException("inputGradient: this model reads token ids, which have no gradient.", nameof(inputGradient));
-        CheckState(nameof(finalStateGradient), finalStateGradient, B);
-        CheckState(nameof(initialStateGradient), initialStateGradient, B);
-        global::System.Span<float> ws = _workspace;
-        ws.Slice(L.BackwardStart, L.Total - L.BackwardStart).Clear();
-        outputGradient.CopyTo(ws.Slice(L.Classifier_DOut, B * OutputSize));
-        BackwardCore(L, finalStateGradient, inputGradient, initialStateGradient);
-    }
+        static global::RnnGen.Generated.NetworkInfo global::RnnGen.Generated.ISequentialNetwork<Network>.Info
+            => new(InputSize, VocabularySize, OutputSize, ParameterCount, OutputIsSequence, State.SizePerStream, global::RnnGen.Loss.BinaryCrossEntropy) { FusedLoss = true };
 
-    /// <summary>The layers' backward passes in reverse order; the last layer's output gradient is already in place.</summary>
-    private void BackwardCore(in Layout L, State? finalStateGradient, global::System.Span<float> inputGradient, State? initialStateGradient)
-    {
-        global::System.Span<float> ws = _workspace;
-        global::System.Span<float> p = _parameters;
-        int B = L.Batch, T = L.Time;
-        global::System.ReadOnlySpan<int> lengths = TrainedLengths;
-        _ = p;
-
-        // Classifier: forward y = act(x · Wᵀ + b), so ∂z = ∂y ⊙ act'(z), ∂W += ∂zᵀ · x, ∂b += Σ ∂z, ∂x += ∂z · W
-        global::RnnGen.Layers.DenseKernel.Backward(B, 32, 1, global::RnnGen.Activation.Sigmoid, ws.Slice(L.Rnn_Final0, B * 32), 32, p.Slice(322080, 32), ws.Slice(L.Classifier_Out, B * 1), ws.Slice(L.Classifier_DOut, B * 1), _trainedFused, _gradients.AsSpan(322080, 32), _gradients.AsSpan(322112, 1), ws.Slice(L.Rnn_DOut, B * 32));
-
-        // Rnn outputs its final state: the output gradient enters there
-        ws.Slice(L.Rnn_DOut, B * 32).CopyTo(ws.Slice(L.Rnn_DFinal0, B * 32));
-        // Rnn, forward direction: BPTT from the last step to the first
-        if (finalStateGradient is not null) global::System.Numerics.Tensors.TensorPrimitives.Add(ws.Slice(L.Rnn_DFinal0, B * 32), finalStateGradient.RnnHidden, ws.Slice(L.Rnn_DFinal0, B * 32));
-        global::RnnGen.Layers.SimpleRnnKernel.Backward<RnnShape>(global::RnnGen.Activation.Tanh, RnnWeights(0), RnnGradients(0), RnnSequence(0, L, ws, lengths, _trainedWithState),
-            new global::RnnGen.Layers.RecurrentSequenceGradients
-            {
-                Hidden = default,
-                FinalHidden = ws.Slice(L.Rnn_DFinal0, B * 32),
-                Input = ws.Slice(L.Embedding_DOut, B * T * 32),
-                InitialHidden = initialStateGradient is not null ? initialStateGradient.RnnHidden : default,
-            });
-
-        // Embedding: ∂weight[tokens[b, t], :] += ∂e[b, t, :]
-        global::RnnGen.Layers.EmbeddingKernel.Backward(10000, 32, _tokens.AsSpan(0, B * T), ws.Slice(L.Embedding_DOut, B * T * 32), _gradients.AsSpan(0, 320000));
-    }
-
-    // PyTorch has two biases where this model has one: on load bias_hh is added to bias_ih; on save it is written as zeros.
-    private static readonly global::RnnGen.IO.FoldedTensor[] FoldedTensors = new global::RnnGen.IO.FoldedTensor[]
-    {
-        new global::RnnGen.IO.FoldedTensor("Rnn.bias_ih_l0", "Rnn.bias_hh_l0"),
-    };
-
-    /// <summary>Writes the parameters as a safetensors file with PyTorch names and shapes (atomically: a temporary file, then a move).</summary>
-    public void SaveWeights(string path) => global::RnnGen.IO.WeightFile.Save(path, _namedParameters, FoldedTensors);
-
-    /// <summary>Reads a safetensors file (ours or PyTorch's state_dict); a file that does not fit leaves the model unchanged and throws, naming the tensor.</summary>
-    public void LoadWeights(string path) => global::RnnGen.IO.WeightFile.Load(path, _namedParameters, FoldedTensors);
-
-    /// <summary>Views of Rnn's parameters for one direction.</summary>
-    private global::RnnGen.Layers.RecurrentWeights RnnWeights(int direction)
-    {
-        global::System.Span<float> p = _parameters;
-        return new global::RnnGen.Layers.RecurrentWeights { Input = p.Slice(320000, 1024), Recurrent = p.Slice(321024, 1024), Bias = p.Slice(322048, 32), RecurrentBias = default, Peepholes = default };
-    }
-
-    /// <summary>Views of Rnn's gradients for one direction.</summary>
-    private global::RnnGen.Layers.RecurrentGradients RnnGradients(int direction)
-    {
-        global::System.Span<float> p = _gradients;
-        return new global::RnnGen.Layers.RecurrentGradients { Input = p.Slice(320000, 1024), Recurrent = p.Slice(321024, 1024), Bias = p.Slice(322048, 32), RecurrentBias = default, Peepholes = default };
-    }
-
-    /// <summary>Rnn's sequence arguments for one direction over the batch described by <paramref name="L"/>.</summary>
-    private static global::RnnGen.Layers.RecurrentSequence RnnSequence(int direction, in Layout L, global::System.Span<float> ws, global::System.ReadOnlySpan<int> lengths, bool useState)
-    {
-        int B = L.Batch, T = L.Time;
-        return new global::RnnGen.Layers.RecurrentSequence
+        static void global::RnnGen.Generated.ISequentialNetwork<Network>.Lay(ref Network L, ref global::RnnGen.Generated.WorkspaceBuilder b)
         {
-            Batch = B,
-            Time = T,
-            Reverse = direction == 1,
-            Lengths = lengths,
-            Input = ws.Slice(L.Embedding_Out, B * T * 32),
-            InputStride = 32,
-            InitialHidden = useState ? ws.Slice(L.Rnn_Init0, B * 32) : default,
-            Hidden = ws.Slice(L.Rnn_Hidden0, B * T * 32),
-            FinalHidden = ws.Slice(L.Rnn_Final0, B * 32),
-            Cache = ws.Slice(L.Rnn_Cache0, global::RnnGen.Layers.SimpleRnnKernel.CacheSize<RnnShape>(B, T)),
-        };
-    }
+            b.Embedding<EmbeddingShape>(ref L.Embedding);
+            b.Recurrent<RnnShape>(ref L.Rnn);
+            b.Dense<ClassifierShape>(ref L.Classifier);
+        }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] static void global::RnnGen.Generated.ISequentialNetwork<Network>.Forward(in Network L, in global::RnnGen.Generated.SequencePass f)
+        {
+            // Embedding: e[B, T, 32] = weight[tokens[b, t], :]
+            global::RnnGen.Generated.LayerOps.Embedding<EmbeddingShape>(f, L.Embedding);
+            // Rnn (t = 0 … len_b − 1), x[B, T, 32] → [B, 32]:
+            //   h' = tanh(x · W_ihᵀ + h · W_hhᵀ + b)
+            global::RnnGen.Generated.LayerOps.Recurrent<RnnShape>(f, f.Out(L.Embedding), L.Rnn);
+            // Classifier: y[B, 1] = sigmoid(x · Wᵀ + b)
+            global::RnnGen.Generated.LayerOps.Dense<ClassifierShape>(f, f.Out(L.Rnn), L.Classifier, last: true);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] static void global::RnnGen.Generated.ISequentialNetwork<Network>.Backward(in Network L, in global::RnnGen.Generated.SequencePass f)
+        {
+            // Classifier: ∂z = ∂y ⊙ act'(z), ∂W += ∂zᵀ · x, ∂b += Σ ∂z, ∂x += ∂z · W
+            global::RnnGen.Generated.LayerOps.DenseBackward<ClassifierShape>(f, f.Out(L.Rnn), f.Gradient(L.Rnn), L.Classifier, last: true);
+            // Rnn: backpropagation through time, from the last step to the first
+            global::RnnGen.Generated.LayerOps.RecurrentBackward<RnnShape>(f, f.Out(L.Embedding), f.Gradient(L.Embedding), L.Rnn);
+            // Embedding: ∂weight[tokens[b, t], :] += ∂e[b, t, :]
+            global::RnnGen.Generated.LayerOps.EmbeddingBackward<EmbeddingShape>(f, L.Embedding);
+        }
+    }
 }

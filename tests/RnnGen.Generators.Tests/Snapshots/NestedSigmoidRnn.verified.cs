@@ -3,11 +3,7 @@
 #nullable enable
 #pragma warning disable CS1591 // the members are documented on RnnGen's generated API page
 
-using System;
-using System.Collections.Generic;
-using RnnGen;
-using RnnGen.Layers;
-using RnnGen.Training;
+using System.Runtime.CompilerServices;
 
 namespace Test;
 
@@ -33,7 +29,7 @@ static partial class Outer
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
-    public partial class NestedSigmoidRnn : global::RnnGen.ISequenceModel, global::RnnGen.Training.ITrainableModel
+    public partial class NestedSigmoidRnn : global::RnnGen.Generated.ICoreSequenceModel, global::RnnGen.Generated.ICoreTrainableModel
     {
         /// <summary>Features per time step.</summary>
         public const int InputSize = 2;
@@ -59,455 +55,122 @@ static partial class Outer
             public const int OutParameterCount = 4;
         }
 
-        /// <summary>Compile-time sizes of Rnn: the kernels are specialised by the JIT for this type argument.</summary>
-        private readonly struct RnnShape : global::RnnGen.Layers.IRecurrentShape
-        {
-            public static int InputSize => 2;
-            public static int Units => 3;
-        }
-
-        // One contiguous buffer each for parameters and gradients; every layer view is a slice of them.
-        private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _gradients = new float[ParameterCount];
-        // Activations and caches for the largest batch seen so far (grown, never shrunk).
-        private float[] _workspace = global::System.Array.Empty<float>();
-        private float[] _stepWorkspace = global::System.Array.Empty<float>();
-        private int[] _tokens = global::System.Array.Empty<int>();
-        private int[] _lengths = global::System.Array.Empty<int>();
-        // What Backward needs to know about the last training-mode Forward.
-        private Layout _trained;
-        private bool _hasTrained;
-        private bool _trainedWithState;
-        private bool _trainedWithLengths;
-        private bool _trainedFused;
-        private readonly global::RnnGen.RecurrentLayer _layerRnn;
-        private readonly global::RnnGen.DenseLayer _layerOut;
-        private readonly global::RnnGen.NamedTensor[] _namedParameters;
-        private readonly global::RnnGen.NamedTensor[] _namedGradients;
-
-        /// <summary>Creates the model with the default (Keras) initialisation, deterministic for a given <paramref name="seed"/>.</summary>
-        public NestedSigmoidRnn(int seed = 0) : this(seed, global::RnnGen.Initializer.Keras)
-        {
-        }
-
-        /// <summary>Creates the model with the given initialisation, deterministic for a given <paramref name="seed"/>.</summary>
-        public NestedSigmoidRnn(int seed, global::RnnGen.Initializer initializer)
-        {
-            _namedParameters = CreateViews(_parameters);
-            _namedGradients = CreateViews(_gradients);
-            _layerRnn = new global::RnnGen.RecurrentLayer("Rnn", global::RnnGen.CellKind.SimpleRnn, 2, 3, false, global::RnnGen.MergeMode.Concat, true, new global::RnnGen.NamedTensor[] { _namedParameters[0], _namedParameters[1], _namedParameters[2] }, new global::RnnGen.NamedTensor[] { _namedGradients[0], _namedGradients[1], _namedGradients[2] });
-            _layerOut = new global::RnnGen.DenseLayer("Out", 3, 1, global::RnnGen.Activation.Sigmoid, new global::RnnGen.NamedTensor[] { _namedParameters[3], _namedParameters[4] }, new global::RnnGen.NamedTensor[] { _namedGradients[3], _namedGradients[4] });
-            InitializeParameters(seed, initializer);
-        }
+        // Buffers, checks and the Predict / Step / Forward / Backward glue live in the runtime core; the model is Network, below.
+        private readonly global::RnnGen.Generated.SequentialCore<Network, State> _core;
+        global::RnnGen.Generated.ISequentialCore global::RnnGen.Generated.ICoreModel.Core => _core;
 
         /// <summary>(Re)initialises every parameter as the constructor does.</summary>
-        public void InitializeParameters(int seed, global::RnnGen.Initializer initializer)
-        {
-            var rng = new global::RnnGen.Initialization.DeterministicRandom(seed);
-            global::System.Span<float> p = _parameters;
-            global::RnnGen.Initialization.ModelInitialization.Recurrent(initializer, global::RnnGen.CellKind.SimpleRnn, 2, 3, p.Slice(0, 6), p.Slice(6, 9), p.Slice(15, 3), default, default, rng);
-            global::RnnGen.Initialization.ModelInitialization.Dense(initializer, p.Slice(18, 3), p.Slice(21, 1), 3, 1, rng);
-        }
-
+        public void InitializeParameters(int seed, global::RnnGen.Initializer initializer) => _core.InitializeParameters(seed, initializer);
         /// <summary>Rnn: SimpleRNN, output (None, None, 3), 18 parameters.</summary>
-        public partial global::RnnGen.RecurrentLayer Rnn => _layerRnn;
-
+        public partial global::RnnGen.RecurrentLayer Rnn => _core.Layer<global::RnnGen.RecurrentLayer>(0);
         /// <summary>Out: Dense, output (None, None, 1), 4 parameters.</summary>
-        public partial global::RnnGen.DenseLayer Out => _layerOut;
-
-        /// <summary>Every trainable parameter, one contiguous buffer (layout: <see cref="NamedParameters"/> in order).</summary>
-        public global::System.Span<float> Parameters => _parameters;
-
+        public partial global::RnnGen.DenseLayer Out => _core.Layer<global::RnnGen.DenseLayer>(1);
+        /// <summary>All 22 trainable floats, one buffer; <see cref="NamedParameters"/> (Rnn.weight_ih_l0, …) names its parts.</summary>
+        public global::System.Span<float> Parameters => _core.Parameters;
         /// <summary>Gradients accumulated by Backward, same layout as <see cref="Parameters"/>.</summary>
-        public global::System.Span<float> Gradients => _gradients;
-
+        public global::System.Span<float> Gradients => _core.Gradients;
         /// <summary>Named views of <see cref="Parameters"/>, PyTorch names and shapes.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedParameters => _namedParameters;
-
+        public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedParameters => _core.NamedParameters;
         /// <summary>Named views of <see cref="Gradients"/>, same names and shapes as <see cref="NamedParameters"/>.</summary>
-        public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedGradients => _namedGradients;
-
+        public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedGradients => _core.NamedGradients;
         /// <summary>Sets every gradient to zero.</summary>
-        public void ZeroGradients() => global::System.Array.Clear(_gradients);
+        public void ZeroGradients() => _core.ZeroGradients();
+        /// <summary>The Keras-style table of NestedSigmoidRnn's layers, their output shapes and parameter counts.</summary>
+        public string Summary() => _core.Summary;
+        /// <summary>Writes the parameters as a safetensors file with PyTorch names and shapes (atomically: a temporary file, then a move).</summary>
+        public void SaveWeights(string path) => _core.SaveWeights(path);
+        /// <summary>Reads a safetensors file (ours or PyTorch's state_dict); a file that does not fit leaves the model unchanged and throws, naming the tensor.</summary>
+        public void LoadWeights(string path) => _core.LoadWeights(path);
 
-        private static global::RnnGen.NamedTensor[] CreateViews(float[] buffer)
-        {
-            return new global::RnnGen.NamedTensor[]
-            {
-                new("Rnn.weight_ih_l0", new[] { 3, 2 }, new global::System.Memory<float>(buffer, 0, 6)),
-                new("Rnn.weight_hh_l0", new[] { 3, 3 }, new global::System.Memory<float>(buffer, 6, 9)),
-                new("Rnn.bias_ih_l0", new[] { 3 }, new global::System.Memory<float>(buffer, 15, 3)),
-                new("Out.weight", new[] { 1, 3 }, new global::System.Memory<float>(buffer, 18, 3)),
-                new("Out.bias", new[] { 1 }, new global::System.Memory<float>(buffer, 21, 1)),
-            };
-        }
+        /// <summary>Creates the model with the default (Keras) initialisation, deterministic for a given <paramref name="seed"/>.</summary>
+        public NestedSigmoidRnn(int seed = 0) : this(seed, global::RnnGen.Initializer.Keras) { }
+        /// <summary>Creates the model with the given initialisation, deterministic for a given <paramref name="seed"/>.</summary>
+        public NestedSigmoidRnn(int seed, global::RnnGen.Initializer initializer) => _core = new("NestedSigmoidRnn", seed, initializer,
+            global::RnnGen.Generated.ModelLayer.Recurrent<RnnShape>("Rnn"),
+            global::RnnGen.Generated.ModelLayer.Dense<OutShape>("Out"));
 
-        /// <summary>A Keras-style table of the layers, their output shapes and parameter counts.</summary>
-        public string Summary() => SummaryText;
-
-        private const string SummaryText =
-            "Model: \"NestedSigmoidRnn\"\n" +
-            "____________________________________________________________________\n" +
-            " Layer (type)                     Output Shape               Param #\n" +
-            "====================================================================\n" +
-            " Rnn (SimpleRNN)                  (None, None, 3)                 18\n" +
-            " Out (Dense)                      (None, None, 1)                  4\n" +
-            "====================================================================\n" +
-            "Total params: 22\n" +
-            "Trainable params: 22\n" +
-            "Non-trainable params: 0\n" +
-            "____________________________________________________________________\n";
-
-        /// <summary>Where each activation, cache and gradient buffer lives in the workspace for a batch of B sequences of T steps.</summary>
-        private struct Layout
-        {
-            public int Batch, Time, BackwardStart, Total;
-            public int Input; // x[B, T, 2]: the input, copied
-            public int Rnn_Init0; // Rnn forward: initial hidden state [B, 3]
-            public int Rnn_Hidden0; // Rnn forward: h_t for every step [B, T, 3]
-            public int Rnn_Final0; // Rnn forward: final hidden state [B, 3]
-            public int Rnn_Cache0; // Rnn forward: what backward needs, and its scratch
-            public int Out_Out; // Out: output [B, T, 1]
-            public int Probabilities; // the output activation applied to the logits (fused losses)
-            public int LossGradient; // ∂loss/∂(last layer output, or its logits)
-            public int RowWeights; // 1 for a real step, 0 for a padded one (loss masking)
-            public int Rnn_DOut; // ∂loss/∂Rnn output
-            public int Rnn_DFinal0; // ∂loss/∂(final hidden state) of Rnn, direction 0
-            public int Out_DOut; // ∂loss/∂Out output
-
-            // checked: a batch too large for one array must fail here, not as a negative offset later.
-            // start: where the first buffer begins (a 64-byte boundary of the workspace); every buffer starts on a cache line.
-            public static Layout Compute(int B, int T, int start)
-            {
-                checked
-                {
-                    Layout L = default;
-                    L.Batch = B;
-                    L.Time = T;
-                    int o = start;
-                    L.Input = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 2);
-                    L.Rnn_Init0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
-                    L.Rnn_Hidden0 = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 3);
-                    L.Rnn_Final0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
-                    L.Rnn_Cache0 = o; o += global::RnnGen.Generated.Buffers.Align(global::RnnGen.Layers.SimpleRnnKernel.CacheSize<RnnShape>(B, T));
-                    L.Out_Out = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 1);
-                    L.Probabilities = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 1);
-                    L.LossGradient = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 1);
-                    L.RowWeights = o; o += global::RnnGen.Generated.Buffers.Align(B * T);
-                    L.BackwardStart = o;
-                    L.Rnn_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 3);
-                    L.Rnn_DFinal0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
-                    L.Out_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 1);
-                    L.Total = o;
-                    return L;
-                }
-            }
-        }
-
-        /// <summary>The forward pass, layer by layer, over the inputs already placed in the workspace (or <paramref name="tokens"/>).</summary>
-        private void Run(in Layout L, float[] workspace, global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, bool useState, bool logits)
-        {
-            global::System.Span<float> ws = workspace;
-            global::System.Span<float> p = _parameters;
-            int B = L.Batch, T = L.Time;
-
-            // Rnn, forward direction (t = 0 … len_b − 1), x[B, T, 2] → h[B, T, 3]:
-            //   h' = sigmoid(x · W_ihᵀ + h · W_hhᵀ + b)
-            global::RnnGen.Layers.SimpleRnnKernel.Forward<RnnShape>(global::RnnGen.Activation.Sigmoid, RnnWeights(0), RnnSequence(0, L, ws, lengths, useState));
-
-            // Out: y[B·T, 1] = sigmoid(x · Wᵀ + b)
-            global::RnnGen.Layers.DenseKernel.Forward(B * T, 3, 1, logits ? global::RnnGen.Activation.Linear : global::RnnGen.Activation.Sigmoid, ws.Slice(L.Rnn_Hidden0, B * T * 3), 3, p.Slice(18, 3), p.Slice(21, 1), ws.Slice(L.Out_Out, B * T * 1));
-        }
-
-        /// <summary>Runs the model over a batch of sequences (batch-first).</summary>
-        /// <param name="inputs">[batchSize, timeSteps, InputSize].</param>
-        /// <param name="batchSize">Sequences in the batch.</param>
-        /// <param name="timeSteps">Steps per (padded) sequence.</param>
-        /// <param name="outputs">[batchSize, timeSteps, OutputSize]; rows of padded steps are zero.</param>
-        /// <param name="lengths">Optional [batchSize] lengths in 1…timeSteps: steps past a sequence's length are padding and change nothing.</param>
-        public void Predict(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default)
-        {
-            Layout L = Prepare(inputs, batchSize, timeSteps, lengths, ref _workspace);
-            global::RnnGen.Generated.Guard.Length(nameof(outputs), outputs.Length, batchSize, timeSteps, OutputSize, "[batchSize, timeSteps, OutputSize]");
-            _hasTrained = false; // the workspace no longer holds the caches of a training Forward
-            Run(L, _workspace, default, lengths, useState: false, logits: false);
-            CopyOutput(L, _workspace, outputs, lengths);
-        }
-
-        /// <summary>Checks the arguments, sizes the workspace and copies the inputs into it.</summary>
-        private Layout Prepare(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps, global::System.ReadOnlySpan<int> lengths, ref float[] workspace)
-        {
-            global::RnnGen.Generated.Guard.Positive(nameof(batchSize), batchSize);
-            global::RnnGen.Generated.Guard.Positive(nameof(timeSteps), timeSteps);
-            global::RnnGen.Generated.Guard.Length(nameof(inputs), inputs.Length, batchSize, timeSteps, InputSize, "[batchSize, timeSteps, InputSize]");
-            global::RnnGen.Generated.Guard.Lengths(nameof(lengths), lengths, batchSize, timeSteps);
-            Layout L;
-            try
-            {
-                // laid out from the workspace's 64-byte boundary; a grown (new) workspace has its own boundary
-                L = Layout.Compute(batchSize, timeSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));
-                if (global::RnnGen.Generated.Buffers.EnsureAligned(ref workspace, L.Total)) L = Layout.Compute(batchSize, timeSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));
-            }
-            catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, timeSteps); }
-            inputs.CopyTo(workspace.AsSpan(L.Input, inputs.Length));
-            // Whatever fills the padding (even NaN) must not reach a weight gradient, which sums x over every row.
-            if (!lengths.IsEmpty) global::RnnGen.Generated.Guard.ZeroPaddedRows(workspace.AsSpan(L.Input, inputs.Length), lengths, timeSteps, InputSize);
-            return L;
-        }
-
-        private static void CopyOutput(in Layout L, float[] workspace, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths)
-        {
-            int B = L.Batch, T = L.Time;
-            workspace.AsSpan(L.Out_Out, B * T * 1).CopyTo(outputs);
-            global::RnnGen.Generated.Guard.ZeroPaddedRows(outputs, lengths, T, OutputSize);
-        }
-
-        /// <summary>The recurrent state of every layer for a batch of streams: what <c>Step</c> carries from one step to the next,
-        /// and the initial/final state of a stateful <c>Forward</c> (truncated BPTT).</summary>
-        public sealed class State : global::RnnGen.IRecurrentState
+        /// <summary>The recurrent state (Rnn) of a batch of streams: what <c>Step</c> carries from one step to the next, and the initial/final state of a stateful <c>Forward</c>.</summary>
+        public sealed class State(int batchSize = 1) : global::RnnGen.Generated.ModelState(batchSize, SizePerStream), global::RnnGen.Generated.IModelState<State>
         {
             /// <summary>Floats of state per stream.</summary>
             public const int SizePerStream = 3;
-            private readonly float[] _values;
-
-            /// <summary>Creates a zero state for <paramref name="batchSize"/> streams.</summary>
-            public State(int batchSize = 1)
-            {
-                global::RnnGen.Generated.Guard.Positive(nameof(batchSize), batchSize);
-                BatchSize = batchSize;
-                _values = new float[batchSize * SizePerStream];
-            }
-
-            /// <summary>Number of streams.</summary>
-            public int BatchSize { get; }
-
-            /// <summary>All of the state, one buffer.</summary>
-            public global::System.Span<float> Values => _values;
-
-            /// <summary>Sets every state to zero (a new sequence starts).</summary>
-            public void Reset() => global::System.Array.Clear(_values);
-
+            static State global::RnnGen.Generated.IModelState<State>.Create(int batchSize) => new(batchSize);
             /// <summary>Rnn hidden state [BatchSize, 3].</summary>
-            public global::System.Span<float> RnnHidden => _values.AsSpan(BatchSize * 0, BatchSize * 3);
+            public global::System.Span<float> RnnHidden => Slot(0, 3);
         }
 
         /// <summary>A zero state for <paramref name="batchSize"/> streams.</summary>
         public State CreateState(int batchSize = 1) => new State(batchSize);
 
-        global::RnnGen.IRecurrentState global::RnnGen.ISequenceModel.CreateRecurrentState(int batchSize) => new State(batchSize);
-
-        void global::RnnGen.ISequenceModel.Forward(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths, global::RnnGen.IRecurrentState? state)
-            => Forward(inputs, batchSize, timeSteps, outputs, lengths, AsState(state));
-
-        void global::RnnGen.ISequenceModel.Backward(global::System.ReadOnlySpan<float> outputGradient, global::RnnGen.IRecurrentState? finalStateGradient, global::System.Span<float> inputGradient, global::RnnGen.IRecurrentState? initialStateGradient)
-            => Backward(outputGradient, AsState(finalStateGradient), inputGradient, AsState(initialStateGradient));
-
-        private static State? AsState(global::RnnGen.IRecurrentState? state) => state is null ? null : state as State ?? throw new global::System.ArgumentException($"Expected a {typeof(State).FullName} but got a {state.GetType().FullName}.", nameof(state));
-
-        private static void CheckState(string name, State? state, int batchSize)
+        /// <summary>Rnn: SimpleRNN, 2 → 3, 18 parameters.</summary>
+        private readonly struct RnnShape : global::RnnGen.Generated.IRecurrentLayerShape
         {
-            if (state is not null && state.BatchSize != batchSize)
-                throw new global::System.ArgumentException($"{name}: expected a state for batchSize = {batchSize} streams but it holds {state.BatchSize}.", name);
+            public static int InputSize => Sizes.RnnInputSize;
+            public static int Units => Sizes.RnnUnits;
+            public static global::RnnGen.CellKind Cell => global::RnnGen.CellKind.SimpleRnn;
+            public static global::RnnGen.Activation Activation => global::RnnGen.Activation.Sigmoid;
+            public static bool ReturnSequences => true;
+            public static int ParameterOffset => 0;
         }
 
-        private static void LoadState(in Layout L, float[] workspace, State state)
+        /// <summary>Out: Dense, 3 → 1, 4 parameters.</summary>
+        private readonly struct OutShape : global::RnnGen.Generated.IDenseShape
         {
-            int B = L.Batch;
-            state.RnnHidden.CopyTo(workspace.AsSpan(L.Rnn_Init0, B * 3));
+            public static int InputSize => Sizes.OutInputSize;
+            public static int Units => Sizes.OutUnits;
+            public static global::RnnGen.Activation Activation => global::RnnGen.Activation.Sigmoid;
+            public static bool Sequence => true;
+            public static int ParameterOffset => RnnShape.ParameterOffset + Sizes.RnnParameterCount;
         }
 
-        private static void SaveState(in Layout L, float[] workspace, State state)
-        {
-            int B = L.Batch;
-            workspace.AsSpan(L.Rnn_Final0, B * 3).CopyTo(state.RnnHidden);
-        }
+        /// <summary>Runs the model over a batch: inputs [batchSize, timeSteps, 2] → outputs [batchSize, timeSteps, 1]; steps past the optional [batchSize] lengths are padding (their output rows are zero).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Predict(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps,
+            global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default) => _core.Predict(inputs, batchSize, timeSteps, outputs, lengths);
+        /// <summary>Advances every stream of the state by one step: inputs [state.BatchSize, 2] → output [state.BatchSize, 1], what Predict would output if the sequences ended here.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Step(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> output, State state) => _core.Step(inputs, output, state);
 
-        /// <summary>Advances every stream of <paramref name="state"/> by one time step (state carried); <paramref name="output"/> [state.BatchSize, OutputSize] is what Predict would output if the sequences ended here.</summary>
-        public void Step(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> output, State state)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(state);
-            int B = state.BatchSize;
-            Layout L = Prepare(inputs, B, 1, default, ref _stepWorkspace);
-            global::RnnGen.Generated.Guard.Length(nameof(output), output.Length, B, 1, OutputSize, "[state.BatchSize, OutputSize]");
-            LoadState(L, _stepWorkspace, state);
-            Run(L, _stepWorkspace, default, default, useState: true, logits: false);
-            SaveState(L, _stepWorkspace, state);
-            _stepWorkspace.AsSpan(L.Out_Out, B * OutputSize).CopyTo(output);
-        }
+        /// <summary>Training-mode Predict that keeps what Backward needs: inputs [batchSize, timeSteps, 2] → outputs [batchSize, timeSteps, 1] (may be empty); a <paramref name="state"/> gives the initial states and gets the final ones (truncated BPTT).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Forward(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps, global::System.Span<float> outputs,
+            global::System.ReadOnlySpan<int> lengths = default, State? state = null) => _core.Forward(inputs, batchSize, timeSteps, outputs, lengths, state);
+        /// <summary>Backpropagation through time of the last Forward into <see cref="Gradients"/>: outputGradient [batchSize, timeSteps, 1] = ∂loss/∂outputs (+ ∂loss/∂final state) in; ∂loss/∂inputs [batchSize, timeSteps, 2] and ∂loss/∂(initial state) out when given.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Backward(global::System.ReadOnlySpan<float> outputGradient, State? finalStateGradient = null,
+            global::System.Span<float> inputGradient = default, State? initialStateGradient = null) => _core.Backward(outputGradient, finalStateGradient, inputGradient, initialStateGradient);
 
-        /// <summary>
-        /// Training-mode forward pass: like Predict, and keeps what <see cref="Backward(global::System.ReadOnlySpan{float}, State?, global::System.Span{float}, State?)"/> needs.
-        /// With a <paramref name="state"/>, the initial states are read from it and the final states written back (truncated BPTT).
-        /// </summary>
-        public void Forward(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default, State? state = null)
-        {
-            Layout L = Prepare(inputs, batchSize, timeSteps, lengths, ref _workspace);
-            if (!outputs.IsEmpty) global::RnnGen.Generated.Guard.Length(nameof(outputs), outputs.Length, batchSize, timeSteps, OutputSize, "[batchSize, timeSteps, OutputSize]");
-            CheckState(nameof(state), state, batchSize);
-            RememberBatch(default, lengths, L);
-            if (state is not null) LoadState(L, _workspace, state);
-            Run(L, _workspace, _tokens.AsSpan(0, 0), TrainedLengths, useState: state is not null, logits: false);
-            if (state is not null) SaveState(L, _workspace, state);
-            if (!outputs.IsEmpty) CopyOutput(L, _workspace, outputs, lengths);
-            _trainedWithState = state is not null;
-            _trainedFused = false;
-            _lossGradientReady = false; // Backward() would otherwise reuse the loss gradient of an earlier batch
-        }
-
-        private void RememberBatch(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, in Layout L)
-        {
-            // Backward runs after the caller's spans are gone: keep copies of the tokens and lengths.
-            global::RnnGen.Generated.Buffers.Ensure(ref _tokens, tokens.Length);
-            tokens.CopyTo(_tokens);
-            global::RnnGen.Generated.Buffers.Ensure(ref _lengths, lengths.Length);
-            lengths.CopyTo(_lengths);
-            _trained = L;
-            _hasTrained = true;
-            _trainedWithLengths = !lengths.IsEmpty;
-        }
-
-        private global::System.ReadOnlySpan<int> TrainedLengths => _trainedWithLengths ? _lengths.AsSpan(0, _trained.Batch) : default;
-
-        int global::RnnGen.Training.ITrainableModel.ModelInputSize => InputSize;
-        int global::RnnGen.Training.ITrainableModel.ModelOutputSize => OutputSize;
-        bool global::RnnGen.Training.ITrainableModel.OutputIsSequence => OutputIsSequence;
-        bool global::RnnGen.Training.ITrainableModel.TakesTokens => false;
-        global::RnnGen.Loss global::RnnGen.Training.ITrainableModel.Loss => global::RnnGen.Loss.BinaryCrossEntropy;
-
-        /// <summary>
-        /// Training-mode forward pass with the model's loss (BinaryCrossEntropy): returns the mean loss of the batch (padded steps masked out),
-        /// writes the outputs (after the output activation) when <paramref name="outputs"/> is not empty, and keeps what <see cref="Backward()"/> needs.
-        /// </summary>
-        public float Forward(in global::RnnGen.Training.SequenceBatch batch, global::System.Span<float> outputs)
-        {
-            int B = batch.BatchSize, T = batch.TimeSteps;
-            Layout L = Prepare(batch.Inputs, B, T, batch.Lengths, ref _workspace);
-            if (!outputs.IsEmpty) global::RnnGen.Generated.Guard.Length(nameof(outputs), outputs.Length, B, T, OutputSize, "[batchSize, timeSteps, OutputSize]");
-            global::RnnGen.Generated.Guard.Length("batch.Targets", batch.Targets.Length, B, T, OutputSize, "[batchSize, timeSteps, OutputSize]");
-            RememberBatch(default, batch.Lengths, L);
-            Run(L, _workspace, default, batch.Lengths, useState: false, logits: true);
-            global::System.Span<float> ws = _workspace;
-            // Padded steps weigh 0 in the loss.
-            global::System.Span<float> rowWeights = batch.Lengths.IsEmpty ? default : ws.Slice(L.RowWeights, B * T);
-            if (!batch.Lengths.IsEmpty) global::RnnGen.Generated.Guard.FillRowWeights(rowWeights, batch.Lengths, T);
-            float loss;
-            // sigmoid + binary cross-entropy fused: ∂L/∂z = σ(z) − y
-            loss = global::RnnGen.Training.Losses.SigmoidBinaryCrossEntropy(B * T, OutputSize, ws.Slice(L.Out_Out, B * T * OutputSize), batch.Targets, rowWeights, ws.Slice(L.Probabilities, B * T * OutputSize), ws.Slice(L.LossGradient, B * T * OutputSize));
-            if (!outputs.IsEmpty) ws.Slice(L.Probabilities, B * T * OutputSize).CopyTo(outputs);
-            _trainedWithState = false;
-            _trainedFused = true;
-            _lossGradientReady = true;
-            return loss;
-        }
-
-        private bool _lossGradientReady;
-
+        /// <summary>Training-mode forward pass with the loss, BinaryCrossEntropy against the batch's targets: returns the mean over the batch (padded steps masked out); writes outputs [batchSize, timeSteps, 1] unless empty.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] public float Forward(in global::RnnGen.Training.SequenceBatch batch, global::System.Span<float> outputs) => _core.Forward(batch, outputs);
         /// <summary>Accumulates ∂loss/∂parameters of the last <see cref="Forward(in global::RnnGen.Training.SequenceBatch, global::System.Span{float})"/> into <see cref="Gradients"/>.</summary>
-        public void Backward()
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Backward() => _core.Backward();
+
+        /// <summary>The model as the runtime core runs it: the workspace buffers of each layer, and each layer's forward and backward pass in order.</summary>
+        private struct Network : global::RnnGen.Generated.ISequentialNetwork<Network>
         {
-            if (!_hasTrained || !_lossGradientReady) throw new global::System.InvalidOperationException("Backward() needs a Forward(batch, outputs) with the loss first; Predict and Step in between discard its caches.");
-            Layout L = _trained;
-            int B = L.Batch, T = L.Time;
-            global::System.Span<float> ws = _workspace;
-            ws.Slice(L.BackwardStart, L.Total - L.BackwardStart).Clear();
-            ws.Slice(L.LossGradient, B * T * OutputSize).CopyTo(ws.Slice(L.Out_DOut, B * T * OutputSize));
-            BackwardCore(L, null, default, null);
-        }
+            public global::RnnGen.Generated.LayerBuffers Rnn, Out;
 
-        /// <summary>
-        /// Backpropagation through time of the last training-mode Forward: accumulates into <see cref="Gradients"/> the gradient of a loss whose
-        /// derivative with respect to the outputs [batchSize, timeSteps, OutputSize] is <paramref name="outputGradient"/>. <paramref name="finalStateGradient"/> adds
-        /// ∂loss/∂(final state) of every layer; <paramref name="inputGradient"/> (float-input models) and <paramref name="initialStateGradient"/> receive
-        /// ∂loss/∂inputs and ∂loss/∂(initial state) when given.
-        /// </summary>
-        public void Backward(global::System.ReadOnlySpan<float> outputGradient, State? finalStateGradient = null, global::System.Span<float> inputGradient = default, State? initialStateGradient = null)
-        {
-            if (!_hasTrained) throw new global::System.InvalidOperationException("Backward needs a training-mode Forward first; Predict and Step in between discard its caches.");
-            // After Forward(batch) the last layer holds logits for the fused loss, not the outputs this gradient refers to.
-            if (_trainedFused) throw new global::System.InvalidOperationException("Backward(outputGradient, …) needs a Forward(inputs, …) first; after Forward(batch, outputs) call Backward().");
-            Layout L = _trained;
-            int B = L.Batch, T = L.Time;
-            global::RnnGen.Generated.Guard.Length(nameof(outputGradient), outputGradient.Length, B, T, OutputSize, "[batchSize, timeSteps, OutputSize]");
-            if (!inputGradient.IsEmpty) global::RnnGen.Generated.Guard.Length(nameof(inputGradient), inputGradient.Length, B, T, InputSize, "[batchSize, timeSteps, InputSize]");
-            inputGradient.Clear();
-            CheckState(nameof(finalStateGradient), finalStateGradient, B);
-            CheckState(nameof(initialStateGradient), initialStateGradient, B);
-            global::System.Span<float> ws = _workspace;
-            ws.Slice(L.BackwardStart, L.Total - L.BackwardStart).Clear();
-            outputGradient.CopyTo(ws.Slice(L.Out_DOut, B * T * OutputSize));
-            // Padded steps output constant zeros: a gradient arriving there must not reach any parameter.
-            if (_trainedWithLengths) global::RnnGen.Generated.Guard.ZeroPaddedRows(ws.Slice(L.Out_DOut, B * T * OutputSize), TrainedLengths, T, OutputSize);
-            BackwardCore(L, finalStateGradient, inputGradient, initialStateGradient);
-        }
+            static global::RnnGen.Generated.NetworkInfo global::RnnGen.Generated.ISequentialNetwork<Network>.Info
+                => new(InputSize, 0, OutputSize, ParameterCount, OutputIsSequence, State.SizePerStream, global::RnnGen.Loss.BinaryCrossEntropy) { FusedLoss = true };
 
-        /// <summary>The layers' backward passes in reverse order; the last layer's output gradient is already in place.</summary>
-        private void BackwardCore(in Layout L, State? finalStateGradient, global::System.Span<float> inputGradient, State? initialStateGradient)
-        {
-            global::System.Span<float> ws = _workspace;
-            global::System.Span<float> p = _parameters;
-            int B = L.Batch, T = L.Time;
-            global::System.ReadOnlySpan<int> lengths = TrainedLengths;
-            _ = p;
-
-            // Out: forward y = act(x · Wᵀ + b), so ∂z = ∂y ⊙ act'(z), ∂W += ∂zᵀ · x, ∂b += Σ ∂z, ∂x += ∂z · W
-            global::RnnGen.Layers.DenseKernel.Backward(B * T, 3, 1, global::RnnGen.Activation.Sigmoid, ws.Slice(L.Rnn_Hidden0, B * T * 3), 3, p.Slice(18, 3), ws.Slice(L.Out_Out, B * T * 1), ws.Slice(L.Out_DOut, B * T * 1), _trainedFused, _gradients.AsSpan(18, 3), _gradients.AsSpan(21, 1), ws.Slice(L.Rnn_DOut, B * T * 3));
-
-            // Rnn, forward direction: BPTT from the last step to the first
-            if (finalStateGradient is not null) global::System.Numerics.Tensors.TensorPrimitives.Add(ws.Slice(L.Rnn_DFinal0, B * 3), finalStateGradient.RnnHidden, ws.Slice(L.Rnn_DFinal0, B * 3));
-            global::RnnGen.Layers.SimpleRnnKernel.Backward<RnnShape>(global::RnnGen.Activation.Sigmoid, RnnWeights(0), RnnGradients(0), RnnSequence(0, L, ws, lengths, _trainedWithState),
-                new global::RnnGen.Layers.RecurrentSequenceGradients
-                {
-                    Hidden = ws.Slice(L.Rnn_DOut, B * T * 3),
-                    FinalHidden = finalStateGradient is not null ? ws.Slice(L.Rnn_DFinal0, B * 3) : default,
-                    Input = inputGradient,
-                    InitialHidden = initialStateGradient is not null ? initialStateGradient.RnnHidden : default,
-                });
-        }
-
-        // PyTorch has two biases where this model has one: on load bias_hh is added to bias_ih; on save it is written as zeros.
-        private static readonly global::RnnGen.IO.FoldedTensor[] FoldedTensors = new global::RnnGen.IO.FoldedTensor[]
-        {
-            new global::RnnGen.IO.FoldedTensor("Rnn.bias_ih_l0", "Rnn.bias_hh_l0"),
-        };
-
-        /// <summary>Writes the parameters as a safetensors file with PyTorch names and shapes (atomically: a temporary file, then a move).</summary>
-        public void SaveWeights(string path) => global::RnnGen.IO.WeightFile.Save(path, _namedParameters, FoldedTensors);
-
-        /// <summary>Reads a safetensors file (ours or PyTorch's state_dict); a file that does not fit leaves the model unchanged and throws, naming the tensor.</summary>
-        public void LoadWeights(string path) => global::RnnGen.IO.WeightFile.Load(path, _namedParameters, FoldedTensors);
-
-        /// <summary>Views of Rnn's parameters for one direction.</summary>
-        private global::RnnGen.Layers.RecurrentWeights RnnWeights(int direction)
-        {
-            global::System.Span<float> p = _parameters;
-            return new global::RnnGen.Layers.RecurrentWeights { Input = p.Slice(0, 6), Recurrent = p.Slice(6, 9), Bias = p.Slice(15, 3), RecurrentBias = default, Peepholes = default };
-        }
-
-        /// <summary>Views of Rnn's gradients for one direction.</summary>
-        private global::RnnGen.Layers.RecurrentGradients RnnGradients(int direction)
-        {
-            global::System.Span<float> p = _gradients;
-            return new global::RnnGen.Layers.RecurrentGradients { Input = p.Slice(0, 6), Recurrent = p.Slice(6, 9), Bias = p.Slice(15, 3), RecurrentBias = default, Peepholes = default };
-        }
-
-        /// <summary>Rnn's sequence arguments for one direction over the batch described by <paramref name="L"/>.</summary>
-        private static global::RnnGen.Layers.RecurrentSequence RnnSequence(int direction, in Layout L, global::System.Span<float> ws, global::System.ReadOnlySpan<int> lengths, bool useState)
-        {
-            int B = L.Batch, T = L.Time;
-            return new global::RnnGen.Layers.RecurrentSequence
+            static void global::RnnGen.Generated.ISequentialNetwork<Network>.Lay(ref Network L, ref global::RnnGen.Generated.WorkspaceBuilder b)
             {
-                Batch = B,
-                Time = T,
-                Reverse = direction == 1,
-                Lengths = lengths,
-                Input = ws.Slice(L.Input, B * T * 2),
-                InputStride = 2,
-                InitialHidden = useState ? ws.Slice(L.Rnn_Init0, B * 3) : default,
-                Hidden = ws.Slice(L.Rnn_Hidden0, B * T * 3),
-                FinalHidden = ws.Slice(L.Rnn_Final0, B * 3),
-                Cache = ws.Slice(L.Rnn_Cache0, global::RnnGen.Layers.SimpleRnnKernel.CacheSize<RnnShape>(B, T)),
-            };
-        }
+                b.Recurrent<RnnShape>(ref L.Rnn);
+                b.Dense<OutShape>(ref L.Out);
+            }
 
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] static void global::RnnGen.Generated.ISequentialNetwork<Network>.Forward(in Network L, in global::RnnGen.Generated.SequencePass f)
+            {
+                // Rnn (t = 0 … len_b − 1), x[B, T, 2] → [B, T, 3]:
+                //   h' = sigmoid(x · W_ihᵀ + h · W_hhᵀ + b)
+                global::RnnGen.Generated.LayerOps.Recurrent<RnnShape>(f, f.Input, L.Rnn);
+                // Out: y[B·T, 1] = sigmoid(x · Wᵀ + b)
+                global::RnnGen.Generated.LayerOps.Dense<OutShape>(f, f.Out(L.Rnn), L.Out, last: true);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] static void global::RnnGen.Generated.ISequentialNetwork<Network>.Backward(in Network L, in global::RnnGen.Generated.SequencePass f)
+            {
+                // Out: ∂z = ∂y ⊙ act'(z), ∂W += ∂zᵀ · x, ∂b += Σ ∂z, ∂x += ∂z · W
+                global::RnnGen.Generated.LayerOps.DenseBackward<OutShape>(f, f.Out(L.Rnn), f.Gradient(L.Rnn), L.Out, last: true);
+                // Rnn: backpropagation through time, from the last step to the first
+                global::RnnGen.Generated.LayerOps.RecurrentBackward<RnnShape>(f, f.Input, f.InputGradient, L.Rnn);
+            }
+        }
     }
 }

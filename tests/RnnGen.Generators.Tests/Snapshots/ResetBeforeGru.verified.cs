@@ -3,11 +3,7 @@
 #nullable enable
 #pragma warning disable CS1591 // the members are documented on RnnGen's generated API page
 
-using System;
-using System.Collections.Generic;
-using RnnGen;
-using RnnGen.Layers;
-using RnnGen.Training;
+using System.Runtime.CompilerServices;
 
 namespace Test;
 
@@ -32,7 +28,7 @@ namespace Test;
 /// A bidirectional layer needs the whole sequence, so this model has no streaming <c>Step</c>.
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
-public partial class ResetBeforeGru : global::RnnGen.ISequenceModel, global::RnnGen.Training.ITrainableModel
+public partial class ResetBeforeGru : global::RnnGen.Generated.ICoreSequenceModel, global::RnnGen.Generated.ICoreTrainableModel
 {
     /// <summary>Features per time step.</summary>
     public const int InputSize = 4;
@@ -58,479 +54,121 @@ public partial class ResetBeforeGru : global::RnnGen.ISequenceModel, global::Rnn
         public const int OutParameterCount = 21;
     }
 
-    /// <summary>Compile-time sizes of Rnn: the kernels are specialised by the JIT for this type argument.</summary>
-    private readonly struct RnnShape : global::RnnGen.Layers.IRecurrentShape
-    {
-        public static int InputSize => 4;
-        public static int Units => 6;
-    }
-
-    // One contiguous buffer each for parameters and gradients; every layer view is a slice of them.
-    private readonly float[] _parameters = new float[ParameterCount];
-    private readonly float[] _gradients = new float[ParameterCount];
-    // Activations and caches for the largest batch seen so far (grown, never shrunk).
-    private float[] _workspace = global::System.Array.Empty<float>();
-    private float[] _stepWorkspace = global::System.Array.Empty<float>();
-    private int[] _tokens = global::System.Array.Empty<int>();
-    private int[] _lengths = global::System.Array.Empty<int>();
-    // What Backward needs to know about the last training-mode Forward.
-    private Layout _trained;
-    private bool _hasTrained;
-    private bool _trainedWithState;
-    private bool _trainedWithLengths;
-    private bool _trainedFused;
-    private readonly global::RnnGen.RecurrentLayer _layerRnn;
-    private readonly global::RnnGen.DenseLayer _layerOut;
-    private readonly global::RnnGen.NamedTensor[] _namedParameters;
-    private readonly global::RnnGen.NamedTensor[] _namedGradients;
-
-    /// <summary>Creates the model with the default (PyTorch) initialisation, deterministic for a given <paramref name="seed"/>.</summary>
-    public ResetBeforeGru(int seed = 0) : this(seed, global::RnnGen.Initializer.PyTorch)
-    {
-    }
-
-    /// <summary>Creates the model with the given initialisation, deterministic for a given <paramref name="seed"/>.</summary>
-    public ResetBeforeGru(int seed, global::RnnGen.Initializer initializer)
-    {
-        _namedParameters = CreateViews(_parameters);
-        _namedGradients = CreateViews(_gradients);
-        _layerRnn = new global::RnnGen.RecurrentLayer("Rnn", global::RnnGen.CellKind.Gru, 4, 6, true, global::RnnGen.MergeMode.Average, false, new global::RnnGen.NamedTensor[] { _namedParameters[0], _namedParameters[1], _namedParameters[2], _namedParameters[3], _namedParameters[4], _namedParameters[5] }, new global::RnnGen.NamedTensor[] { _namedGradients[0], _namedGradients[1], _namedGradients[2], _namedGradients[3], _namedGradients[4], _namedGradients[5] });
-        _layerOut = new global::RnnGen.DenseLayer("Out", 6, 3, global::RnnGen.Activation.Softmax, new global::RnnGen.NamedTensor[] { _namedParameters[6], _namedParameters[7] }, new global::RnnGen.NamedTensor[] { _namedGradients[6], _namedGradients[7] });
-        InitializeParameters(seed, initializer);
-    }
+    // Buffers, checks and the Predict / Step / Forward / Backward glue live in the runtime core; the model is Network, below.
+    private readonly global::RnnGen.Generated.SequentialCore<Network, State> _core;
+    global::RnnGen.Generated.ISequentialCore global::RnnGen.Generated.ICoreModel.Core => _core;
 
     /// <summary>(Re)initialises every parameter as the constructor does.</summary>
-    public void InitializeParameters(int seed, global::RnnGen.Initializer initializer)
-    {
-        var rng = new global::RnnGen.Initialization.DeterministicRandom(seed);
-        global::System.Span<float> p = _parameters;
-        global::RnnGen.Initialization.ModelInitialization.Recurrent(initializer, global::RnnGen.CellKind.Gru, 4, 6, p.Slice(0, 72), p.Slice(72, 108), p.Slice(180, 18), default, default, rng);
-        global::RnnGen.Initialization.ModelInitialization.Recurrent(initializer, global::RnnGen.CellKind.Gru, 4, 6, p.Slice(198, 72), p.Slice(270, 108), p.Slice(378, 18), default, default, rng);
-        global::RnnGen.Initialization.ModelInitialization.Dense(initializer, p.Slice(396, 18), p.Slice(414, 3), 6, 3, rng);
-    }
-
+    public void InitializeParameters(int seed, global::RnnGen.Initializer initializer) => _core.InitializeParameters(seed, initializer);
     /// <summary>Rnn: Bidirectional(GRU), output (None, 6), 396 parameters.</summary>
-    public partial global::RnnGen.RecurrentLayer Rnn => _layerRnn;
-
+    public partial global::RnnGen.RecurrentLayer Rnn => _core.Layer<global::RnnGen.RecurrentLayer>(0);
     /// <summary>Out: Dense, output (None, 3), 21 parameters.</summary>
-    public partial global::RnnGen.DenseLayer Out => _layerOut;
-
-    /// <summary>Every trainable parameter, one contiguous buffer (layout: <see cref="NamedParameters"/> in order).</summary>
-    public global::System.Span<float> Parameters => _parameters;
-
+    public partial global::RnnGen.DenseLayer Out => _core.Layer<global::RnnGen.DenseLayer>(1);
+    /// <summary>All 417 trainable floats, one buffer; <see cref="NamedParameters"/> (Rnn.weight_ih_l0, …) names its parts.</summary>
+    public global::System.Span<float> Parameters => _core.Parameters;
     /// <summary>Gradients accumulated by Backward, same layout as <see cref="Parameters"/>.</summary>
-    public global::System.Span<float> Gradients => _gradients;
-
+    public global::System.Span<float> Gradients => _core.Gradients;
     /// <summary>Named views of <see cref="Parameters"/>, PyTorch names and shapes.</summary>
-    public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedParameters => _namedParameters;
-
+    public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedParameters => _core.NamedParameters;
     /// <summary>Named views of <see cref="Gradients"/>, same names and shapes as <see cref="NamedParameters"/>.</summary>
-    public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedGradients => _namedGradients;
-
+    public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedGradients => _core.NamedGradients;
     /// <summary>Sets every gradient to zero.</summary>
-    public void ZeroGradients() => global::System.Array.Clear(_gradients);
+    public void ZeroGradients() => _core.ZeroGradients();
+    /// <summary>The Keras-style table of ResetBeforeGru's layers, their output shapes and parameter counts.</summary>
+    public string Summary() => _core.Summary;
+    /// <summary>Writes the parameters as a safetensors file with PyTorch names and shapes (atomically: a temporary file, then a move).</summary>
+    public void SaveWeights(string path) => _core.SaveWeights(path);
+    /// <summary>Reads a safetensors file (ours or PyTorch's state_dict); a file that does not fit leaves the model unchanged and throws, naming the tensor.</summary>
+    public void LoadWeights(string path) => _core.LoadWeights(path);
 
-    private static global::RnnGen.NamedTensor[] CreateViews(float[] buffer)
-    {
-        return new global::RnnGen.NamedTensor[]
-        {
-            new("Rnn.weight_ih_l0", new[] { 18, 4 }, new global::System.Memory<float>(buffer, 0, 72)),
-            new("Rnn.weight_hh_l0", new[] { 18, 6 }, new global::System.Memory<float>(buffer, 72, 108)),
-            new("Rnn.bias_ih_l0", new[] { 18 }, new global::System.Memory<float>(buffer, 180, 18)),
-            new("Rnn.weight_ih_l0_reverse", new[] { 18, 4 }, new global::System.Memory<float>(buffer, 198, 72)),
-            new("Rnn.weight_hh_l0_reverse", new[] { 18, 6 }, new global::System.Memory<float>(buffer, 270, 108)),
-            new("Rnn.bias_ih_l0_reverse", new[] { 18 }, new global::System.Memory<float>(buffer, 378, 18)),
-            new("Out.weight", new[] { 3, 6 }, new global::System.Memory<float>(buffer, 396, 18)),
-            new("Out.bias", new[] { 3 }, new global::System.Memory<float>(buffer, 414, 3)),
-        };
-    }
+    /// <summary>Creates the model with the default (PyTorch) initialisation, deterministic for a given <paramref name="seed"/>.</summary>
+    public ResetBeforeGru(int seed = 0) : this(seed, global::RnnGen.Initializer.PyTorch) { }
+    /// <summary>Creates the model with the given initialisation, deterministic for a given <paramref name="seed"/>.</summary>
+    public ResetBeforeGru(int seed, global::RnnGen.Initializer initializer) => _core = new("ResetBeforeGru", seed, initializer,
+        global::RnnGen.Generated.ModelLayer.Recurrent<RnnShape>("Rnn"),
+        global::RnnGen.Generated.ModelLayer.Dense<OutShape>("Out"));
 
-    /// <summary>A Keras-style table of the layers, their output shapes and parameter counts.</summary>
-    public string Summary() => SummaryText;
-
-    private const string SummaryText =
-        "Model: \"ResetBeforeGru\"\n" +
-        "____________________________________________________________________\n" +
-        " Layer (type)                     Output Shape               Param #\n" +
-        "====================================================================\n" +
-        " Rnn (Bidirectional(GRU))         (None, 6)                      396\n" +
-        " Out (Dense)                      (None, 3)                       21\n" +
-        "====================================================================\n" +
-        "Total params: 417\n" +
-        "Trainable params: 417\n" +
-        "Non-trainable params: 0\n" +
-        "____________________________________________________________________\n";
-
-    /// <summary>Where each activation, cache and gradient buffer lives in the workspace for a batch of B sequences of T steps.</summary>
-    private struct Layout
-    {
-        public int Batch, Time, BackwardStart, Total;
-        public int Input; // x[B, T, 4]: the input, copied
-        public int Rnn_Init0; // Rnn forward: initial hidden state [B, 6]
-        public int Rnn_Hidden0; // Rnn forward: h_t for every step [B, T, 6]
-        public int Rnn_Final0; // Rnn forward: final hidden state [B, 6]
-        public int Rnn_Cache0; // Rnn forward: what backward needs, and its scratch
-        public int Rnn_Init1; // Rnn backward: initial hidden state [B, 6]
-        public int Rnn_Hidden1; // Rnn backward: h_t for every step [B, T, 6]
-        public int Rnn_Final1; // Rnn backward: final hidden state [B, 6]
-        public int Rnn_Cache1; // Rnn backward: what backward needs, and its scratch
-        public int Rnn_Out; // Rnn: merged output [B, 6]
-        public int Out_Out; // Out: output [B, 3]
-        public int Probabilities; // the output activation applied to the logits (fused losses)
-        public int LossGradient; // ∂loss/∂(last layer output, or its logits)
-        public int RowWeights; // 1 for a real step, 0 for a padded one (loss masking)
-        public int Rnn_DOut; // ∂loss/∂Rnn output
-        public int Rnn_DFinal0; // ∂loss/∂(final hidden state) of Rnn, direction 0
-        public int Rnn_DFinal1; // ∂loss/∂(final hidden state) of Rnn, direction 1
-        public int Out_DOut; // ∂loss/∂Out output
-
-        // checked: a batch too large for one array must fail here, not as a negative offset later.
-        // start: where the first buffer begins (a 64-byte boundary of the workspace); every buffer starts on a cache line.
-        public static Layout Compute(int B, int T, int start)
-        {
-            checked
-            {
-                Layout L = default;
-                L.Batch = B;
-                L.Time = T;
-                int o = start;
-                L.Input = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 4);
-                L.Rnn_Init0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 6);
-                L.Rnn_Hidden0 = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 6);
-                L.Rnn_Final0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 6);
-                L.Rnn_Cache0 = o; o += global::RnnGen.Generated.Buffers.Align(global::RnnGen.Layers.GruKernel.CacheSize<RnnShape>(B, T));
-                L.Rnn_Init1 = o; o += global::RnnGen.Generated.Buffers.Align(B * 6);
-                L.Rnn_Hidden1 = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 6);
-                L.Rnn_Final1 = o; o += global::RnnGen.Generated.Buffers.Align(B * 6);
-                L.Rnn_Cache1 = o; o += global::RnnGen.Generated.Buffers.Align(global::RnnGen.Layers.GruKernel.CacheSize<RnnShape>(B, T));
-                L.Rnn_Out = o; o += global::RnnGen.Generated.Buffers.Align(B * 6);
-                L.Out_Out = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
-                L.Probabilities = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
-                L.LossGradient = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
-                L.RowWeights = o; o += global::RnnGen.Generated.Buffers.Align(B * T);
-                L.BackwardStart = o;
-                L.Rnn_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * 6);
-                L.Rnn_DFinal0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 6);
-                L.Rnn_DFinal1 = o; o += global::RnnGen.Generated.Buffers.Align(B * 6);
-                L.Out_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * 3);
-                L.Total = o;
-                return L;
-            }
-        }
-    }
-
-    /// <summary>The forward pass, layer by layer, over the inputs already placed in the workspace (or <paramref name="tokens"/>).</summary>
-    private void Run(in Layout L, float[] workspace, global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, bool useState, bool logits)
-    {
-        global::System.Span<float> ws = workspace;
-        global::System.Span<float> p = _parameters;
-        int B = L.Batch, T = L.Time;
-
-        // Rnn, forward direction (t = 0 … len_b − 1), x[B, T, 4] → h_last[B, 6]:
-        //   r, z = σ(…), n = tanh(W_in x + W_hn (r ⊙ h) + b_n), h' = (1 − z) ⊙ n + z ⊙ h
-        global::RnnGen.Layers.GruKernel.Forward<RnnShape>(RnnWeights(0), RnnSequence(0, L, ws, lengths, useState));
-        // Rnn, backward direction (t = len_b − 1 … 0), x[B, T, 4] → h_last[B, 6]:
-        //   r, z = σ(…), n = tanh(W_in x + W_hn (r ⊙ h) + b_n), h' = (1 − z) ⊙ n + z ⊙ h
-        global::RnnGen.Layers.GruKernel.Forward<RnnShape>(RnnWeights(1), RnnSequence(1, L, ws, lengths, useState));
-        // Rnn: merge the directions (Average) → [B, 6]
-        global::RnnGen.Layers.MergeKernel.Forward(global::RnnGen.MergeMode.Average, B, 6, ws.Slice(L.Rnn_Final0, B * 6), ws.Slice(L.Rnn_Final1, B * 6), ws.Slice(L.Rnn_Out, B * 6));
-
-        // Out: y[B, 3] = softmax(x · Wᵀ + b)
-        global::RnnGen.Layers.DenseKernel.Forward(B, 6, 3, logits ? global::RnnGen.Activation.Linear : global::RnnGen.Activation.Softmax, ws.Slice(L.Rnn_Out, B * 6), 6, p.Slice(396, 18), p.Slice(414, 3), ws.Slice(L.Out_Out, B * 3));
-    }
-
-    /// <summary>Runs the model over a batch of sequences (batch-first).</summary>
-    /// <param name="inputs">[batchSize, timeSteps, InputSize].</param>
-    /// <param name="batchSize">Sequences in the batch.</param>
-    /// <param name="timeSteps">Steps per (padded) sequence.</param>
-    /// <param name="outputs">[batchSize, OutputSize].</param>
-    /// <param name="lengths">Optional [batchSize] lengths in 1…timeSteps: steps past a sequence's length are padding and change nothing.</param>
-    public void Predict(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default)
-    {
-        Layout L = Prepare(inputs, batchSize, timeSteps, lengths, ref _workspace);
-        global::RnnGen.Generated.Guard.Length(nameof(outputs), outputs.Length, batchSize, 1, OutputSize, "[batchSize, OutputSize]");
-        _hasTrained = false; // the workspace no longer holds the caches of a training Forward
-        Run(L, _workspace, default, lengths, useState: false, logits: false);
-        CopyOutput(L, _workspace, outputs, lengths);
-    }
-
-    /// <summary>Checks the arguments, sizes the workspace and copies the inputs into it.</summary>
-    private Layout Prepare(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps, global::System.ReadOnlySpan<int> lengths, ref float[] workspace)
-    {
-        global::RnnGen.Generated.Guard.Positive(nameof(batchSize), batchSize);
-        global::RnnGen.Generated.Guard.Positive(nameof(timeSteps), timeSteps);
-        global::RnnGen.Generated.Guard.Length(nameof(inputs), inputs.Length, batchSize, timeSteps, InputSize, "[batchSize, timeSteps, InputSize]");
-        global::RnnGen.Generated.Guard.Lengths(nameof(lengths), lengths, batchSize, timeSteps);
-        Layout L;
-        try
-        {
-            // laid out from the workspace's 64-byte boundary; a grown (new) workspace has its own boundary
-            L = Layout.Compute(batchSize, timeSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));
-            if (global::RnnGen.Generated.Buffers.EnsureAligned(ref workspace, L.Total)) L = Layout.Compute(batchSize, timeSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));
-        }
-        catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, timeSteps); }
-        inputs.CopyTo(workspace.AsSpan(L.Input, inputs.Length));
-        // Whatever fills the padding (even NaN) must not reach a weight gradient, which sums x over every row.
-        if (!lengths.IsEmpty) global::RnnGen.Generated.Guard.ZeroPaddedRows(workspace.AsSpan(L.Input, inputs.Length), lengths, timeSteps, InputSize);
-        return L;
-    }
-
-    private static void CopyOutput(in Layout L, float[] workspace, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths)
-    {
-        int B = L.Batch, T = L.Time;
-        workspace.AsSpan(L.Out_Out, B * 3).CopyTo(outputs);
-    }
-
-    /// <summary>The recurrent state of every layer for a batch of streams: what <c>Step</c> carries from one step to the next,
-    /// and the initial/final state of a stateful <c>Forward</c> (truncated BPTT).</summary>
-    public sealed class State : global::RnnGen.IRecurrentState
+    /// <summary>The recurrent state (Rnn) of a batch of streams: what <c>Step</c> carries from one step to the next, and the initial/final state of a stateful <c>Forward</c>.</summary>
+    public sealed class State(int batchSize = 1) : global::RnnGen.Generated.ModelState(batchSize, SizePerStream), global::RnnGen.Generated.IModelState<State>
     {
         /// <summary>Floats of state per stream.</summary>
         public const int SizePerStream = 12;
-        private readonly float[] _values;
-
-        /// <summary>Creates a zero state for <paramref name="batchSize"/> streams.</summary>
-        public State(int batchSize = 1)
-        {
-            global::RnnGen.Generated.Guard.Positive(nameof(batchSize), batchSize);
-            BatchSize = batchSize;
-            _values = new float[batchSize * SizePerStream];
-        }
-
-        /// <summary>Number of streams.</summary>
-        public int BatchSize { get; }
-
-        /// <summary>All of the state, one buffer.</summary>
-        public global::System.Span<float> Values => _values;
-
-        /// <summary>Sets every state to zero (a new sequence starts).</summary>
-        public void Reset() => global::System.Array.Clear(_values);
-
+        static State global::RnnGen.Generated.IModelState<State>.Create(int batchSize) => new(batchSize);
         /// <summary>Rnn hidden state [BatchSize, 6].</summary>
-        public global::System.Span<float> RnnHidden => _values.AsSpan(BatchSize * 0, BatchSize * 6);
-
+        public global::System.Span<float> RnnHidden => Slot(0, 6);
         /// <summary>Rnn backward-direction hidden state [BatchSize, 6].</summary>
-        public global::System.Span<float> RnnHiddenReverse => _values.AsSpan(BatchSize * 6, BatchSize * 6);
+        public global::System.Span<float> RnnHiddenReverse => Slot(6, 6);
     }
 
     /// <summary>A zero state for <paramref name="batchSize"/> streams.</summary>
     public State CreateState(int batchSize = 1) => new State(batchSize);
 
-    global::RnnGen.IRecurrentState global::RnnGen.ISequenceModel.CreateRecurrentState(int batchSize) => new State(batchSize);
-
-    void global::RnnGen.ISequenceModel.Forward(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths, global::RnnGen.IRecurrentState? state)
-        => Forward(inputs, batchSize, timeSteps, outputs, lengths, AsState(state));
-
-    void global::RnnGen.ISequenceModel.Backward(global::System.ReadOnlySpan<float> outputGradient, global::RnnGen.IRecurrentState? finalStateGradient, global::System.Span<float> inputGradient, global::RnnGen.IRecurrentState? initialStateGradient)
-        => Backward(outputGradient, AsState(finalStateGradient), inputGradient, AsState(initialStateGradient));
-
-    private static State? AsState(global::RnnGen.IRecurrentState? state) => state is null ? null : state as State ?? throw new global::System.ArgumentException($"Expected a {typeof(State).FullName} but got a {state.GetType().FullName}.", nameof(state));
-
-    private static void CheckState(string name, State? state, int batchSize)
+    /// <summary>Rnn: Bidirectional(GRU), 4 → 6, 396 parameters.</summary>
+    private readonly struct RnnShape : global::RnnGen.Generated.IRecurrentLayerShape
     {
-        if (state is not null && state.BatchSize != batchSize)
-            throw new global::System.ArgumentException($"{name}: expected a state for batchSize = {batchSize} streams but it holds {state.BatchSize}.", name);
+        public static int InputSize => Sizes.RnnInputSize;
+        public static int Units => Sizes.RnnUnits;
+        public static global::RnnGen.CellKind Cell => global::RnnGen.CellKind.Gru;
+        public static bool Bidirectional => true;
+        public static global::RnnGen.MergeMode Merge => global::RnnGen.MergeMode.Average;
+        public static bool ResetAfter => false;
+        public static int ParameterOffset => 0;
     }
 
-    private static void LoadState(in Layout L, float[] workspace, State state)
+    /// <summary>Out: Dense, 6 → 3, 21 parameters.</summary>
+    private readonly struct OutShape : global::RnnGen.Generated.IDenseShape
     {
-        int B = L.Batch;
-        state.RnnHidden.CopyTo(workspace.AsSpan(L.Rnn_Init0, B * 6));
-        state.RnnHiddenReverse.CopyTo(workspace.AsSpan(L.Rnn_Init1, B * 6));
+        public static int InputSize => Sizes.OutInputSize;
+        public static int Units => Sizes.OutUnits;
+        public static global::RnnGen.Activation Activation => global::RnnGen.Activation.Softmax;
+        public static int ParameterOffset => RnnShape.ParameterOffset + Sizes.RnnParameterCount;
     }
 
-    private static void SaveState(in Layout L, float[] workspace, State state)
-    {
-        int B = L.Batch;
-        workspace.AsSpan(L.Rnn_Final0, B * 6).CopyTo(state.RnnHidden);
-        workspace.AsSpan(L.Rnn_Final1, B * 6).CopyTo(state.RnnHiddenReverse);
-    }
+    /// <summary>Runs the model over a batch: inputs [batchSize, timeSteps, 4] → outputs [batchSize, 3]; steps past the optional [batchSize] lengths are padding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Predict(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps,
+        global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default) => _core.Predict(inputs, batchSize, timeSteps, outputs, lengths);
 
-    /// <summary>
-    /// Training-mode forward pass: like Predict, and keeps what <see cref="Backward(global::System.ReadOnlySpan{float}, State?, global::System.Span{float}, State?)"/> needs.
-    /// With a <paramref name="state"/>, the initial states are read from it and the final states written back (truncated BPTT).
-    /// </summary>
-    public void Forward(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default, State? state = null)
-    {
-        Layout L = Prepare(inputs, batchSize, timeSteps, lengths, ref _workspace);
-        if (!outputs.IsEmpty) global::RnnGen.Generated.Guard.Length(nameof(outputs), outputs.Length, batchSize, 1, OutputSize, "[batchSize, OutputSize]");
-        CheckState(nameof(state), state, batchSize);
-        RememberBatch(default, lengths, L);
-        if (state is not null) LoadState(L, _workspace, state);
-        Run(L, _workspace, _tokens.AsSpan(0, 0), TrainedLengths, useState: state is not null, logits: false);
-        if (state is not null) SaveState(L, _workspace, state);
-        if (!outputs.IsEmpty) CopyOutput(L, _workspace, outputs, lengths);
-        _trainedWithState = state is not null;
-        _trainedFused = false;
-        _lossGradientReady = false; // Backward() would otherwise reuse the loss gradient of an earlier batch
-    }
+    /// <summary>Training-mode Predict that keeps what Backward needs: inputs [batchSize, timeSteps, 4] → outputs [batchSize, 3] (may be empty); a <paramref name="state"/> gives the initial states and gets the final ones (truncated BPTT).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Forward(global::System.ReadOnlySpan<float> inputs, int batchSize, int timeSteps, global::System.Span<float> outputs,
+        global::System.ReadOnlySpan<int> lengths = default, State? state = null) => _core.Forward(inputs, batchSize, timeSteps, outputs, lengths, state);
+    /// <summary>Backpropagation through time of the last Forward into <see cref="Gradients"/>: outputGradient [batchSize, 3] = ∂loss/∂outputs (+ ∂loss/∂final state) in; ∂loss/∂inputs [batchSize, timeSteps, 4] and ∂loss/∂(initial state) out when given.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Backward(global::System.ReadOnlySpan<float> outputGradient, State? finalStateGradient = null,
+        global::System.Span<float> inputGradient = default, State? initialStateGradient = null) => _core.Backward(outputGradient, finalStateGradient, inputGradient, initialStateGradient);
 
-    private void RememberBatch(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, in Layout L)
-    {
-        // Backward runs after the caller's spans are gone: keep copies of the tokens and lengths.
-        global::RnnGen.Generated.Buffers.Ensure(ref _tokens, tokens.Length);
-        tokens.CopyTo(_tokens);
-        global::RnnGen.Generated.Buffers.Ensure(ref _lengths, lengths.Length);
-        lengths.CopyTo(_lengths);
-        _trained = L;
-        _hasTrained = true;
-        _trainedWithLengths = !lengths.IsEmpty;
-    }
-
-    private global::System.ReadOnlySpan<int> TrainedLengths => _trainedWithLengths ? _lengths.AsSpan(0, _trained.Batch) : default;
-
-    int global::RnnGen.Training.ITrainableModel.ModelInputSize => InputSize;
-    int global::RnnGen.Training.ITrainableModel.ModelOutputSize => OutputSize;
-    bool global::RnnGen.Training.ITrainableModel.OutputIsSequence => OutputIsSequence;
-    bool global::RnnGen.Training.ITrainableModel.TakesTokens => false;
-    global::RnnGen.Loss global::RnnGen.Training.ITrainableModel.Loss => global::RnnGen.Loss.CrossEntropy;
-
-    /// <summary>
-    /// Training-mode forward pass with the model's loss (CrossEntropy): returns the mean loss of the batch (padded steps masked out),
-    /// writes the outputs (after the output activation) when <paramref name="outputs"/> is not empty, and keeps what <see cref="Backward()"/> needs.
-    /// </summary>
-    public float Forward(in global::RnnGen.Training.SequenceBatch batch, global::System.Span<float> outputs)
-    {
-        int B = batch.BatchSize, T = batch.TimeSteps;
-        Layout L = Prepare(batch.Inputs, B, T, batch.Lengths, ref _workspace);
-        if (!outputs.IsEmpty) global::RnnGen.Generated.Guard.Length(nameof(outputs), outputs.Length, B, 1, OutputSize, "[batchSize, OutputSize]");
-        global::RnnGen.Generated.Guard.Length("batch.ClassTargets", batch.ClassTargets.Length, B, 1, 1, "[batchSize]");
-        RememberBatch(default, batch.Lengths, L);
-        Run(L, _workspace, default, batch.Lengths, useState: false, logits: true);
-        global::System.Span<float> ws = _workspace;
-        global::System.Span<float> rowWeights = default;
-        float loss;
-        // softmax + cross-entropy fused: ∂L/∂z = p − onehot(y)
-        loss = global::RnnGen.Training.Losses.SoftmaxCrossEntropy(B, OutputSize, ws.Slice(L.Out_Out, B * OutputSize), batch.ClassTargets, rowWeights, ws.Slice(L.Probabilities, B * OutputSize), ws.Slice(L.LossGradient, B * OutputSize));
-        if (!outputs.IsEmpty) ws.Slice(L.Probabilities, B * OutputSize).CopyTo(outputs);
-        _trainedWithState = false;
-        _trainedFused = true;
-        _lossGradientReady = true;
-        return loss;
-    }
-
-    private bool _lossGradientReady;
-
+    /// <summary>Training-mode forward pass with the loss, CrossEntropy against the batch's class targets: returns the mean over the batch (padded steps masked out); writes outputs [batchSize, 3] unless empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public float Forward(in global::RnnGen.Training.SequenceBatch batch, global::System.Span<float> outputs) => _core.Forward(batch, outputs);
     /// <summary>Accumulates ∂loss/∂parameters of the last <see cref="Forward(in global::RnnGen.Training.SequenceBatch, global::System.Span{float})"/> into <see cref="Gradients"/>.</summary>
-    public void Backward()
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Backward() => _core.Backward();
+
+    /// <summary>The model as the runtime core runs it: the workspace buffers of each layer, and each layer's forward and backward pass in order.</summary>
+    private struct Network : global::RnnGen.Generated.ISequentialNetwork<Network>
     {
-        if (!_hasTrained || !_lossGradientReady) throw new global::System.InvalidOperationException("Backward() needs a Forward(batch, outputs) with the loss first; Predict and Step in between discard its caches.");
-        Layout L = _trained;
-        int B = L.Batch, T = L.Time;
-        global::System.Span<float> ws = _workspace;
-        ws.Slice(L.BackwardStart, L.Total - L.BackwardStart).Clear();
-        ws.Slice(L.LossGradient, B * OutputSize).CopyTo(ws.Slice(L.Out_DOut, B * OutputSize));
-        BackwardCore(L, null, default, null);
-    }
+        public global::RnnGen.Generated.LayerBuffers Rnn, Out;
 
-    /// <summary>
-    /// Backpropagation through time of the last training-mode Forward: accumulates into <see cref="Gradients"/> the gradient of a loss whose
-    /// derivative with respect to the outputs [batchSize, OutputSize] is <paramref name="outputGradient"/>. <paramref name="finalStateGradient"/> adds
-    /// ∂loss/∂(final state) of every layer; <paramref name="inputGradient"/> (float-input models) and <paramref name="initialStateGradient"/> receive
-    /// ∂loss/∂inputs and ∂loss/∂(initial state) when given.
-    /// </summary>
-    public void Backward(global::System.ReadOnlySpan<float> outputGradient, State? finalStateGradient = null, global::System.Span<float> inputGradient = default, State? initialStateGradient = null)
-    {
-        if (!_hasTrained) throw new global::System.InvalidOperationException("Backward needs a training-mode Forward first; Predict and Step in between discard its caches.");
-        // After Forward(batch) the last layer holds logits for the fused loss, not the outputs this gradient refers to.
-        if (_trainedFused) throw new global::System.InvalidOperationException("Backward(outputGradient, …) needs a Forward(inputs, …) first; after Forward(batch, outputs) call Backward().");
-        Layout L = _trained;
-        int B = L.Batch, T = L.Time;
-        global::RnnGen.Generated.Guard.Length(nameof(outputGradient), outputGradient.Length, B, 1, OutputSize, "[batchSize, OutputSize]");
-        if (!inputGradient.IsEmpty) global::RnnGen.Generated.Guard.Length(nameof(inputGradient), inputGradient.Length, B, T, InputSize, "[batchSize, timeSteps, InputSize]");
-        inputGradient.Clear();
-        CheckState(nameof(finalStateGradient), finalStateGradient, B);
-        CheckState(nameof(initialStateGradient), initialStateGradient, B);
-        global::System.Span<float> ws = _workspace;
-        ws.Slice(L.BackwardStart, L.Total - L.BackwardStart).Clear();
-        outputGradient.CopyTo(ws.Slice(L.Out_DOut, B * OutputSize));
-        BackwardCore(L, finalStateGradient, inputGradient, initialStateGradient);
-    }
+        static global::RnnGen.Generated.NetworkInfo global::RnnGen.Generated.ISequentialNetwork<Network>.Info
+            => new(InputSize, 0, OutputSize, ParameterCount, OutputIsSequence, State.SizePerStream, global::RnnGen.Loss.CrossEntropy) { FusedLoss = true };
 
-    /// <summary>The layers' backward passes in reverse order; the last layer's output gradient is already in place.</summary>
-    private void BackwardCore(in Layout L, State? finalStateGradient, global::System.Span<float> inputGradient, State? initialStateGradient)
-    {
-        global::System.Span<float> ws = _workspace;
-        global::System.Span<float> p = _parameters;
-        int B = L.Batch, T = L.Time;
-        global::System.ReadOnlySpan<int> lengths = TrainedLengths;
-        _ = p;
-
-        // Out: forward y = act(x · Wᵀ + b), so ∂z = ∂y ⊙ act'(z), ∂W += ∂zᵀ · x, ∂b += Σ ∂z, ∂x += ∂z · W
-        global::RnnGen.Layers.DenseKernel.Backward(B, 6, 3, global::RnnGen.Activation.Softmax, ws.Slice(L.Rnn_Out, B * 6), 6, p.Slice(396, 18), ws.Slice(L.Out_Out, B * 3), ws.Slice(L.Out_DOut, B * 3), _trainedFused, _gradients.AsSpan(396, 18), _gradients.AsSpan(414, 3), ws.Slice(L.Rnn_DOut, B * 6));
-
-        // Rnn: split the merged gradient (Average) between the two directions
-        global::RnnGen.Layers.MergeKernel.Backward(global::RnnGen.MergeMode.Average, B, 6, ws.Slice(L.Rnn_Final0, B * 6), ws.Slice(L.Rnn_Final1, B * 6), ws.Slice(L.Rnn_DOut, B * 6), ws.Slice(L.Rnn_DFinal0, B * 6), ws.Slice(L.Rnn_DFinal1, B * 6));
-        // Rnn, forward direction: BPTT from the last step to the first
-        if (finalStateGradient is not null) global::System.Numerics.Tensors.TensorPrimitives.Add(ws.Slice(L.Rnn_DFinal0, B * 6), finalStateGradient.RnnHidden, ws.Slice(L.Rnn_DFinal0, B * 6));
-        global::RnnGen.Layers.GruKernel.Backward<RnnShape>(RnnWeights(0), RnnGradients(0), RnnSequence(0, L, ws, lengths, _trainedWithState),
-            new global::RnnGen.Layers.RecurrentSequenceGradients
-            {
-                Hidden = default,
-                FinalHidden = ws.Slice(L.Rnn_DFinal0, B * 6),
-                Input = inputGradient,
-                InitialHidden = initialStateGradient is not null ? initialStateGradient.RnnHidden : default,
-            });
-        // Rnn, backward direction: BPTT from the last step to the first
-        if (finalStateGradient is not null) global::System.Numerics.Tensors.TensorPrimitives.Add(ws.Slice(L.Rnn_DFinal1, B * 6), finalStateGradient.RnnHiddenReverse, ws.Slice(L.Rnn_DFinal1, B * 6));
-        global::RnnGen.Layers.GruKernel.Backward<RnnShape>(RnnWeights(1), RnnGradients(1), RnnSequence(1, L, ws, lengths, _trainedWithState),
-            new global::RnnGen.Layers.RecurrentSequenceGradients
-            {
-                Hidden = default,
-                FinalHidden = ws.Slice(L.Rnn_DFinal1, B * 6),
-                Input = inputGradient,
-                InitialHidden = initialStateGradient is not null ? initialStateGradient.RnnHiddenReverse : default,
-            });
-    }
-
-    // PyTorch has two biases where this model has one: on load bias_hh is added to bias_ih; on save it is written as zeros.
-    private static readonly global::RnnGen.IO.FoldedTensor[] FoldedTensors = new global::RnnGen.IO.FoldedTensor[]
-    {
-        new global::RnnGen.IO.FoldedTensor("Rnn.bias_ih_l0", "Rnn.bias_hh_l0"),
-        new global::RnnGen.IO.FoldedTensor("Rnn.bias_ih_l0_reverse", "Rnn.bias_hh_l0_reverse"),
-    };
-
-    /// <summary>Writes the parameters as a safetensors file with PyTorch names and shapes (atomically: a temporary file, then a move).</summary>
-    public void SaveWeights(string path) => global::RnnGen.IO.WeightFile.Save(path, _namedParameters, FoldedTensors);
-
-    /// <summary>Reads a safetensors file (ours or PyTorch's state_dict); a file that does not fit leaves the model unchanged and throws, naming the tensor.</summary>
-    public void LoadWeights(string path) => global::RnnGen.IO.WeightFile.Load(path, _namedParameters, FoldedTensors);
-
-    /// <summary>Views of Rnn's parameters for one direction.</summary>
-    private global::RnnGen.Layers.RecurrentWeights RnnWeights(int direction)
-    {
-        global::System.Span<float> p = _parameters;
-        if (direction == 0)
-            return new global::RnnGen.Layers.RecurrentWeights { Input = p.Slice(0, 72), Recurrent = p.Slice(72, 108), Bias = p.Slice(180, 18), RecurrentBias = default, Peepholes = default };
-        return new global::RnnGen.Layers.RecurrentWeights { Input = p.Slice(198, 72), Recurrent = p.Slice(270, 108), Bias = p.Slice(378, 18), RecurrentBias = default, Peepholes = default };
-    }
-
-    /// <summary>Views of Rnn's gradients for one direction.</summary>
-    private global::RnnGen.Layers.RecurrentGradients RnnGradients(int direction)
-    {
-        global::System.Span<float> p = _gradients;
-        if (direction == 0)
-            return new global::RnnGen.Layers.RecurrentGradients { Input = p.Slice(0, 72), Recurrent = p.Slice(72, 108), Bias = p.Slice(180, 18), RecurrentBias = default, Peepholes = default };
-        return new global::RnnGen.Layers.RecurrentGradients { Input = p.Slice(198, 72), Recurrent = p.Slice(270, 108), Bias = p.Slice(378, 18), RecurrentBias = default, Peepholes = default };
-    }
-
-    /// <summary>Rnn's sequence arguments for one direction over the batch described by <paramref name="L"/>.</summary>
-    private static global::RnnGen.Layers.RecurrentSequence RnnSequence(int direction, in Layout L, global::System.Span<float> ws, global::System.ReadOnlySpan<int> lengths, bool useState)
-    {
-        int B = L.Batch, T = L.Time;
-        return new global::RnnGen.Layers.RecurrentSequence
+        static void global::RnnGen.Generated.ISequentialNetwork<Network>.Lay(ref Network L, ref global::RnnGen.Generated.WorkspaceBuilder b)
         {
-            Batch = B,
-            Time = T,
-            Reverse = direction == 1,
-            Lengths = lengths,
-            Input = ws.Slice(L.Input, B * T * 4),
-            InputStride = 4,
-            InitialHidden = useState ? ws.Slice((direction == 0 ? L.Rnn_Init0 : L.Rnn_Init1), B * 6) : default,
-            Hidden = ws.Slice((direction == 0 ? L.Rnn_Hidden0 : L.Rnn_Hidden1), B * T * 6),
-            FinalHidden = ws.Slice((direction == 0 ? L.Rnn_Final0 : L.Rnn_Final1), B * 6),
-            Cache = ws.Slice((direction == 0 ? L.Rnn_Cache0 : L.Rnn_Cache1), global::RnnGen.Layers.GruKernel.CacheSize<RnnShape>(B, T)),
-        };
-    }
+            b.Recurrent<RnnShape>(ref L.Rnn);
+            b.Dense<OutShape>(ref L.Out);
+        }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] static void global::RnnGen.Generated.ISequentialNetwork<Network>.Forward(in Network L, in global::RnnGen.Generated.SequencePass f)
+        {
+            // Rnn (both directions, merged: Average), x[B, T, 4] → [B, 6]:
+            //   r, z = σ(…), n = tanh(W_in x + W_hn (r ⊙ h) + b_n), h' = (1 − z) ⊙ n + z ⊙ h
+            global::RnnGen.Generated.LayerOps.Recurrent<RnnShape>(f, f.Input, L.Rnn);
+            // Out: y[B, 3] = softmax(x · Wᵀ + b)
+            global::RnnGen.Generated.LayerOps.Dense<OutShape>(f, f.Out(L.Rnn), L.Out, last: true);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] static void global::RnnGen.Generated.ISequentialNetwork<Network>.Backward(in Network L, in global::RnnGen.Generated.SequencePass f)
+        {
+            // Out: ∂z = ∂y ⊙ act'(z), ∂W += ∂zᵀ · x, ∂b += Σ ∂z, ∂x += ∂z · W
+            global::RnnGen.Generated.LayerOps.DenseBackward<OutShape>(f, f.Out(L.Rnn), f.Gradient(L.Rnn), L.Out, last: true);
+            // Rnn: backpropagation through time, from the last step to the first (each direction)
+            global::RnnGen.Generated.LayerOps.RecurrentBackward<RnnShape>(f, f.Input, f.InputGradient, L.Rnn);
+        }
+    }
 }

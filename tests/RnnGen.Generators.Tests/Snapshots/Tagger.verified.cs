@@ -3,11 +3,7 @@
 #nullable enable
 #pragma warning disable CS1591 // the members are documented on RnnGen's generated API page
 
-using System;
-using System.Collections.Generic;
-using RnnGen;
-using RnnGen.Layers;
-using RnnGen.Training;
+using System.Runtime.CompilerServices;
 
 namespace Test;
 
@@ -34,7 +30,7 @@ namespace Test;
 /// A bidirectional layer needs the whole sequence, so this model has no streaming <c>Step</c>.
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
-public partial class Tagger : global::RnnGen.Training.ITrainableModel
+public partial class Tagger : global::RnnGen.Generated.ICoreTrainableModel
 {
     /// <summary>Features per time step (1: one token id).</summary>
     public const int InputSize = 1;
@@ -73,597 +69,162 @@ public partial class Tagger : global::RnnGen.Training.ITrainableModel
         public const int TagsParameterCount = 1105;
     }
 
-    /// <summary>Compile-time sizes of Encoder: the kernels are specialised by the JIT for this type argument.</summary>
-    private readonly struct EncoderShape : global::RnnGen.Layers.IRecurrentShape
-    {
-        public static int InputSize => 64;
-        public static int Units => 128;
-    }
-
-    /// <summary>Compile-time sizes of Refine: the kernels are specialised by the JIT for this type argument.</summary>
-    private readonly struct RefineShape : global::RnnGen.Layers.IRecurrentShape
-    {
-        public static int InputSize => 256;
-        public static int Units => 64;
-    }
-
-    // One contiguous buffer each for parameters and gradients; every layer view is a slice of them.
-    private readonly float[] _parameters = new float[ParameterCount];
-    private readonly float[] _gradients = new float[ParameterCount];
-    // Activations and caches for the largest batch seen so far (grown, never shrunk).
-    private float[] _workspace = global::System.Array.Empty<float>();
-    private float[] _stepWorkspace = global::System.Array.Empty<float>();
-    private int[] _tokens = global::System.Array.Empty<int>();
-    private int[] _lengths = global::System.Array.Empty<int>();
-    // What Backward needs to know about the last training-mode Forward.
-    private Layout _trained;
-    private bool _hasTrained;
-    private bool _trainedWithState;
-    private bool _trainedWithLengths;
-    private bool _trainedFused;
-    private readonly global::RnnGen.EmbeddingLayer _layerWords;
-    private readonly global::RnnGen.RecurrentLayer _layerEncoder;
-    private readonly global::RnnGen.RecurrentLayer _layerRefine;
-    private readonly global::RnnGen.DenseLayer _layerTags;
-    private readonly global::RnnGen.NamedTensor[] _namedParameters;
-    private readonly global::RnnGen.NamedTensor[] _namedGradients;
-
-    /// <summary>Creates the model with the default (Keras) initialisation, deterministic for a given <paramref name="seed"/>.</summary>
-    public Tagger(int seed = 0) : this(seed, global::RnnGen.Initializer.Keras)
-    {
-    }
-
-    /// <summary>Creates the model with the given initialisation, deterministic for a given <paramref name="seed"/>.</summary>
-    public Tagger(int seed, global::RnnGen.Initializer initializer)
-    {
-        _namedParameters = CreateViews(_parameters);
-        _namedGradients = CreateViews(_gradients);
-        _layerWords = new global::RnnGen.EmbeddingLayer("Words", 20000, 64, new global::RnnGen.NamedTensor[] { _namedParameters[0] }, new global::RnnGen.NamedTensor[] { _namedGradients[0] });
-        _layerEncoder = new global::RnnGen.RecurrentLayer("Encoder", global::RnnGen.CellKind.Lstm, 64, 128, true, global::RnnGen.MergeMode.Concat, true, new global::RnnGen.NamedTensor[] { _namedParameters[1], _namedParameters[2], _namedParameters[3], _namedParameters[4], _namedParameters[5], _namedParameters[6] }, new global::RnnGen.NamedTensor[] { _namedGradients[1], _namedGradients[2], _namedGradients[3], _namedGradients[4], _namedGradients[5], _namedGradients[6] });
-        _layerRefine = new global::RnnGen.RecurrentLayer("Refine", global::RnnGen.CellKind.Gru, 256, 64, false, global::RnnGen.MergeMode.Concat, true, new global::RnnGen.NamedTensor[] { _namedParameters[7], _namedParameters[8], _namedParameters[9], _namedParameters[10] }, new global::RnnGen.NamedTensor[] { _namedGradients[7], _namedGradients[8], _namedGradients[9], _namedGradients[10] });
-        _layerTags = new global::RnnGen.DenseLayer("Tags", 64, 17, global::RnnGen.Activation.Softmax, new global::RnnGen.NamedTensor[] { _namedParameters[11], _namedParameters[12] }, new global::RnnGen.NamedTensor[] { _namedGradients[11], _namedGradients[12] });
-        InitializeParameters(seed, initializer);
-    }
+    // Buffers, checks and the Predict / Step / Forward / Backward glue live in the runtime core; the model is Network, below.
+    private readonly global::RnnGen.Generated.SequentialCore<Network, State> _core;
+    global::RnnGen.Generated.ISequentialCore global::RnnGen.Generated.ICoreModel.Core => _core;
 
     /// <summary>(Re)initialises every parameter as the constructor does.</summary>
-    public void InitializeParameters(int seed, global::RnnGen.Initializer initializer)
-    {
-        var rng = new global::RnnGen.Initialization.DeterministicRandom(seed);
-        global::System.Span<float> p = _parameters;
-        global::RnnGen.Initialization.ModelInitialization.Embedding(initializer, p.Slice(0, 1280000), rng);
-        global::RnnGen.Initialization.ModelInitialization.Recurrent(initializer, global::RnnGen.CellKind.Lstm, 64, 128, p.Slice(1280000, 32768), p.Slice(1312768, 65536), p.Slice(1378304, 512), default, default, rng);
-        global::RnnGen.Initialization.ModelInitialization.Recurrent(initializer, global::RnnGen.CellKind.Lstm, 64, 128, p.Slice(1378816, 32768), p.Slice(1411584, 65536), p.Slice(1477120, 512), default, default, rng);
-        global::RnnGen.Initialization.ModelInitialization.Recurrent(initializer, global::RnnGen.CellKind.Gru, 256, 64, p.Slice(1477632, 49152), p.Slice(1526784, 12288), p.Slice(1539072, 192), p.Slice(1539264, 192), default, rng);
-        global::RnnGen.Initialization.ModelInitialization.Dense(initializer, p.Slice(1539456, 1088), p.Slice(1540544, 17), 64, 17, rng);
-    }
-
+    public void InitializeParameters(int seed, global::RnnGen.Initializer initializer) => _core.InitializeParameters(seed, initializer);
     /// <summary>Words: Embedding, output (None, None, 64), 1,280,000 parameters.</summary>
-    public partial global::RnnGen.EmbeddingLayer Words => _layerWords;
-
+    public partial global::RnnGen.EmbeddingLayer Words => _core.Layer<global::RnnGen.EmbeddingLayer>(0);
     /// <summary>Encoder: Bidirectional(LSTM), output (None, None, 256), 197,632 parameters.</summary>
-    public partial global::RnnGen.RecurrentLayer Encoder => _layerEncoder;
-
+    public partial global::RnnGen.RecurrentLayer Encoder => _core.Layer<global::RnnGen.RecurrentLayer>(1);
     /// <summary>Refine: GRU, output (None, None, 64), 61,824 parameters.</summary>
-    public partial global::RnnGen.RecurrentLayer Refine => _layerRefine;
-
+    public partial global::RnnGen.RecurrentLayer Refine => _core.Layer<global::RnnGen.RecurrentLayer>(2);
     /// <summary>Tags: Dense, output (None, None, 17), 1,105 parameters.</summary>
-    public partial global::RnnGen.DenseLayer Tags => _layerTags;
-
-    /// <summary>Every trainable parameter, one contiguous buffer (layout: <see cref="NamedParameters"/> in order).</summary>
-    public global::System.Span<float> Parameters => _parameters;
-
+    public partial global::RnnGen.DenseLayer Tags => _core.Layer<global::RnnGen.DenseLayer>(3);
+    /// <summary>All 1,540,561 trainable floats, one buffer; <see cref="NamedParameters"/> (Words.weight, …) names its parts.</summary>
+    public global::System.Span<float> Parameters => _core.Parameters;
     /// <summary>Gradients accumulated by Backward, same layout as <see cref="Parameters"/>.</summary>
-    public global::System.Span<float> Gradients => _gradients;
-
+    public global::System.Span<float> Gradients => _core.Gradients;
     /// <summary>Named views of <see cref="Parameters"/>, PyTorch names and shapes.</summary>
-    public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedParameters => _namedParameters;
-
+    public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedParameters => _core.NamedParameters;
     /// <summary>Named views of <see cref="Gradients"/>, same names and shapes as <see cref="NamedParameters"/>.</summary>
-    public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedGradients => _namedGradients;
-
+    public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedGradients => _core.NamedGradients;
     /// <summary>Sets every gradient to zero.</summary>
-    public void ZeroGradients() => global::System.Array.Clear(_gradients);
+    public void ZeroGradients() => _core.ZeroGradients();
+    /// <summary>The Keras-style table of Tagger's layers, their output shapes and parameter counts.</summary>
+    public string Summary() => _core.Summary;
+    /// <summary>Writes the parameters as a safetensors file with PyTorch names and shapes (atomically: a temporary file, then a move).</summary>
+    public void SaveWeights(string path) => _core.SaveWeights(path);
+    /// <summary>Reads a safetensors file (ours or PyTorch's state_dict); a file that does not fit leaves the model unchanged and throws, naming the tensor.</summary>
+    public void LoadWeights(string path) => _core.LoadWeights(path);
 
-    private static global::RnnGen.NamedTensor[] CreateViews(float[] buffer)
-    {
-        return new global::RnnGen.NamedTensor[]
-        {
-            new("Words.weight", new[] { 20000, 64 }, new global::System.Memory<float>(buffer, 0, 1280000)),
-            new("Encoder.weight_ih_l0", new[] { 512, 64 }, new global::System.Memory<float>(buffer, 1280000, 32768)),
-            new("Encoder.weight_hh_l0", new[] { 512, 128 }, new global::System.Memory<float>(buffer, 1312768, 65536)),
-            new("Encoder.bias_ih_l0", new[] { 512 }, new global::System.Memory<float>(buffer, 1378304, 512)),
-            new("Encoder.weight_ih_l0_reverse", new[] { 512, 64 }, new global::System.Memory<float>(buffer, 1378816, 32768)),
-            new("Encoder.weight_hh_l0_reverse", new[] { 512, 128 }, new global::System.Memory<float>(buffer, 1411584, 65536)),
-            new("Encoder.bias_ih_l0_reverse", new[] { 512 }, new global::System.Memory<float>(buffer, 1477120, 512)),
-            new("Refine.weight_ih_l0", new[] { 192, 256 }, new global::System.Memory<float>(buffer, 1477632, 49152)),
-            new("Refine.weight_hh_l0", new[] { 192, 64 }, new global::System.Memory<float>(buffer, 1526784, 12288)),
-            new("Refine.bias_ih_l0", new[] { 192 }, new global::System.Memory<float>(buffer, 1539072, 192)),
-            new("Refine.bias_hh_l0", new[] { 192 }, new global::System.Memory<float>(buffer, 1539264, 192)),
-            new("Tags.weight", new[] { 17, 64 }, new global::System.Memory<float>(buffer, 1539456, 1088)),
-            new("Tags.bias", new[] { 17 }, new global::System.Memory<float>(buffer, 1540544, 17)),
-        };
-    }
+    /// <summary>Creates the model with the default (Keras) initialisation, deterministic for a given <paramref name="seed"/>.</summary>
+    public Tagger(int seed = 0) : this(seed, global::RnnGen.Initializer.Keras) { }
+    /// <summary>Creates the model with the given initialisation, deterministic for a given <paramref name="seed"/>.</summary>
+    public Tagger(int seed, global::RnnGen.Initializer initializer) => _core = new("Tagger", seed, initializer,
+        global::RnnGen.Generated.ModelLayer.Embedding<WordsShape>("Words"),
+        global::RnnGen.Generated.ModelLayer.Recurrent<EncoderShape>("Encoder"),
+        global::RnnGen.Generated.ModelLayer.Recurrent<RefineShape>("Refine"),
+        global::RnnGen.Generated.ModelLayer.Dense<TagsShape>("Tags"));
 
-    /// <summary>A Keras-style table of the layers, their output shapes and parameter counts.</summary>
-    public string Summary() => SummaryText;
-
-    private const string SummaryText =
-        "Model: \"Tagger\"\n" +
-        "____________________________________________________________________\n" +
-        " Layer (type)                     Output Shape               Param #\n" +
-        "====================================================================\n" +
-        " Words (Embedding)                (None, None, 64)         1,280,000\n" +
-        " Encoder (Bidirectional(LSTM))    (None, None, 256)          197,632\n" +
-        " Refine (GRU)                     (None, None, 64)            61,824\n" +
-        " Tags (Dense)                     (None, None, 17)             1,105\n" +
-        "====================================================================\n" +
-        "Total params: 1,540,561\n" +
-        "Trainable params: 1,540,561\n" +
-        "Non-trainable params: 0\n" +
-        "____________________________________________________________________\n";
-
-    /// <summary>Where each activation, cache and gradient buffer lives in the workspace for a batch of B sequences of T steps.</summary>
-    private struct Layout
-    {
-        public int Batch, Time, BackwardStart, Total;
-        public int Words_Out; // Words: output [B, T, 64]
-        public int Encoder_Init0; // Encoder forward: initial hidden state [B, 128]
-        public int Encoder_InitCell0; // Encoder forward: initial cell state [B, 128]
-        public int Encoder_Hidden0; // Encoder forward: h_t for every step [B, T, 128]
-        public int Encoder_Final0; // Encoder forward: final hidden state [B, 128]
-        public int Encoder_FinalCell0; // Encoder forward: final cell state [B, 128]
-        public int Encoder_Cache0; // Encoder forward: what backward needs, and its scratch
-        public int Encoder_Init1; // Encoder backward: initial hidden state [B, 128]
-        public int Encoder_InitCell1; // Encoder backward: initial cell state [B, 128]
-        public int Encoder_Hidden1; // Encoder backward: h_t for every step [B, T, 128]
-        public int Encoder_Final1; // Encoder backward: final hidden state [B, 128]
-        public int Encoder_FinalCell1; // Encoder backward: final cell state [B, 128]
-        public int Encoder_Cache1; // Encoder backward: what backward needs, and its scratch
-        public int Encoder_Out; // Encoder: merged output [B, T, 256]
-        public int Refine_Init0; // Refine forward: initial hidden state [B, 64]
-        public int Refine_Hidden0; // Refine forward: h_t for every step [B, T, 64]
-        public int Refine_Final0; // Refine forward: final hidden state [B, 64]
-        public int Refine_Cache0; // Refine forward: what backward needs, and its scratch
-        public int Tags_Out; // Tags: output [B, T, 17]
-        public int Probabilities; // the output activation applied to the logits (fused losses)
-        public int LossGradient; // ∂loss/∂(last layer output, or its logits)
-        public int RowWeights; // 1 for a real step, 0 for a padded one (loss masking)
-        public int Words_DOut; // ∂loss/∂Words output
-        public int Encoder_DOut; // ∂loss/∂Encoder output
-        public int Encoder_DHidden0; // ∂loss/∂h_t of Encoder, direction 0
-        public int Encoder_DFinal0; // ∂loss/∂(final hidden state) of Encoder, direction 0
-        public int Encoder_DHidden1; // ∂loss/∂h_t of Encoder, direction 1
-        public int Encoder_DFinal1; // ∂loss/∂(final hidden state) of Encoder, direction 1
-        public int Refine_DOut; // ∂loss/∂Refine output
-        public int Refine_DFinal0; // ∂loss/∂(final hidden state) of Refine, direction 0
-        public int Tags_DOut; // ∂loss/∂Tags output
-
-        // checked: a batch too large for one array must fail here, not as a negative offset later.
-        // start: where the first buffer begins (a 64-byte boundary of the workspace); every buffer starts on a cache line.
-        public static Layout Compute(int B, int T, int start)
-        {
-            checked
-            {
-                Layout L = default;
-                L.Batch = B;
-                L.Time = T;
-                int o = start;
-                L.Words_Out = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 64);
-                L.Encoder_Init0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 128);
-                L.Encoder_InitCell0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 128);
-                L.Encoder_Hidden0 = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 128);
-                L.Encoder_Final0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 128);
-                L.Encoder_FinalCell0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 128);
-                L.Encoder_Cache0 = o; o += global::RnnGen.Generated.Buffers.Align(global::RnnGen.Layers.LstmKernel.CacheSize<EncoderShape>(B, T));
-                L.Encoder_Init1 = o; o += global::RnnGen.Generated.Buffers.Align(B * 128);
-                L.Encoder_InitCell1 = o; o += global::RnnGen.Generated.Buffers.Align(B * 128);
-                L.Encoder_Hidden1 = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 128);
-                L.Encoder_Final1 = o; o += global::RnnGen.Generated.Buffers.Align(B * 128);
-                L.Encoder_FinalCell1 = o; o += global::RnnGen.Generated.Buffers.Align(B * 128);
-                L.Encoder_Cache1 = o; o += global::RnnGen.Generated.Buffers.Align(global::RnnGen.Layers.LstmKernel.CacheSize<EncoderShape>(B, T));
-                L.Encoder_Out = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 256);
-                L.Refine_Init0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 64);
-                L.Refine_Hidden0 = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 64);
-                L.Refine_Final0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 64);
-                L.Refine_Cache0 = o; o += global::RnnGen.Generated.Buffers.Align(global::RnnGen.Layers.GruKernel.CacheSize<RefineShape>(B, T));
-                L.Tags_Out = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 17);
-                L.Probabilities = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 17);
-                L.LossGradient = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 17);
-                L.RowWeights = o; o += global::RnnGen.Generated.Buffers.Align(B * T);
-                L.BackwardStart = o;
-                L.Words_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 64);
-                L.Encoder_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 256);
-                L.Encoder_DHidden0 = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 128);
-                L.Encoder_DFinal0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 128);
-                L.Encoder_DHidden1 = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 128);
-                L.Encoder_DFinal1 = o; o += global::RnnGen.Generated.Buffers.Align(B * 128);
-                L.Refine_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 64);
-                L.Refine_DFinal0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 64);
-                L.Tags_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * T * 17);
-                L.Total = o;
-                return L;
-            }
-        }
-    }
-
-    /// <summary>The forward pass, layer by layer, over the inputs already placed in the workspace (or <paramref name="tokens"/>).</summary>
-    private void Run(in Layout L, float[] workspace, global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, bool useState, bool logits)
-    {
-        global::System.Span<float> ws = workspace;
-        global::System.Span<float> p = _parameters;
-        int B = L.Batch, T = L.Time;
-
-        // Words: e[B, T, 64] = weight[tokens[b, t], :]
-        global::RnnGen.Layers.EmbeddingKernel.Forward(20000, 64, tokens, p.Slice(0, 1280000), ws.Slice(L.Words_Out, B * T * 64));
-
-        // Encoder, forward direction (t = 0 … len_b − 1), x[B, T, 64] → h[B, T, 128]:
-        //   [i f g o] = [σ σ tanh σ](x · W_ihᵀ + h · W_hhᵀ + b), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c')
-        global::RnnGen.Layers.LstmKernel.Forward<EncoderShape>(EncoderWeights(0), EncoderSequence(0, L, ws, lengths, useState));
-        // Encoder, backward direction (t = len_b − 1 … 0), x[B, T, 64] → h[B, T, 128]:
-        //   [i f g o] = [σ σ tanh σ](x · W_ihᵀ + h · W_hhᵀ + b), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c')
-        global::RnnGen.Layers.LstmKernel.Forward<EncoderShape>(EncoderWeights(1), EncoderSequence(1, L, ws, lengths, useState));
-        // Encoder: merge the directions (Concat) → [B, T, 256]
-        global::RnnGen.Layers.MergeKernel.Forward(global::RnnGen.MergeMode.Concat, B * T, 128, ws.Slice(L.Encoder_Hidden0, B * T * 128), ws.Slice(L.Encoder_Hidden1, B * T * 128), ws.Slice(L.Encoder_Out, B * T * 256));
-
-        // Refine, forward direction (t = 0 … len_b − 1), x[B, T, 256] → h[B, T, 64]:
-        //   r, z = σ(…), n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 − z) ⊙ n + z ⊙ h
-        global::RnnGen.Layers.GruKernel.Forward<RefineShape>(RefineWeights(0), RefineSequence(0, L, ws, lengths, useState));
-
-        // Tags: y[B·T, 17] = softmax(x · Wᵀ + b)
-        global::RnnGen.Layers.DenseKernel.Forward(B * T, 64, 17, logits ? global::RnnGen.Activation.Linear : global::RnnGen.Activation.Softmax, ws.Slice(L.Refine_Hidden0, B * T * 64), 64, p.Slice(1539456, 1088), p.Slice(1540544, 17), ws.Slice(L.Tags_Out, B * T * 17));
-    }
-
-    /// <summary>Runs the model over a batch of sequences (batch-first).</summary>
-    /// <param name="tokens">token ids [batchSize, timeSteps].</param>
-    /// <param name="batchSize">Sequences in the batch.</param>
-    /// <param name="timeSteps">Steps per (padded) sequence.</param>
-    /// <param name="outputs">[batchSize, timeSteps, OutputSize]; rows of padded steps are zero.</param>
-    /// <param name="lengths">Optional [batchSize] lengths in 1…timeSteps: steps past a sequence's length are padding and change nothing.</param>
-    public void Predict(global::System.ReadOnlySpan<int> tokens, int batchSize, int timeSteps, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default)
-    {
-        Layout L = Prepare(tokens, batchSize, timeSteps, lengths, ref _workspace);
-        global::RnnGen.Generated.Guard.Length(nameof(outputs), outputs.Length, batchSize, timeSteps, OutputSize, "[batchSize, timeSteps, OutputSize]");
-        _hasTrained = false; // the workspace no longer holds the caches of a training Forward
-        Run(L, _workspace, tokens, lengths, useState: false, logits: false);
-        CopyOutput(L, _workspace, outputs, lengths);
-    }
-
-    /// <summary>Checks the arguments, sizes the workspace and copies the inputs into it.</summary>
-    private Layout Prepare(global::System.ReadOnlySpan<int> tokens, int batchSize, int timeSteps, global::System.ReadOnlySpan<int> lengths, ref float[] workspace)
-    {
-        global::RnnGen.Generated.Guard.Positive(nameof(batchSize), batchSize);
-        global::RnnGen.Generated.Guard.Positive(nameof(timeSteps), timeSteps);
-        global::RnnGen.Generated.Guard.Length(nameof(tokens), tokens.Length, batchSize, timeSteps, 1, "[batchSize, timeSteps]");
-        global::RnnGen.Generated.Guard.Lengths(nameof(lengths), lengths, batchSize, timeSteps);
-        Layout L;
-        try
-        {
-            // laid out from the workspace's 64-byte boundary; a grown (new) workspace has its own boundary
-            L = Layout.Compute(batchSize, timeSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));
-            if (global::RnnGen.Generated.Buffers.EnsureAligned(ref workspace, L.Total)) L = Layout.Compute(batchSize, timeSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));
-        }
-        catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, timeSteps); }
-        return L;
-    }
-
-    private static void CopyOutput(in Layout L, float[] workspace, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths)
-    {
-        int B = L.Batch, T = L.Time;
-        workspace.AsSpan(L.Tags_Out, B * T * 17).CopyTo(outputs);
-        global::RnnGen.Generated.Guard.ZeroPaddedRows(outputs, lengths, T, OutputSize);
-    }
-
-    /// <summary>The recurrent state of every layer for a batch of streams: what <c>Step</c> carries from one step to the next,
-    /// and the initial/final state of a stateful <c>Forward</c> (truncated BPTT).</summary>
-    public sealed class State : global::RnnGen.IRecurrentState
+    /// <summary>The recurrent state (Encoder, Refine) of a batch of streams: what <c>Step</c> carries from one step to the next, and the initial/final state of a stateful <c>Forward</c>.</summary>
+    public sealed class State(int batchSize = 1) : global::RnnGen.Generated.ModelState(batchSize, SizePerStream), global::RnnGen.Generated.IModelState<State>
     {
         /// <summary>Floats of state per stream.</summary>
         public const int SizePerStream = 576;
-        private readonly float[] _values;
-
-        /// <summary>Creates a zero state for <paramref name="batchSize"/> streams.</summary>
-        public State(int batchSize = 1)
-        {
-            global::RnnGen.Generated.Guard.Positive(nameof(batchSize), batchSize);
-            BatchSize = batchSize;
-            _values = new float[batchSize * SizePerStream];
-        }
-
-        /// <summary>Number of streams.</summary>
-        public int BatchSize { get; }
-
-        /// <summary>All of the state, one buffer.</summary>
-        public global::System.Span<float> Values => _values;
-
-        /// <summary>Sets every state to zero (a new sequence starts).</summary>
-        public void Reset() => global::System.Array.Clear(_values);
-
+        static State global::RnnGen.Generated.IModelState<State>.Create(int batchSize) => new(batchSize);
         /// <summary>Encoder hidden state [BatchSize, 128].</summary>
-        public global::System.Span<float> EncoderHidden => _values.AsSpan(BatchSize * 0, BatchSize * 128);
-
+        public global::System.Span<float> EncoderHidden => Slot(0, 128);
         /// <summary>Encoder cell state [BatchSize, 128].</summary>
-        public global::System.Span<float> EncoderCell => _values.AsSpan(BatchSize * 128, BatchSize * 128);
-
+        public global::System.Span<float> EncoderCell => Slot(128, 128);
         /// <summary>Encoder backward-direction hidden state [BatchSize, 128].</summary>
-        public global::System.Span<float> EncoderHiddenReverse => _values.AsSpan(BatchSize * 256, BatchSize * 128);
-
+        public global::System.Span<float> EncoderHiddenReverse => Slot(256, 128);
         /// <summary>Encoder backward-direction cell state [BatchSize, 128].</summary>
-        public global::System.Span<float> EncoderCellReverse => _values.AsSpan(BatchSize * 384, BatchSize * 128);
-
+        public global::System.Span<float> EncoderCellReverse => Slot(384, 128);
         /// <summary>Refine hidden state [BatchSize, 64].</summary>
-        public global::System.Span<float> RefineHidden => _values.AsSpan(BatchSize * 512, BatchSize * 64);
+        public global::System.Span<float> RefineHidden => Slot(512, 64);
     }
 
     /// <summary>A zero state for <paramref name="batchSize"/> streams.</summary>
     public State CreateState(int batchSize = 1) => new State(batchSize);
 
-    private static void CheckState(string name, State? state, int batchSize)
+    /// <summary>Words: Embedding, 1 → 64, 1,280,000 parameters.</summary>
+    private readonly struct WordsShape : global::RnnGen.Generated.IEmbeddingShape
     {
-        if (state is not null && state.BatchSize != batchSize)
-            throw new global::System.ArgumentException($"{name}: expected a state for batchSize = {batchSize} streams but it holds {state.BatchSize}.", name);
+        public static int VocabularySize => Sizes.WordsVocabularySize;
+        public static int Dimension => Sizes.WordsUnits;
+        public static int ParameterOffset => 0;
     }
 
-    private static void LoadState(in Layout L, float[] workspace, State state)
+    /// <summary>Encoder: Bidirectional(LSTM), 64 → 256, 197,632 parameters.</summary>
+    private readonly struct EncoderShape : global::RnnGen.Generated.IRecurrentLayerShape
     {
-        int B = L.Batch;
-        state.EncoderHidden.CopyTo(workspace.AsSpan(L.Encoder_Init0, B * 128));
-        state.EncoderCell.CopyTo(workspace.AsSpan(L.Encoder_InitCell0, B * 128));
-        state.EncoderHiddenReverse.CopyTo(workspace.AsSpan(L.Encoder_Init1, B * 128));
-        state.EncoderCellReverse.CopyTo(workspace.AsSpan(L.Encoder_InitCell1, B * 128));
-        state.RefineHidden.CopyTo(workspace.AsSpan(L.Refine_Init0, B * 64));
+        public static int InputSize => Sizes.EncoderInputSize;
+        public static int Units => Sizes.EncoderUnits;
+        public static global::RnnGen.CellKind Cell => global::RnnGen.CellKind.Lstm;
+        public static bool ReturnSequences => true;
+        public static bool Bidirectional => true;
+        public static int ParameterOffset => WordsShape.ParameterOffset + Sizes.WordsParameterCount;
     }
 
-    private static void SaveState(in Layout L, float[] workspace, State state)
+    /// <summary>Refine: GRU, 256 → 64, 61,824 parameters.</summary>
+    private readonly struct RefineShape : global::RnnGen.Generated.IRecurrentLayerShape
     {
-        int B = L.Batch;
-        workspace.AsSpan(L.Encoder_Final0, B * 128).CopyTo(state.EncoderHidden);
-        workspace.AsSpan(L.Encoder_FinalCell0, B * 128).CopyTo(state.EncoderCell);
-        workspace.AsSpan(L.Encoder_Final1, B * 128).CopyTo(state.EncoderHiddenReverse);
-        workspace.AsSpan(L.Encoder_FinalCell1, B * 128).CopyTo(state.EncoderCellReverse);
-        workspace.AsSpan(L.Refine_Final0, B * 64).CopyTo(state.RefineHidden);
+        public static int InputSize => Sizes.RefineInputSize;
+        public static int Units => Sizes.RefineUnits;
+        public static global::RnnGen.CellKind Cell => global::RnnGen.CellKind.Gru;
+        public static bool ReturnSequences => true;
+        public static int ParameterOffset => EncoderShape.ParameterOffset + Sizes.EncoderParameterCount;
     }
 
-    /// <summary>
-    /// Training-mode forward pass: like Predict, and keeps what <see cref="Backward(global::System.ReadOnlySpan{float}, State?, global::System.Span{float}, State?)"/> needs.
-    /// With a <paramref name="state"/>, the initial states are read from it and the final states written back (truncated BPTT).
-    /// </summary>
-    public void Forward(global::System.ReadOnlySpan<int> tokens, int batchSize, int timeSteps, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default, State? state = null)
+    /// <summary>Tags: Dense, 64 → 17, 1,105 parameters.</summary>
+    private readonly struct TagsShape : global::RnnGen.Generated.IDenseShape
     {
-        Layout L = Prepare(tokens, batchSize, timeSteps, lengths, ref _workspace);
-        if (!outputs.IsEmpty) global::RnnGen.Generated.Guard.Length(nameof(outputs), outputs.Length, batchSize, timeSteps, OutputSize, "[batchSize, timeSteps, OutputSize]");
-        CheckState(nameof(state), state, batchSize);
-        RememberBatch(tokens, lengths, L);
-        if (state is not null) LoadState(L, _workspace, state);
-        Run(L, _workspace, _tokens.AsSpan(0, batchSize * timeSteps), TrainedLengths, useState: state is not null, logits: false);
-        if (state is not null) SaveState(L, _workspace, state);
-        if (!outputs.IsEmpty) CopyOutput(L, _workspace, outputs, lengths);
-        _trainedWithState = state is not null;
-        _trainedFused = false;
-        _lossGradientReady = false; // Backward() would otherwise reuse the loss gradient of an earlier batch
+        public static int InputSize => Sizes.TagsInputSize;
+        public static int Units => Sizes.TagsUnits;
+        public static global::RnnGen.Activation Activation => global::RnnGen.Activation.Softmax;
+        public static bool Sequence => true;
+        public static int ParameterOffset => RefineShape.ParameterOffset + Sizes.RefineParameterCount;
     }
 
-    private void RememberBatch(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, in Layout L)
-    {
-        // Backward runs after the caller's spans are gone: keep copies of the tokens and lengths.
-        global::RnnGen.Generated.Buffers.Ensure(ref _tokens, tokens.Length);
-        tokens.CopyTo(_tokens);
-        global::RnnGen.Generated.Buffers.Ensure(ref _lengths, lengths.Length);
-        lengths.CopyTo(_lengths);
-        _trained = L;
-        _hasTrained = true;
-        _trainedWithLengths = !lengths.IsEmpty;
-    }
+    /// <summary>Runs the model over a batch: tokens [batchSize, timeSteps] (ids in 0…19999) → outputs [batchSize, timeSteps, 17]; steps past the optional [batchSize] lengths are padding (their output rows are zero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Predict(global::System.ReadOnlySpan<int> tokens, int batchSize, int timeSteps,
+        global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default) => _core.Predict(tokens, batchSize, timeSteps, outputs, lengths);
 
-    private global::System.ReadOnlySpan<int> TrainedLengths => _trainedWithLengths ? _lengths.AsSpan(0, _trained.Batch) : default;
+    /// <summary>Training-mode Predict that keeps what Backward needs: tokens [batchSize, timeSteps] (ids in 0…19999) → outputs [batchSize, timeSteps, 17] (may be empty); a <paramref name="state"/> gives the initial states and gets the final ones (truncated BPTT).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Forward(global::System.ReadOnlySpan<int> tokens, int batchSize, int timeSteps, global::System.Span<float> outputs,
+        global::System.ReadOnlySpan<int> lengths = default, State? state = null) => _core.Forward(tokens, batchSize, timeSteps, outputs, lengths, state);
+    /// <summary>Backpropagation through time of the last Forward into <see cref="Gradients"/>: outputGradient [batchSize, timeSteps, 17] = ∂loss/∂outputs (+ ∂loss/∂final state) in; ∂loss/∂inputs (token models: none) and ∂loss/∂(initial state) out when given.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Backward(global::System.ReadOnlySpan<float> outputGradient, State? finalStateGradient = null,
+        global::System.Span<float> inputGradient = default, State? initialStateGradient = null) => _core.Backward(outputGradient, finalStateGradient, inputGradient, initialStateGradient);
 
-    int global::RnnGen.Training.ITrainableModel.ModelInputSize => InputSize;
-    int global::RnnGen.Training.ITrainableModel.ModelOutputSize => OutputSize;
-    bool global::RnnGen.Training.ITrainableModel.OutputIsSequence => OutputIsSequence;
-    bool global::RnnGen.Training.ITrainableModel.TakesTokens => true;
-    global::RnnGen.Loss global::RnnGen.Training.ITrainableModel.Loss => global::RnnGen.Loss.CrossEntropy;
-
-    /// <summary>
-    /// Training-mode forward pass with the model's loss (CrossEntropy): returns the mean loss of the batch (padded steps masked out),
-    /// writes the outputs (after the output activation) when <paramref name="outputs"/> is not empty, and keeps what <see cref="Backward()"/> needs.
-    /// </summary>
-    public float Forward(in global::RnnGen.Training.SequenceBatch batch, global::System.Span<float> outputs)
-    {
-        int B = batch.BatchSize, T = batch.TimeSteps;
-        Layout L = Prepare(batch.Tokens, B, T, batch.Lengths, ref _workspace);
-        if (!outputs.IsEmpty) global::RnnGen.Generated.Guard.Length(nameof(outputs), outputs.Length, B, T, OutputSize, "[batchSize, timeSteps, OutputSize]");
-        global::RnnGen.Generated.Guard.Length("batch.ClassTargets", batch.ClassTargets.Length, B, T, 1, "[batchSize, timeSteps]");
-        RememberBatch(batch.Tokens, batch.Lengths, L);
-        Run(L, _workspace, batch.Tokens, batch.Lengths, useState: false, logits: true);
-        global::System.Span<float> ws = _workspace;
-        // Padded steps weigh 0 in the loss.
-        global::System.Span<float> rowWeights = batch.Lengths.IsEmpty ? default : ws.Slice(L.RowWeights, B * T);
-        if (!batch.Lengths.IsEmpty) global::RnnGen.Generated.Guard.FillRowWeights(rowWeights, batch.Lengths, T);
-        float loss;
-        // softmax + cross-entropy fused: ∂L/∂z = p − onehot(y)
-        loss = global::RnnGen.Training.Losses.SoftmaxCrossEntropy(B * T, OutputSize, ws.Slice(L.Tags_Out, B * T * OutputSize), batch.ClassTargets, rowWeights, ws.Slice(L.Probabilities, B * T * OutputSize), ws.Slice(L.LossGradient, B * T * OutputSize));
-        if (!outputs.IsEmpty) ws.Slice(L.Probabilities, B * T * OutputSize).CopyTo(outputs);
-        _trainedWithState = false;
-        _trainedFused = true;
-        _lossGradientReady = true;
-        return loss;
-    }
-
-    private bool _lossGradientReady;
-
+    /// <summary>Training-mode forward pass with the loss, CrossEntropy against the batch's class targets: returns the mean over the batch (padded steps masked out); writes outputs [batchSize, timeSteps, 17] unless empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public float Forward(in global::RnnGen.Training.SequenceBatch batch, global::System.Span<float> outputs) => _core.Forward(batch, outputs);
     /// <summary>Accumulates ∂loss/∂parameters of the last <see cref="Forward(in global::RnnGen.Training.SequenceBatch, global::System.Span{float})"/> into <see cref="Gradients"/>.</summary>
-    public void Backward()
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Backward() => _core.Backward();
+
+    /// <summary>The model as the runtime core runs it: the workspace buffers of each layer, and each layer's forward and backward pass in order.</summary>
+    private struct Network : global::RnnGen.Generated.ISequentialNetwork<Network>
     {
-        if (!_hasTrained || !_lossGradientReady) throw new global::System.InvalidOperationException("Backward() needs a Forward(batch, outputs) with the loss first; Predict and Step in between discard its caches.");
-        Layout L = _trained;
-        int B = L.Batch, T = L.Time;
-        global::System.Span<float> ws = _workspace;
-        ws.Slice(L.BackwardStart, L.Total - L.BackwardStart).Clear();
-        ws.Slice(L.LossGradient, B * T * OutputSize).CopyTo(ws.Slice(L.Tags_DOut, B * T * OutputSize));
-        BackwardCore(L, null, default, null);
-    }
+        public global::RnnGen.Generated.LayerBuffers Words, Encoder, Refine, Tags;
 
-    /// <summary>
-    /// Backpropagation through time of the last training-mode Forward: accumulates into <see cref="Gradients"/> the gradient of a loss whose
-    /// derivative with respect to the outputs [batchSize, timeSteps, OutputSize] is <paramref name="outputGradient"/>. <paramref name="finalStateGradient"/> adds
-    /// ∂loss/∂(final state) of every layer; <paramref name="inputGradient"/> (float-input models) and <paramref name="initialStateGradient"/> receive
-    /// ∂loss/∂inputs and ∂loss/∂(initial state) when given.
-    /// </summary>
-    public void Backward(global::System.ReadOnlySpan<float> outputGradient, State? finalStateGradient = null, global::System.Span<float> inputGradient = default, State? initialStateGradient = null)
-    {
-        if (!_hasTrained) throw new global::System.InvalidOperationException("Backward needs a training-mode Forward first; Predict and Step in between discard its caches.");
-        // After Forward(batch) the last layer holds logits for the fused loss, not the outputs this gradient refers to.
-        if (_trainedFused) throw new global::System.InvalidOperationException("Backward(outputGradient, …) needs a Forward(tokens, …) first; after Forward(batch, outputs) call Backward().");
-        Layout L = _trained;
-        int B = L.Batch, T = L.Time;
-        global::RnnGen.Generated.Guard.Length(nameof(outputGradient), outputGradient.Length, B, T, OutputSize, "[batchSize, timeSteps, OutputSize]");
-        if (!inputGradient.IsEmpty) throw new global::System.ArgumentException("inputGradient: this model reads token ids, which have no gradient.", nameof(inputGradient));
-        CheckState(nameof(finalStateGradient), finalStateGradient, B);
-        CheckState(nameof(initialStateGradient), initialStateGradient, B);
-        global::System.Span<float> ws = _workspace;
-        ws.Slice(L.BackwardStart, L.Total - L.BackwardStart).Clear();
-        outputGradient.CopyTo(ws.Slice(L.Tags_DOut, B * T * OutputSize));
-        // Padded steps output constant zeros: a gradient arriving there must not reach any parameter.
-        if (_trainedWithLengths) global::RnnGen.Generated.Guard.ZeroPaddedRows(ws.Slice(L.Tags_DOut, B * T * OutputSize), TrainedLengths, T, OutputSize);
-        BackwardCore(L, finalStateGradient, inputGradient, initialStateGradient);
-    }
+        static global::RnnGen.Generated.NetworkInfo global::RnnGen.Generated.ISequentialNetwork<Network>.Info
+            => new(InputSize, VocabularySize, OutputSize, ParameterCount, OutputIsSequence, State.SizePerStream, global::RnnGen.Loss.CrossEntropy) { FusedLoss = true };
 
-    /// <summary>The layers' backward passes in reverse order; the last layer's output gradient is already in place.</summary>
-    private void BackwardCore(in Layout L, State? finalStateGradient, global::System.Span<float> inputGradient, State? initialStateGradient)
-    {
-        global::System.Span<float> ws = _workspace;
-        global::System.Span<float> p = _parameters;
-        int B = L.Batch, T = L.Time;
-        global::System.ReadOnlySpan<int> lengths = TrainedLengths;
-        _ = p;
-
-        // Tags: forward y = act(x · Wᵀ + b), so ∂z = ∂y ⊙ act'(z), ∂W += ∂zᵀ · x, ∂b += Σ ∂z, ∂x += ∂z · W
-        global::RnnGen.Layers.DenseKernel.Backward(B * T, 64, 17, global::RnnGen.Activation.Softmax, ws.Slice(L.Refine_Hidden0, B * T * 64), 64, p.Slice(1539456, 1088), ws.Slice(L.Tags_Out, B * T * 17), ws.Slice(L.Tags_DOut, B * T * 17), _trainedFused, _gradients.AsSpan(1539456, 1088), _gradients.AsSpan(1540544, 17), ws.Slice(L.Refine_DOut, B * T * 64));
-
-        // Refine, forward direction: BPTT from the last step to the first
-        if (finalStateGradient is not null) global::System.Numerics.Tensors.TensorPrimitives.Add(ws.Slice(L.Refine_DFinal0, B * 64), finalStateGradient.RefineHidden, ws.Slice(L.Refine_DFinal0, B * 64));
-        global::RnnGen.Layers.GruKernel.Backward<RefineShape>(RefineWeights(0), RefineGradients(0), RefineSequence(0, L, ws, lengths, _trainedWithState),
-            new global::RnnGen.Layers.RecurrentSequenceGradients
-            {
-                Hidden = ws.Slice(L.Refine_DOut, B * T * 64),
-                FinalHidden = finalStateGradient is not null ? ws.Slice(L.Refine_DFinal0, B * 64) : default,
-                Input = ws.Slice(L.Encoder_DOut, B * T * 256),
-                InitialHidden = initialStateGradient is not null ? initialStateGradient.RefineHidden : default,
-            });
-
-        // Encoder: split the merged gradient (Concat) between the two directions
-        global::RnnGen.Layers.MergeKernel.Backward(global::RnnGen.MergeMode.Concat, B * T, 128, ws.Slice(L.Encoder_Hidden0, B * T * 128), ws.Slice(L.Encoder_Hidden1, B * T * 128), ws.Slice(L.Encoder_DOut, B * T * 256), ws.Slice(L.Encoder_DHidden0, B * T * 128), ws.Slice(L.Encoder_DHidden1, B * T * 128));
-        // Encoder, forward direction: BPTT from the last step to the first
-        if (finalStateGradient is not null) global::System.Numerics.Tensors.TensorPrimitives.Add(ws.Slice(L.Encoder_DFinal0, B * 128), finalStateGradient.EncoderHidden, ws.Slice(L.Encoder_DFinal0, B * 128));
-        global::RnnGen.Layers.LstmKernel.Backward<EncoderShape>(EncoderWeights(0), EncoderGradients(0), EncoderSequence(0, L, ws, lengths, _trainedWithState),
-            new global::RnnGen.Layers.RecurrentSequenceGradients
-            {
-                Hidden = ws.Slice(L.Encoder_DHidden0, B * T * 128),
-                FinalHidden = finalStateGradient is not null ? ws.Slice(L.Encoder_DFinal0, B * 128) : default,
-                FinalCell = finalStateGradient is not null ? finalStateGradient.EncoderCell : default,
-                Input = ws.Slice(L.Words_DOut, B * T * 64),
-                InitialHidden = initialStateGradient is not null ? initialStateGradient.EncoderHidden : default,
-                InitialCell = initialStateGradient is not null ? initialStateGradient.EncoderCell : default,
-            });
-        // Encoder, backward direction: BPTT from the last step to the first
-        if (finalStateGradient is not null) global::System.Numerics.Tensors.TensorPrimitives.Add(ws.Slice(L.Encoder_DFinal1, B * 128), finalStateGradient.EncoderHiddenReverse, ws.Slice(L.Encoder_DFinal1, B * 128));
-        global::RnnGen.Layers.LstmKernel.Backward<EncoderShape>(EncoderWeights(1), EncoderGradients(1), EncoderSequence(1, L, ws, lengths, _trainedWithState),
-            new global::RnnGen.Layers.RecurrentSequenceGradients
-            {
-                Hidden = ws.Slice(L.Encoder_DHidden1, B * T * 128),
-                FinalHidden = finalStateGradient is not null ? ws.Slice(L.Encoder_DFinal1, B * 128) : default,
-                FinalCell = finalStateGradient is not null ? finalStateGradient.EncoderCellReverse : default,
-                Input = ws.Slice(L.Words_DOut, B * T * 64),
-                InitialHidden = initialStateGradient is not null ? initialStateGradient.EncoderHiddenReverse : default,
-                InitialCell = initialStateGradient is not null ? initialStateGradient.EncoderCellReverse : default,
-            });
-
-        // Words: ∂weight[tokens[b, t], :] += ∂e[b, t, :]
-        global::RnnGen.Layers.EmbeddingKernel.Backward(20000, 64, _tokens.AsSpan(0, B * T), ws.Slice(L.Words_DOut, B * T * 64), _gradients.AsSpan(0, 1280000));
-    }
-
-    // PyTorch has two biases where this model has one: on load bias_hh is added to bias_ih; on save it is written as zeros.
-    private static readonly global::RnnGen.IO.FoldedTensor[] FoldedTensors = new global::RnnGen.IO.FoldedTensor[]
-    {
-        new global::RnnGen.IO.FoldedTensor("Encoder.bias_ih_l0", "Encoder.bias_hh_l0"),
-        new global::RnnGen.IO.FoldedTensor("Encoder.bias_ih_l0_reverse", "Encoder.bias_hh_l0_reverse"),
-    };
-
-    /// <summary>Writes the parameters as a safetensors file with PyTorch names and shapes (atomically: a temporary file, then a move).</summary>
-    public void SaveWeights(string path) => global::RnnGen.IO.WeightFile.Save(path, _namedParameters, FoldedTensors);
-
-    /// <summary>Reads a safetensors file (ours or PyTorch's state_dict); a file that does not fit leaves the model unchanged and throws, naming the tensor.</summary>
-    public void LoadWeights(string path) => global::RnnGen.IO.WeightFile.Load(path, _namedParameters, FoldedTensors);
-
-    /// <summary>Views of Encoder's parameters for one direction.</summary>
-    private global::RnnGen.Layers.RecurrentWeights EncoderWeights(int direction)
-    {
-        global::System.Span<float> p = _parameters;
-        if (direction == 0)
-            return new global::RnnGen.Layers.RecurrentWeights { Input = p.Slice(1280000, 32768), Recurrent = p.Slice(1312768, 65536), Bias = p.Slice(1378304, 512), RecurrentBias = default, Peepholes = default };
-        return new global::RnnGen.Layers.RecurrentWeights { Input = p.Slice(1378816, 32768), Recurrent = p.Slice(1411584, 65536), Bias = p.Slice(1477120, 512), RecurrentBias = default, Peepholes = default };
-    }
-
-    /// <summary>Views of Encoder's gradients for one direction.</summary>
-    private global::RnnGen.Layers.RecurrentGradients EncoderGradients(int direction)
-    {
-        global::System.Span<float> p = _gradients;
-        if (direction == 0)
-            return new global::RnnGen.Layers.RecurrentGradients { Input = p.Slice(1280000, 32768), Recurrent = p.Slice(1312768, 65536), Bias = p.Slice(1378304, 512), RecurrentBias = default, Peepholes = default };
-        return new global::RnnGen.Layers.RecurrentGradients { Input = p.Slice(1378816, 32768), Recurrent = p.Slice(1411584, 65536), Bias = p.Slice(1477120, 512), RecurrentBias = default, Peepholes = default };
-    }
-
-    /// <summary>Encoder's sequence arguments for one direction over the batch described by <paramref name="L"/>.</summary>
-    private static global::RnnGen.Layers.RecurrentSequence EncoderSequence(int direction, in Layout L, global::System.Span<float> ws, global::System.ReadOnlySpan<int> lengths, bool useState)
-    {
-        int B = L.Batch, T = L.Time;
-        return new global::RnnGen.Layers.RecurrentSequence
+        static void global::RnnGen.Generated.ISequentialNetwork<Network>.Lay(ref Network L, ref global::RnnGen.Generated.WorkspaceBuilder b)
         {
-            Batch = B,
-            Time = T,
-            Reverse = direction == 1,
-            Lengths = lengths,
-            Input = ws.Slice(L.Words_Out, B * T * 64),
-            InputStride = 64,
-            InitialHidden = useState ? ws.Slice((direction == 0 ? L.Encoder_Init0 : L.Encoder_Init1), B * 128) : default,
-            InitialCell = useState ? ws.Slice((direction == 0 ? L.Encoder_InitCell0 : L.Encoder_InitCell1), B * 128) : default,
-            Hidden = ws.Slice((direction == 0 ? L.Encoder_Hidden0 : L.Encoder_Hidden1), B * T * 128),
-            FinalHidden = ws.Slice((direction == 0 ? L.Encoder_Final0 : L.Encoder_Final1), B * 128),
-            FinalCell = ws.Slice((direction == 0 ? L.Encoder_FinalCell0 : L.Encoder_FinalCell1), B * 128),
-            Cache = ws.Slice((direction == 0 ? L.Encoder_Cache0 : L.Encoder_Cache1), global::RnnGen.Layers.LstmKernel.CacheSize<EncoderShape>(B, T)),
-        };
-    }
+            b.Embedding<WordsShape>(ref L.Words);
+            b.Recurrent<EncoderShape>(ref L.Encoder);
+            b.Recurrent<RefineShape>(ref L.Refine);
+            b.Dense<TagsShape>(ref L.Tags);
+        }
 
-    /// <summary>Views of Refine's parameters for one direction.</summary>
-    private global::RnnGen.Layers.RecurrentWeights RefineWeights(int direction)
-    {
-        global::System.Span<float> p = _parameters;
-        return new global::RnnGen.Layers.RecurrentWeights { Input = p.Slice(1477632, 49152), Recurrent = p.Slice(1526784, 12288), Bias = p.Slice(1539072, 192), RecurrentBias = p.Slice(1539264, 192), Peepholes = default };
-    }
-
-    /// <summary>Views of Refine's gradients for one direction.</summary>
-    private global::RnnGen.Layers.RecurrentGradients RefineGradients(int direction)
-    {
-        global::System.Span<float> p = _gradients;
-        return new global::RnnGen.Layers.RecurrentGradients { Input = p.Slice(1477632, 49152), Recurrent = p.Slice(1526784, 12288), Bias = p.Slice(1539072, 192), RecurrentBias = p.Slice(1539264, 192), Peepholes = default };
-    }
-
-    /// <summary>Refine's sequence arguments for one direction over the batch described by <paramref name="L"/>.</summary>
-    private static global::RnnGen.Layers.RecurrentSequence RefineSequence(int direction, in Layout L, global::System.Span<float> ws, global::System.ReadOnlySpan<int> lengths, bool useState)
-    {
-        int B = L.Batch, T = L.Time;
-        return new global::RnnGen.Layers.RecurrentSequence
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] static void global::RnnGen.Generated.ISequentialNetwork<Network>.Forward(in Network L, in global::RnnGen.Generated.SequencePass f)
         {
-            Batch = B,
-            Time = T,
-            Reverse = direction == 1,
-            Lengths = lengths,
-            Input = ws.Slice(L.Encoder_Out, B * T * 256),
-            InputStride = 256,
-            InitialHidden = useState ? ws.Slice(L.Refine_Init0, B * 64) : default,
-            Hidden = ws.Slice(L.Refine_Hidden0, B * T * 64),
-            FinalHidden = ws.Slice(L.Refine_Final0, B * 64),
-            Cache = ws.Slice(L.Refine_Cache0, global::RnnGen.Layers.GruKernel.CacheSize<RefineShape>(B, T)),
-        };
-    }
+            // Words: e[B, T, 64] = weight[tokens[b, t], :]
+            global::RnnGen.Generated.LayerOps.Embedding<WordsShape>(f, L.Words);
+            // Encoder (both directions, merged: Concat), x[B, T, 64] → [B, T, 256]:
+            //   [i f g o] = [σ σ tanh σ](x · W_ihᵀ + h · W_hhᵀ + b), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c')
+            global::RnnGen.Generated.LayerOps.Recurrent<EncoderShape>(f, f.Out(L.Words), L.Encoder);
+            // Refine (t = 0 … len_b − 1), x[B, T, 256] → [B, T, 64]:
+            //   r, z = σ(…), n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 − z) ⊙ n + z ⊙ h
+            global::RnnGen.Generated.LayerOps.Recurrent<RefineShape>(f, f.Out(L.Encoder), L.Refine);
+            // Tags: y[B·T, 17] = softmax(x · Wᵀ + b)
+            global::RnnGen.Generated.LayerOps.Dense<TagsShape>(f, f.Out(L.Refine), L.Tags, last: true);
+        }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] static void global::RnnGen.Generated.ISequentialNetwork<Network>.Backward(in Network L, in global::RnnGen.Generated.SequencePass f)
+        {
+            // Tags: ∂z = ∂y ⊙ act'(z), ∂W += ∂zᵀ · x, ∂b += Σ ∂z, ∂x += ∂z · W
+            global::RnnGen.Generated.LayerOps.DenseBackward<TagsShape>(f, f.Out(L.Refine), f.Gradient(L.Refine), L.Tags, last: true);
+            // Refine: backpropagation through time, from the last step to the first
+            global::RnnGen.Generated.LayerOps.RecurrentBackward<RefineShape>(f, f.Out(L.Encoder), f.Gradient(L.Encoder), L.Refine);
+            // Encoder: backpropagation through time, from the last step to the first (each direction)
+            global::RnnGen.Generated.LayerOps.RecurrentBackward<EncoderShape>(f, f.Out(L.Words), f.Gradient(L.Words), L.Encoder);
+            // Words: ∂weight[tokens[b, t], :] += ∂e[b, t, :]
+            global::RnnGen.Generated.LayerOps.EmbeddingBackward<WordsShape>(f, L.Words);
+        }
+    }
 }

@@ -1,0 +1,615 @@
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using RnnGen.Generation;
+using RnnGen.Initialization;
+using RnnGen.IO;
+using RnnGen.Layers;
+using RnnGen.Training;
+
+namespace RnnGen.Generated;
+
+/// <summary>
+/// Everything a generated sequential model does that is not the model itself: the parameter, gradient and workspace
+/// buffers, argument checks, the Predict / Step / Forward / Backward glue, losses, weight files and generation. The
+/// generated class holds one and forwards its public members to it; <typeparamref name="TNetwork"/> (generated) supplies
+/// the sizes, the workspace layout and the op sequence.
+/// </summary>
+/// <typeparam name="TNetwork">The generated struct: sizes, layout fields and ops.</typeparam>
+/// <typeparam name="TState">The generated <c>State</c> class.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
+    where TNetwork : struct, ISequentialNetwork<TNetwork>
+    where TState : ModelState, IModelState<TState>
+{
+    private readonly float[] _parameters = new float[TNetwork.Info.ParameterCount];
+    private readonly float[] _gradients = new float[TNetwork.Info.ParameterCount];
+    private readonly NamedTensor[] _namedParameters;
+    private readonly NamedTensor[] _namedGradients;
+    private readonly ModelLayer[] _modelLayers;
+    private readonly Layer[] _layers;
+    private readonly FoldedTensor[] _folded;
+    private readonly DeterministicRandom? _dropoutRandom;
+
+    // Activations and caches for the largest batch seen so far (grown, never shrunk).
+    private float[] _workspace = Array.Empty<float>();
+    private float[] _stepWorkspace = Array.Empty<float>();
+    private int[] _tokens = Array.Empty<int>();
+    private int[] _lengths = Array.Empty<int>();
+    private float[] _generated = Array.Empty<float>();
+
+    // What Backward needs to know about the last training-mode Forward.
+    private Frame _trainedFrame;
+    private TNetwork _trained;
+    private bool _hasTrained;
+    private bool _trainedWithState;
+    private bool _trainedWithLengths;
+    private bool _trainedFused;
+    private bool _lossGradientReady;
+    private bool _training;
+
+    /// <summary>Creates the buffers and views of the model <paramref name="name"/> and initialises its parameters.</summary>
+    public SequentialCore(string name, int seed, Initializer initializer, params ModelLayer[] layers)
+    {
+        _modelLayers = layers;
+        int end = 0;
+        foreach (ModelLayer layer in layers)
+        {
+            if (layer.Offset != end)
+            {
+                throw new InvalidOperationException($"{name}.{layer.Name}: expected its parameters at {end} but its shape puts them at {layer.Offset}.");
+            }
+
+            end = layer.End;
+        }
+
+        if (end != TNetwork.Info.ParameterCount)
+        {
+            throw new InvalidOperationException($"{name}: expected ParameterCount = {end} (the layers' tensors) but it is {TNetwork.Info.ParameterCount}.");
+        }
+
+        var probe = new WorkspaceBuilder(1, 1, 0);
+        TNetwork layout = default;
+        TNetwork.Lay(ref layout, ref probe);
+        if (probe.StateSize != TNetwork.Info.StateSize)
+        {
+            throw new InvalidOperationException($"{name}: expected State.SizePerStream = {probe.StateSize} (the recurrent layers' states) but it is {TNetwork.Info.StateSize}.");
+        }
+
+        _namedParameters = layers.SelectMany(l => l.Views(_parameters)).ToArray();
+        _namedGradients = layers.SelectMany(l => l.Views(_gradients)).ToArray();
+        _layers = new Layer[layers.Length];
+        for (int i = 0, first = 0; i < layers.Length; i++)
+        {
+            int count = layers[i].Views(_parameters).Count();
+            _layers[i] = layers[i].CreateView(_namedParameters[first..(first + count)], _namedGradients[first..(first + count)]);
+            first += count;
+        }
+
+        _folded = layers.SelectMany(l => l.Folded).ToArray();
+        Summary = ModelLayer.Summary(name, layers);
+        InitializeParameters(seed, initializer);
+        if (TNetwork.Info.HasDropout)
+        {
+            _dropoutRandom = new DeterministicRandom(seed);
+        }
+    }
+
+    /// <inheritdoc/>
+    public NetworkInfo Info => TNetwork.Info;
+
+    /// <summary>A zero state for <paramref name="batchSize"/> streams.</summary>
+    public TState CreateState(int batchSize) => TState.Create(batchSize);
+
+    IRecurrentState ISequentialCore.CreateRecurrentState(int batchSize) => TState.Create(batchSize);
+
+    void ISequentialCore.Forward(ReadOnlySpan<float> inputs, int batchSize, int timeSteps, Span<float> outputs, ReadOnlySpan<int> lengths, IRecurrentState? state)
+        => Forward(inputs, batchSize, timeSteps, outputs, lengths, AsState(state));
+
+    void ISequentialCore.Backward(ReadOnlySpan<float> outputGradient, IRecurrentState? finalStateGradient, Span<float> inputGradient, IRecurrentState? initialStateGradient)
+        => Backward(outputGradient, AsState(finalStateGradient), inputGradient, AsState(initialStateGradient));
+
+    private static TState? AsState(IRecurrentState? state) => state is null ? null : state as TState
+        ?? throw new ArgumentException($"Expected a {typeof(TState).FullName} but got a {state.GetType().FullName}.", nameof(state));
+
+    /// <summary>A Keras-style table of the layers, their output shapes and parameter counts.</summary>
+    public string Summary { get; }
+
+    /// <summary>Every trainable parameter, one contiguous buffer.</summary>
+    public Span<float> Parameters => _parameters;
+
+    /// <summary>Gradients accumulated by Backward, same layout as <see cref="Parameters"/>.</summary>
+    public Span<float> Gradients => _gradients;
+
+    /// <summary>Named views of <see cref="Parameters"/>, PyTorch names and shapes.</summary>
+    public IReadOnlyList<NamedTensor> NamedParameters => _namedParameters;
+
+    /// <summary>Named views of <see cref="Gradients"/>.</summary>
+    public IReadOnlyList<NamedTensor> NamedGradients => _namedGradients;
+
+    /// <summary>The view of layer <paramref name="index"/> (declaration order).</summary>
+    public T Layer<T>(int index) where T : Layer => (T)_layers[index];
+
+    /// <summary>(Re)initialises every parameter, deterministic for a given <paramref name="seed"/>.</summary>
+    public void InitializeParameters(int seed, Initializer initializer)
+    {
+        var random = new DeterministicRandom(seed);
+        foreach (ModelLayer layer in _modelLayers)
+        {
+            layer.Initialize(initializer, _parameters, random);
+        }
+    }
+
+    /// <summary>Sets every gradient to zero.</summary>
+    public void ZeroGradients() => Array.Clear(_gradients);
+
+    /// <summary>Restarts the random numbers of dropout.</summary>
+    public void ResetRandom(int seed) => _dropoutRandom?.Reset(seed);
+
+    /// <summary>Writes the parameters as a safetensors file with PyTorch names and shapes (atomically).</summary>
+    public void SaveWeights(string path) => WeightFile.Save(path, _namedParameters, _folded);
+
+    /// <summary>Reads a safetensors file (ours or PyTorch's state_dict); a file that does not fit leaves the model unchanged and throws.</summary>
+    public void LoadWeights(string path) => WeightFile.Load(path, _namedParameters, _folded);
+
+    private static bool TakesTokens => TNetwork.Info.VocabularySize > 0;
+
+    private static string InputName => TakesTokens ? "tokens" : "inputs";
+
+    private static string OutputShape => TNetwork.Info.OutputIsSequence ? "[batchSize, timeSteps, OutputSize]" : "[batchSize, OutputSize]";
+
+    /// <summary>Runs the model over a batch of token sequences.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Predict(ReadOnlySpan<int> tokens, int batchSize, int timeSteps, Span<float> outputs, ReadOnlySpan<int> lengths)
+        => Predict(tokens, default, batchSize, timeSteps, outputs, lengths);
+
+    /// <summary>Runs the model over a batch of float sequences.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Predict(ReadOnlySpan<float> inputs, int batchSize, int timeSteps, Span<float> outputs, ReadOnlySpan<int> lengths)
+        => Predict(default, inputs, batchSize, timeSteps, outputs, lengths);
+
+    /// <summary>Advances one stream by one token.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Step(int token, Span<float> output, TState state) => Step(MemoryMarshal.CreateReadOnlySpan(ref token, 1), default, output, state);
+
+    /// <summary>Advances every stream of <paramref name="state"/> by one token.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Step(ReadOnlySpan<int> tokens, Span<float> output, TState state) => Step(tokens, default, output, state);
+
+    /// <summary>Advances every stream of <paramref name="state"/> by one step of floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Step(ReadOnlySpan<float> inputs, Span<float> output, TState state) => Step(default, inputs, output, state);
+
+    /// <summary>Training-mode forward pass over token sequences (see the model's <c>Forward</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Forward(ReadOnlySpan<int> tokens, int batchSize, int timeSteps, Span<float> outputs, ReadOnlySpan<int> lengths, TState? state)
+        => Forward(tokens, default, batchSize, timeSteps, outputs, lengths, state);
+
+    /// <summary>Training-mode forward pass over float sequences (see the model's <c>Forward</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Forward(ReadOnlySpan<float> inputs, int batchSize, int timeSteps, Span<float> outputs, ReadOnlySpan<int> lengths, TState? state)
+        => Forward(default, inputs, batchSize, timeSteps, outputs, lengths, state);
+
+    /// <summary>Training-mode forward pass with the model's loss: returns the mean loss of the batch (padded steps masked out).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public float Forward(in SequenceBatch batch, Span<float> outputs)
+    {
+        int B = batch.BatchSize, T = batch.TimeSteps;
+        int rows = TNetwork.Info.OutputIsSequence ? T : 1;
+        Frame frame = Prepare(batch.Tokens, batch.Inputs, B, T, batch.Lengths, ref _workspace, out TNetwork layout);
+        if (!outputs.IsEmpty)
+        {
+            Guard.Length(nameof(outputs), outputs.Length, B, rows, TNetwork.Info.OutputSize, OutputShape);
+        }
+
+        if (TNetwork.Info.Loss == Loss.CrossEntropy)
+        {
+            Guard.Length("batch.ClassTargets", batch.ClassTargets.Length, B, rows, 1, TNetwork.Info.OutputIsSequence ? "[batchSize, timeSteps]" : "[batchSize]");
+        }
+        else
+        {
+            Guard.Length("batch.Targets", batch.Targets.Length, B, rows, TNetwork.Info.OutputSize, OutputShape);
+        }
+
+        RememberBatch(TakesTokens ? batch.Tokens : default, batch.Lengths, frame, layout);
+        Run(frame, layout, _workspace, TakesTokens ? batch.Tokens : default, batch.Lengths, default, training: true, logits: TNetwork.Info.FusedLoss);
+        Span<float> ws = _workspace;
+        Span<float> rowWeights = default;
+        if (TNetwork.Info.OutputIsSequence && !batch.Lengths.IsEmpty)
+        {
+            // Padded steps weigh 0 in the loss.
+            rowWeights = ws.Slice(frame.RowWeights, B * T);
+            Guard.FillRowWeights(rowWeights, batch.Lengths, T);
+        }
+
+        int n = B * rows, size = n * TNetwork.Info.OutputSize;
+        Span<float> output = ws.Slice(frame.Output, size), probabilities = ws.Slice(frame.Probabilities, size), gradient = ws.Slice(frame.LossGradient, size);
+        float loss;
+        if (TNetwork.Info.FusedLoss && TNetwork.Info.Loss == Loss.CrossEntropy)
+        {
+            // softmax + cross-entropy fused: ∂L/∂z = p − onehot(y)
+            loss = Losses.SoftmaxCrossEntropy(n, TNetwork.Info.OutputSize, output, batch.ClassTargets, rowWeights, probabilities, gradient);
+        }
+        else if (TNetwork.Info.FusedLoss)
+        {
+            // sigmoid + binary cross-entropy fused: ∂L/∂z = σ(z) − y
+            loss = Losses.SigmoidBinaryCrossEntropy(n, TNetwork.Info.OutputSize, output, batch.Targets, rowWeights, probabilities, gradient);
+        }
+        else
+        {
+            // mean squared error over outputs and rows: L = Σ (ŷ − y)² / (rows · OutputSize)
+            loss = Losses.MeanSquaredError(n, TNetwork.Info.OutputSize, output, batch.Targets, rowWeights, gradient);
+            output.CopyTo(probabilities);
+        }
+
+        if (!outputs.IsEmpty)
+        {
+            probabilities.CopyTo(outputs);
+        }
+
+        _trainedWithState = false;
+        _trainedFused = TNetwork.Info.FusedLoss;
+        _lossGradientReady = true;
+        return loss;
+    }
+
+    /// <summary>Accumulates ∂loss/∂parameters of the last <see cref="Forward(in SequenceBatch, Span{float})"/> into <see cref="Gradients"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Backward()
+    {
+        if (!_hasTrained || !_lossGradientReady)
+        {
+            throw new InvalidOperationException("Backward() needs a Forward(batch, outputs) with the loss first; Predict and Step in between discard its caches.");
+        }
+
+        Frame frame = _trainedFrame;
+        Span<float> ws = _workspace;
+        ws.Slice(frame.BackwardStart, frame.Total - frame.BackwardStart).Clear();
+        ws.Slice(frame.LossGradient, frame.OutputLength).CopyTo(ws.Slice(frame.OutputGradient, frame.OutputLength));
+        BackwardCore(frame, null, default, null);
+    }
+
+    /// <summary>Backpropagation through time of the last training-mode Forward for a caller-supplied output gradient (see the model's <c>Backward</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Backward(ReadOnlySpan<float> outputGradient, TState? finalStateGradient, Span<float> inputGradient, TState? initialStateGradient)
+    {
+        if (!_hasTrained)
+        {
+            throw new InvalidOperationException("Backward needs a training-mode Forward first; Predict and Step in between discard its caches.");
+        }
+
+        // After Forward(batch) the last layer holds logits for the fused loss, not the outputs this gradient refers to.
+        if (TNetwork.Info.FusedLoss && _trainedFused)
+        {
+            throw new InvalidOperationException($"Backward(outputGradient, …) needs a Forward({InputName}, …) first; after Forward(batch, outputs) call Backward().");
+        }
+
+        Frame frame = _trainedFrame;
+        int B = frame.Batch, T = frame.Time;
+        Guard.Length(nameof(outputGradient), outputGradient.Length, B, TNetwork.Info.OutputIsSequence ? T : 1, TNetwork.Info.OutputSize, OutputShape);
+        if (TakesTokens)
+        {
+            if (!inputGradient.IsEmpty)
+            {
+                throw new ArgumentException("inputGradient: this model reads token ids, which have no gradient.", nameof(inputGradient));
+            }
+        }
+        else
+        {
+            if (!inputGradient.IsEmpty)
+            {
+                Guard.Length(nameof(inputGradient), inputGradient.Length, B, T, TNetwork.Info.InputSize, "[batchSize, timeSteps, InputSize]");
+            }
+
+            inputGradient.Clear();
+        }
+
+        CheckState(nameof(finalStateGradient), finalStateGradient, B);
+        CheckState(nameof(initialStateGradient), initialStateGradient, B);
+        Span<float> ws = _workspace;
+        ws.Slice(frame.BackwardStart, frame.Total - frame.BackwardStart).Clear();
+        Span<float> dOut = ws.Slice(frame.OutputGradient, frame.OutputLength);
+        outputGradient.CopyTo(dOut);
+        if (TNetwork.Info.OutputIsSequence && _trainedWithLengths)
+        {
+            // Padded steps output constant zeros: a gradient arriving there must not reach any parameter.
+            Guard.ZeroPaddedRows(dOut, TrainedLengths, T, TNetwork.Info.OutputSize);
+        }
+
+        BackwardCore(frame, finalStateGradient, inputGradient, initialStateGradient);
+    }
+
+    /// <summary>
+    /// Generates <c>output.Length</c> tokens: steps through <paramref name="prefix"/> to prime <paramref name="state"/>, then
+    /// repeatedly chooses the next token with <paramref name="sampler"/> and feeds it back. Allocates nothing.
+    /// </summary>
+    public void Generate(ReadOnlySpan<int> prefix, Span<int> output, TokenSampler sampler, TState state)
+    {
+        ArgumentNullException.ThrowIfNull(sampler);
+        Guard.Positive("prefix.Length", prefix.Length);
+        ArgumentNullException.ThrowIfNull(state);
+        CheckState(nameof(state), state, 1);
+        Buffers.Ensure(ref _generated, TNetwork.Info.OutputSize);
+        Span<float> probabilities = _generated.AsSpan(0, TNetwork.Info.OutputSize);
+        foreach (int token in prefix)
+        {
+            Step(token, probabilities, state);
+        }
+
+        for (int i = 0; i < output.Length; i++)
+        {
+            output[i] = sampler.Next(probabilities);
+            if (i + 1 < output.Length)
+            {
+                Step(output[i], probabilities, state);
+            }
+        }
+    }
+
+    /// <summary>Generates <paramref name="count"/> tokens after <paramref name="prefix"/> from <paramref name="state"/>; <paramref name="options"/> default to greedy.</summary>
+    public int[] Generate(ReadOnlySpan<int> prefix, int count, SamplingOptions? options, TState state)
+    {
+        Guard.Positive(nameof(count), count);
+        var output = new int[count];
+        Generate(prefix, output, new TokenSampler(options ?? SamplingOptions.Greedy), state);
+        return output;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CheckState(string name, TState? state, int batchSize)
+    {
+        if (state is not null && state.BatchSize != batchSize)
+        {
+            throw new ArgumentException($"{name}: expected a state for batchSize = {batchSize} streams but it holds {state.BatchSize}.", name);
+        }
+
+        if (state is not null && state.Values.Length != batchSize * TNetwork.Info.StateSize)
+        {
+            throw new ArgumentException($"{name}: expected a state of {TNetwork.Info.StateSize} floats per stream but it holds {state.Values.Length / batchSize}.", name);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Predict(ReadOnlySpan<int> tokens, ReadOnlySpan<float> inputs, int batchSize, int timeSteps, Span<float> outputs, ReadOnlySpan<int> lengths)
+    {
+        Frame frame = Prepare(tokens, inputs, batchSize, timeSteps, lengths, ref _workspace, out TNetwork layout);
+        Guard.Length(nameof(outputs), outputs.Length, batchSize, TNetwork.Info.OutputIsSequence ? timeSteps : 1, TNetwork.Info.OutputSize, OutputShape);
+        _hasTrained = false; // the workspace no longer holds the caches of a training Forward
+        Run(frame, layout, _workspace, tokens, lengths, default, training: false, logits: false);
+        CopyOutput(frame, _workspace, outputs, lengths);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Step(ReadOnlySpan<int> tokens, ReadOnlySpan<float> inputs, Span<float> output, TState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        int B = state.BatchSize;
+        Frame frame = Prepare(tokens, inputs, B, 1, default, ref _stepWorkspace, out TNetwork layout);
+        Guard.Length(nameof(output), output.Length, B, 1, TNetwork.Info.OutputSize, "[state.BatchSize, OutputSize]");
+        CheckState(nameof(state), state, B);
+        Run(frame, layout, _stepWorkspace, tokens, default, state.Values, training: false, logits: false);
+        _stepWorkspace.AsSpan(frame.Output, B * TNetwork.Info.OutputSize).CopyTo(output);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Forward(ReadOnlySpan<int> tokens, ReadOnlySpan<float> inputs, int batchSize, int timeSteps, Span<float> outputs, ReadOnlySpan<int> lengths, TState? state)
+    {
+        Frame frame = Prepare(tokens, inputs, batchSize, timeSteps, lengths, ref _workspace, out TNetwork layout);
+        if (!outputs.IsEmpty)
+        {
+            Guard.Length(nameof(outputs), outputs.Length, batchSize, TNetwork.Info.OutputIsSequence ? timeSteps : 1, TNetwork.Info.OutputSize, OutputShape);
+        }
+
+        CheckState(nameof(state), state, batchSize);
+        RememberBatch(tokens, lengths, frame, layout);
+        Run(frame, layout, _workspace, _tokens.AsSpan(0, tokens.Length), TrainedLengths, state is null ? default : state.Values, training: true, logits: false);
+        if (!outputs.IsEmpty)
+        {
+            CopyOutput(frame, _workspace, outputs, lengths);
+        }
+
+        _trainedWithState = state is not null;
+        _trainedFused = false;
+        _lossGradientReady = false; // Backward() would otherwise reuse the loss gradient of an earlier batch
+    }
+
+    /// <summary>Checks the arguments, sizes the workspace and copies the inputs into it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Frame Prepare(ReadOnlySpan<int> tokens, ReadOnlySpan<float> inputs, int batchSize, int timeSteps, ReadOnlySpan<int> lengths,
+        ref float[] workspace, out TNetwork layout)
+    {
+        Guard.Positive(nameof(batchSize), batchSize);
+        Guard.Positive(nameof(timeSteps), timeSteps);
+        if (TakesTokens)
+        {
+            Guard.Length(nameof(tokens), tokens.Length, batchSize, timeSteps, 1, "[batchSize, timeSteps]");
+        }
+        else
+        {
+            Guard.Length(nameof(inputs), inputs.Length, batchSize, timeSteps, TNetwork.Info.InputSize, "[batchSize, timeSteps, InputSize]");
+        }
+
+        Guard.Lengths(nameof(lengths), lengths, batchSize, timeSteps);
+        Frame frame;
+        try
+        {
+            // laid out from the workspace's 64-byte boundary; a grown (new) workspace has its own boundary
+            frame = Frame.Lay(batchSize, timeSteps, Buffers.AlignedStart(workspace), out layout);
+            if (Buffers.EnsureAligned(ref workspace, frame.Total))
+            {
+                frame = Frame.Lay(batchSize, timeSteps, Buffers.AlignedStart(workspace), out layout);
+            }
+        }
+        catch (OverflowException)
+        {
+            throw Guard.WorkspaceTooLarge(batchSize, timeSteps);
+        }
+
+        if (!TakesTokens)
+        {
+            Span<float> input = workspace.AsSpan(frame.Input, inputs.Length);
+            inputs.CopyTo(input);
+            // Whatever fills the padding (even NaN) must not reach a weight gradient, which sums x over every row.
+            if (!lengths.IsEmpty)
+            {
+                Guard.ZeroPaddedRows(input, lengths, timeSteps, TNetwork.Info.InputSize);
+            }
+        }
+
+        return frame;
+    }
+
+    /// <summary>The forward pass, layer by layer; with a <paramref name="state"/>, initial states are read from it and final states written back.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Run(in Frame frame, in TNetwork layout, float[] workspace, ReadOnlySpan<int> tokens, ReadOnlySpan<int> lengths, Span<float> state, bool training, bool logits)
+    {
+        Span<float> ws = workspace;
+        _training = training && TNetwork.Info.HasDropout;
+        try
+        {
+            TNetwork.Forward(layout, new SequencePass
+            {
+                Batch = frame.Batch,
+                Time = frame.Time,
+                Workspace = ws,
+                Parameters = _parameters,
+                Tokens = tokens,
+                Lengths = lengths,
+                Input = Input(frame, ws, forward: true),
+                State = state,
+                Logits = logits,
+                Training = _training,
+                Random = _dropoutRandom,
+            });
+        }
+        finally
+        {
+            _training = false;
+        }
+    }
+
+    /// <summary>The layers' backward passes in reverse order; the last layer's output gradient is already in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void BackwardCore(in Frame frame, TState? finalStateGradient, Span<float> inputGradient, TState? initialStateGradient)
+    {
+        Span<float> ws = _workspace;
+        int B = frame.Batch, T = frame.Time;
+        TNetwork.Backward(_trained, new SequencePass
+        {
+            Batch = B,
+            Time = T,
+            Workspace = ws,
+            Parameters = _parameters,
+            Gradients = _gradients,
+            Tokens = _tokens.AsSpan(0, TakesTokens ? B * T : 0),
+            Lengths = TrainedLengths,
+            Input = Input(frame, ws, forward: false),
+            InputGradient = inputGradient,
+            UsedState = _trainedWithState,
+            FinalStateGradient = finalStateGradient is null ? default : finalStateGradient.Values,
+            InitialStateGradient = initialStateGradient is null ? default : initialStateGradient.Values,
+            Logits = _trainedFused,
+        });
+        if (TNetwork.Info.InputDropout > 0f && !inputGradient.IsEmpty)
+        {
+            // the input went through dropout: ∂x = ∂(dropped x) ⊙ mask
+            DropoutKernel.Backward(ws.Slice(frame.InputMask, B * T * TNetwork.Info.InputSize), inputGradient);
+        }
+    }
+
+    /// <summary>What the first layer reads of a float model: the input, after dropout when the model has input dropout (applied here going forward).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private Span<float> Input(in Frame frame, Span<float> ws, bool forward)
+    {
+        if (TakesTokens)
+        {
+            return default;
+        }
+
+        int size = frame.Batch * frame.Time * TNetwork.Info.InputSize;
+        Span<float> input = ws.Slice(frame.Input, size);
+        if (TNetwork.Info.InputDropout <= 0f)
+        {
+            return input;
+        }
+
+        Span<float> dropped = ws.Slice(frame.InputDropped, size);
+        if (forward)
+        {
+            DropoutKernel.Forward(_training, TNetwork.Info.InputDropout, input, ws.Slice(frame.InputMask, size), dropped, _dropoutRandom!);
+        }
+
+        return dropped;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RememberBatch(ReadOnlySpan<int> tokens, ReadOnlySpan<int> lengths, in Frame frame, in TNetwork layout)
+    {
+        // Backward runs after the caller's spans are gone: keep copies of the tokens and lengths.
+        Buffers.Ensure(ref _tokens, tokens.Length);
+        tokens.CopyTo(_tokens);
+        Buffers.Ensure(ref _lengths, lengths.Length);
+        lengths.CopyTo(_lengths);
+        _trainedFrame = frame;
+        _trained = layout;
+        _hasTrained = true;
+        _trainedWithLengths = !lengths.IsEmpty;
+    }
+
+    private ReadOnlySpan<int> TrainedLengths => _trainedWithLengths ? _lengths.AsSpan(0, _trainedFrame.Batch) : default;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CopyOutput(in Frame frame, float[] workspace, Span<float> outputs, ReadOnlySpan<int> lengths)
+    {
+        workspace.AsSpan(frame.Output, frame.OutputLength).CopyTo(outputs);
+        if (TNetwork.Info.OutputIsSequence)
+        {
+            Guard.ZeroPaddedRows(outputs, lengths, frame.Time, TNetwork.Info.OutputSize);
+        }
+    }
+
+    /// <summary>The runtime's own workspace buffers for one batch around the model's layers (input, loss), and where the layers' gradients start.</summary>
+    private struct Frame
+    {
+        public int Batch, Time, Input, InputMask, InputDropped, Output, Probabilities, LossGradient, RowWeights, OutputGradient, BackwardStart, Total;
+
+        public readonly int OutputLength => (TNetwork.Info.OutputIsSequence ? Batch * Time : Batch) * TNetwork.Info.OutputSize;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static Frame Lay(int batch, int time, int start, out TNetwork layout)
+        {
+            var b = new WorkspaceBuilder(batch, time, start);
+            Frame f = default;
+            f.Batch = batch;
+            f.Time = time;
+            if (!TakesTokens)
+            {
+                int size = checked(batch * time * TNetwork.Info.InputSize);
+                f.Input = b.Take(size);
+                if (TNetwork.Info.InputDropout > 0f)
+                {
+                    f.InputMask = b.Take(size);
+                    f.InputDropped = b.Take(size);
+                }
+            }
+
+            layout = default;
+            TNetwork.Lay(ref layout, ref b);
+            f.Output = b.Output;
+            if (TNetwork.Info.Loss != Loss.None)
+            {
+                int outputs = checked((TNetwork.Info.OutputIsSequence ? batch * time : batch) * TNetwork.Info.OutputSize);
+                f.Probabilities = b.Take(outputs);
+                f.LossGradient = b.Take(outputs);
+                f.RowWeights = b.Take(checked(batch * time));
+            }
+
+            f.BackwardStart = b.Next;
+            b.StartGradients();
+            TNetwork.Lay(ref layout, ref b);
+            f.OutputGradient = b.OutputGradient;
+            f.Total = b.Next;
+            return f;
+        }
+    }
+}
