@@ -34,13 +34,8 @@ internal static class ReservedNames
     /// <summary>Names the generated code uses without declaring them: '_' discards.</summary>
     private static readonly string[] Used = { "_" };
 
-    private static readonly string[] SequentialPrivate =
-    {
-        "_parameters", "_gradients", "_workspace", "_stepWorkspace", "_tokens", "_lengths", "_trained", "_hasTrained",
-        "_trainedWithState", "_trainedWithLengths", "_trainedFused", "_lossGradientReady", "_namedParameters", "_namedGradients",
-        "_training", "_dropoutRandom", "_generated", "AsState", "BackwardCore", "CheckState", "CopyOutput", "CreateViews", "FoldedTensors",
-        "Layout", "LoadState", "SaveState", "Prepare", "RememberBatch", "Run", "SummaryText", "TrainedLengths",
-    };
+    // sequential and output-recurrent models keep their plumbing in the runtime core: the class holds only these
+    private static readonly string[] SequentialPrivate = { "_core", "Network" };
 
     private static readonly string[] EncoderDecoderPrivate =
     {
@@ -50,17 +45,14 @@ internal static class ReservedNames
         "DecoderStep", "DecodeSteps", "Encode", "FoldedTensors", "Gather", "Layout", "Prepare", "SummaryText",
     };
 
-    private static readonly string[] OutputRecurrencePrivate =
-    {
-        "_network", "_predictState", "_row", "_rowOutput", "_stepInput", "_teacherInputs", "OutputRecurrentNetwork", "SummaryText",
-    };
+    private static readonly string[] OutputRecurrencePrivate = { "_core", "Network" };
 
     /// <summary>Members generated for each layer L of a model: "{0}" stands for the layer's name.</summary>
-    private static readonly string[] PerLayerSequential = { "{0}", "_layer{0}", "{0}Shape", "{0}Weights", "{0}Gradients", "{0}Sequence" };
+    private static readonly string[] PerLayerSequential = { "{0}", "{0}Shape" };
 
     private static readonly string[] PerLayerEncoderDecoder = { "{0}", "_layer{0}", "{0}Shape", "{0}Weights", "{0}Gradients", "{0}Sequence", "{0}Step" };
 
-    private static readonly string[] PerLayerOutputRecurrence = { "{0}" };
+    private static readonly string[] PerLayerOutputRecurrence = { "{0}", "{0}Shape" };
 
     public static ModelKind KindOf(IEnumerable<LayerSpec> layers, bool outputRecurrence)
         => layers.Any(l => l.Group != LayerGroup.None || l.Kind == LayerKind.Attention) ? ModelKind.EncoderDecoder

@@ -86,7 +86,7 @@ public sealed partial class RnnGenerator
                 LayerPlan layer = plan.Layers[i];
                 string type = "global::RnnGen." + layer.Spec.TypeName;
                 w.Line($"/// <summary>{layer.Name}: {layer.SummaryType}, output {layer.KerasOutputShape}, {Thousands(layer.ParameterCount)} parameters.</summary>");
-                w.Line($"{(m.Nested ? "public" : layer.Spec.Accessibility + " partial")} {type} {layer.Name} => _core.Layer<{type}>({Int(i)});");
+                w.Line($"{(m.Nested ? "public" : layer.Spec.Accessibility + " partial")} {type} {SourceWriter.Identifier(layer.Name)} => _core.Layer<{type}>({Int(i)});");
             }
 
             string first = plan.Layers[0].Tensors[0].Name;
@@ -317,7 +317,7 @@ public sealed partial class RnnGenerator
             w.Line("/// <summary>The model as the runtime core runs it: the workspace buffers of each layer, and each layer's forward and backward pass in order.</summary>");
             using (w.Block($"private struct Network : {self}"))
             {
-                w.Line("public global::RnnGen.Generated.LayerBuffers " + string.Join(", ", plan.Layers.Select(l => l.Name)) + ";");
+                w.Line("public global::RnnGen.Generated.LayerBuffers " + string.Join(", ", plan.Layers.Select(l => SourceWriter.Identifier(l.Name))) + ";");
                 w.Line();
                 string vocabulary = plan.TakesTokens ? "VocabularySize" : "0";
                 var options = new List<string>();
@@ -332,7 +332,7 @@ public sealed partial class RnnGenerator
                 {
                     foreach (LayerPlan layer in plan.Layers)
                     {
-                        w.Line($"b.{KindOf(layer)}<{layer.ShapeStruct}>(ref L.{layer.Name});");
+                        w.Line($"b.{KindOf(layer)}<{layer.ShapeStruct}>(ref L.{SourceWriter.Identifier(layer.Name)});");
                     }
                 }
 
@@ -357,15 +357,15 @@ public sealed partial class RnnGenerator
         }
 
         /// <summary>What layer <paramref name="i"/> reads: the previous layer's output, or the model's input.</summary>
-        private static string LayerInput(ModelPlan plan, int i) => i == 0 ? "f.Input" : $"f.Out(L.{plan.Layers[i - 1].Name})";
+        private static string LayerInput(ModelPlan plan, int i) => i == 0 ? "f.Input" : $"f.Out(L.{SourceWriter.Identifier(plan.Layers[i - 1].Name)})";
 
-        private static string LayerInputGradient(ModelPlan plan, int i) => i == 0 ? "f.InputGradient" : $"f.Gradient(L.{plan.Layers[i - 1].Name})";
+        private static string LayerInputGradient(ModelPlan plan, int i) => i == 0 ? "f.InputGradient" : $"f.Gradient(L.{SourceWriter.Identifier(plan.Layers[i - 1].Name)})";
 
         private static void EmitForwardOp(SourceWriter w, ModelPlan plan, int i)
         {
             LayerPlan layer = plan.Layers[i];
             LayerSpec s = layer.Spec;
-            string n = layer.Name, shape = layer.ShapeStruct, dropout = DropoutNote(layer);
+            string n = SourceWriter.Identifier(layer.Name), shape = layer.ShapeStruct, dropout = DropoutNote(layer);
             switch (s.Kind)
             {
                 case LayerKind.Embedding:
@@ -389,7 +389,7 @@ public sealed partial class RnnGenerator
         private static void EmitBackwardOp(SourceWriter w, ModelPlan plan, int i)
         {
             LayerPlan layer = plan.Layers[i];
-            string n = layer.Name, shape = layer.ShapeStruct;
+            string n = SourceWriter.Identifier(layer.Name), shape = layer.ShapeStruct;
             switch (layer.Spec.Kind)
             {
                 case LayerKind.Embedding:

@@ -50,20 +50,23 @@ public sealed class HostileDeclarationTests
 
         // layer names equal to generated members, or to the members generated for another layer
         BadModel("LayerInitializeParameters", "RNN0018", "[Lstm(4)] public partial RecurrentLayer InitializeParameters { get; }"),
-        BadModel("LayerLayout", "RNN0018", "[Lstm(4)] public partial RecurrentLayer Layout { get; }"),
+        BadModel("LayerNetwork", "RNN0018", "[Lstm(4)] public partial RecurrentLayer Network { get; }"),
+        BadModel("LayerCore", "RNN0018", "[Lstm(4)] public partial RecurrentLayer _core { get; }"),
         BadModel("LayerGenerate", "RNN0018", "[Lstm(4)] public partial RecurrentLayer Generate { get; }"),
-        BadModel("LayerParametersField", "RNN0018", "[Lstm(4)] public partial RecurrentLayer _parameters { get; }"),
-        BadModel("LayerWorkspace", "RNN0018", "[Lstm(4)] public partial RecurrentLayer _workspace { get; }"),
-        BadModel("LayerCreateViews", "RNN0018", "[Lstm(4)] public partial RecurrentLayer CreateViews { get; }"),
-        BadModel("LayerRun", "RNN0018", "[Lstm(4)] public partial RecurrentLayer Run { get; }"),
-        BadModel("LayerSummaryText", "RNN0018", "[Lstm(4)] public partial RecurrentLayer SummaryText { get; }"),
+        Good("LayerParametersField", $"{Attr} public partial class M {{ [Lstm(4)] public partial RecurrentLayer _parameters {{ get; }} }}", "[Lstm(4)] public partial RecurrentLayer Rnn { get; }"), // private plumbing now lives in the runtime core
+        Good("LayerWorkspace", $"{Attr} public partial class M {{ [Lstm(4)] public partial RecurrentLayer _workspace {{ get; }} }}", "[Lstm(4)] public partial RecurrentLayer Rnn { get; }"), // private plumbing now lives in the runtime core
+        Good("LayerCreateViews", $"{Attr} public partial class M {{ [Lstm(4)] public partial RecurrentLayer CreateViews {{ get; }} }}", "[Lstm(4)] public partial RecurrentLayer Rnn { get; }"), // private plumbing now lives in the runtime core
+        Good("LayerRun", $"{Attr} public partial class M {{ [Lstm(4)] public partial RecurrentLayer Run {{ get; }} }}", "[Lstm(4)] public partial RecurrentLayer Rnn { get; }"), // private plumbing now lives in the runtime core
+        Good("LayerSummaryText", $"{Attr} public partial class M {{ [Lstm(4)] public partial RecurrentLayer SummaryText {{ get; }} }}", "[Lstm(4)] public partial RecurrentLayer Rnn { get; }"), // private plumbing now lives in the runtime core
         BadModel("LayerPredict", "RNN0018", "[Lstm(4)] public partial RecurrentLayer Predict { get; }"),
-        BadModel("LayerGeneratedBuffer", "RNN0018", "[Embedding(9, 4)] public partial EmbeddingLayer E { get; } [Lstm(4, ReturnSequences = true)] public partial RecurrentLayer _generated { get; } [Dense(9, Activation.Softmax)] public partial DenseLayer Out { get; }", "[RnnModel]"),
+        Good("LayerGeneratedBuffer", "[RnnModel] public partial class M { [Embedding(9, 4)] public partial EmbeddingLayer E { get; } [Lstm(4, ReturnSequences = true)] public partial RecurrentLayer _generated { get; } [Dense(9, Activation.Softmax)] public partial DenseLayer Out { get; } }",
+            "[Embedding(9, 4)] public partial EmbeddingLayer E { get; } [Lstm(4, ReturnSequences = true)] public partial RecurrentLayer Rnn { get; } [Dense(9, Activation.Softmax)] public partial DenseLayer Out { get; }", "[RnnModel]", tokens: true),
         BadModel("LayerDiscard", "RNN0018", "[Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2)] public partial DenseLayer _ { get; }"),
         BadModel("LayerSizes", "RNN0018", "[Lstm(4)] public partial RecurrentLayer Sizes { get; }"),
         BadModel("LBesideLShape", "RNN0018", "[Lstm(4, ReturnSequences = true)] public partial RecurrentLayer L { get; } [Lstm(4)] public partial RecurrentLayer LShape { get; }"),
-        BadModel("LWeightsBesideL", "RNN0018", "[Lstm(4, ReturnSequences = true)] public partial RecurrentLayer LWeights { get; } [Lstm(4)] public partial RecurrentLayer L { get; }"),
-        BadModel("LayerNamedGradients", "RNN0018", "[Lstm(4)] public partial RecurrentLayer Named { get; }"),
+        Good("LWeightsBesideL", $"{Attr} public partial class M {{ [Lstm(4, ReturnSequences = true)] public partial RecurrentLayer LWeights {{ get; }} [Lstm(4)] public partial RecurrentLayer L {{ get; }} }}",
+            "[Lstm(4, ReturnSequences = true)] public partial RecurrentLayer A { get; } [Lstm(4)] public partial RecurrentLayer B { get; }"), // only LShape is generated per layer now
+        Good("LayerNamedGradients", $"{Attr} public partial class M {{ [Lstm(4)] public partial RecurrentLayer Named {{ get; }} }}", "[Lstm(4)] public partial RecurrentLayer Rnn { get; }"), // no 'NamedGradients' is made from it now
         BadModel("DecoderLayerInSeq2Seq", "RNN0018", "[Encoder, Embedding(11, 3)] public partial EmbeddingLayer Letters { get; } [Encoder, Lstm(4)] public partial RecurrentLayer Reader { get; } [Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Lstm(4)] public partial RecurrentLayer Decoder { get; } [Dense(9, Activation.Softmax)] public partial DenseLayer Out { get; }", "[RnnModel(Loss = Loss.CrossEntropy)]"),
         Good("DecoderLayerInSequential", $"{Attr} public partial class M {{ [Lstm(4)] public partial RecurrentLayer Decoder {{ get; }} [Dense(2)] public partial DenseLayer Out {{ get; }} }}"),
         BadModel("LayerNamedAsClass", "RNN0029", "[Lstm(4)] public partial RecurrentLayer M { get; }"),
@@ -109,14 +112,14 @@ public sealed class HostileDeclarationTests
 
         // user members equal to generated ones
         BadModel("UserSummary", "RNN0029", Layers + " public string Summary() => \"mine\";"),
-        BadModel("UserWorkspace", "RNN0029", Layers + " private float[] _workspace = new float[1];"),
+        Good("UserWorkspace", $"{Attr} public partial class M {{ {Layers} private float[] _workspace = new float[1]; }}"), // a name the runtime core keeps to itself now
         BadModel("UserSeedConstructor", "RNN0029", Layers + " public M(int seed) : this(seed, Initializer.PyTorch) { }"),
         BadModel("UserConstructorNotChaining", "RNN0030", Layers + " public M() { }"),
         Good("UserConstructorChaining", $"{Attr} public partial class M {{ {Layers} public M(string name) : this(7) {{ Name = name; }} public string Name {{ get; }} = \"\"; }}"),
         BadModel("UserParameterCount", "RNN0029", Layers + " public static int ParameterCount => 1;"),
         BadModel("UserNestedState", "RNN0029", Layers + " public sealed class State { }"),
-        BadModel("UserLayerWeights", "RNN0029", Layers + " private int RnnWeights() => 0;"),
-        BadModel("UserLayerField", "RNN0029", Layers + " private int _layerRnn;"),
+        Good("UserLayerWeights", $"{Attr} public partial class M {{ {Layers} private int RnnWeights() => 0; }}"), // a name the runtime core keeps to itself now
+        Good("UserLayerField", $"{Attr} public partial class M {{ {Layers} private int _layerRnn; }}"), // a name the runtime core keeps to itself now
         BadModel("ClassNamedSizes", "RNN0029", Layers, header: "public partial class Sizes"),
         BadModel("ClassNamedAfterLayerShape", "RNN0029", Layers, header: "public partial class RnnShape"),
         BadModel("VirtualLayer", "RNN0002", "[Lstm(4)] public virtual partial RecurrentLayer Rnn { get; } [Dense(2)] public partial DenseLayer Out { get; }"),
