@@ -93,6 +93,8 @@ public sealed partial class RnnGenerator
             w.Line("bool global::RnnGen.Training.ITrainableModel.OutputIsSequence => true;");
             w.Line("bool global::RnnGen.Training.ITrainableModel.TakesTokens => false;");
             w.Line($"global::RnnGen.Loss global::RnnGen.Training.ITrainableModel.Loss => global::RnnGen.Loss.{m.Loss};");
+            w.Line("global::System.Collections.Generic.IReadOnlyList<global::RnnGen.Layer> global::RnnGen.ILayerStack.Layers => _core.Layers;");
+            w.Line("bool global::RnnGen.ILayerStack.OutputRecurrence => true;");
             w.Line();
         }
     }

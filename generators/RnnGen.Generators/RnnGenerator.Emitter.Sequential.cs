@@ -42,7 +42,7 @@ public sealed partial class RnnGenerator
             if (model.Loss != LossKind.None)
             {
                 // a model with output recurrence is not an ISequenceModel, and its ITrainableModel members are its own
-                interfaceList.Add(feedback ? "global::RnnGen.Training.ITrainableModel" : "global::RnnGen.Generated.ICoreTrainableModel");
+                interfaceList.Add(feedback ? "global::RnnGen.ILayerStack" : "global::RnnGen.Generated.ICoreTrainableModel");
             }
 
             string interfaces = interfaceList.Count == 0 ? string.Empty : " : " + string.Join(", ", interfaceList);

@@ -19,6 +19,9 @@ public interface ISequentialCore
     /// <summary>The model's sizes and options.</summary>
     NetworkInfo Info { get; }
 
+    /// <summary>The layer views in declaration order.</summary>
+    IReadOnlyList<Layer> Layers { get; }
+
     /// <summary>A zero state for <paramref name="batchSize"/> streams.</summary>
     IRecurrentState CreateRecurrentState(int batchSize);
 
@@ -52,8 +55,12 @@ public interface ICoreSequenceModel : ISequenceModel, ICoreModel
 
 /// <summary><see cref="ITrainableModel"/> for a generated model with a loss: its descriptive members, written once here.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public interface ICoreTrainableModel : ITrainableModel, ICoreModel
+public interface ICoreTrainableModel : ITrainableModel, ICoreModel, ILayerStack
 {
+    IReadOnlyList<Layer> ILayerStack.Layers => Core.Layers;
+
+    bool ILayerStack.OutputRecurrence => false;
+
     int ITrainableModel.ModelInputSize => Core.Info.InputSize;
 
     int ITrainableModel.ModelOutputSize => Core.Info.OutputSize;

@@ -80,7 +80,7 @@ public sealed class ModelLayer
         }
 
         var layer = new ModelLayer(name, TShape.ParameterOffset, bidirectional ? $"Bidirectional({kind})" : kind, sequences, LayerOps.RecurrentWidth<TShape>(),
-            (p, g) => new RecurrentLayer(name, cell, i, h, bidirectional, merge, sequences, p, g),
+            (p, g) => new RecurrentLayer(name, cell, i, h, bidirectional, merge, sequences, p, g) { Activation = TShape.Activation, Residual = TShape.Residual },
             (init, p, rng) =>
             {
                 foreach (RecurrentTensors t in tensors)

@@ -50,6 +50,9 @@ public sealed class OutputRecurrentCore<TNetwork, TState>
     /// <summary>The view of layer <paramref name="index"/>.</summary>
     public T Layer<T>(int index) where T : Layer => _network.Layer<T>(index);
 
+    /// <summary>The layer views in declaration order.</summary>
+    public IReadOnlyList<Layer> Layers => _network.Layers;
+
     /// <summary>(Re)initialises every parameter.</summary>
     public void InitializeParameters(int seed, Initializer initializer) => _network.InitializeParameters(seed, initializer);
 

@@ -130,6 +130,9 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
     /// <summary>The view of layer <paramref name="index"/> (declaration order).</summary>
     public T Layer<T>(int index) where T : Layer => (T)_layers[index];
 
+    /// <inheritdoc/>
+    public IReadOnlyList<Layer> Layers => _layers;
+
     /// <summary>(Re)initialises every parameter, deterministic for a given <paramref name="seed"/>.</summary>
     public void InitializeParameters(int seed, Initializer initializer)
     {

@@ -29,7 +29,7 @@ namespace Test;
 /// </code>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
-public partial class FeedbackForecaster : global::RnnGen.Training.ITrainableModel
+public partial class FeedbackForecaster : global::RnnGen.ILayerStack
 {
     /// <summary>Features per time step.</summary>
     public const int InputSize = 2;
@@ -167,6 +167,8 @@ public partial class FeedbackForecaster : global::RnnGen.Training.ITrainableMode
     bool global::RnnGen.Training.ITrainableModel.OutputIsSequence => true;
     bool global::RnnGen.Training.ITrainableModel.TakesTokens => false;
     global::RnnGen.Loss global::RnnGen.Training.ITrainableModel.Loss => global::RnnGen.Loss.MeanSquaredError;
+    global::System.Collections.Generic.IReadOnlyList<global::RnnGen.Layer> global::RnnGen.ILayerStack.Layers => _core.Layers;
+    bool global::RnnGen.ILayerStack.OutputRecurrence => true;
 
     /// <summary>The model as the runtime core runs it: the workspace buffers of each layer, and each layer's forward and backward pass in order.</summary>
     private struct Network : global::RnnGen.Generated.ISequentialNetwork<Network>

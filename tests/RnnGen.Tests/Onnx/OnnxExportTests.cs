@@ -60,15 +60,6 @@ public sealed class OnnxExportTests : IDisposable
         Assert.Empty(Directory.GetFiles(_folder));
     }
 
-    [Fact]
-    public void AttentionLayer_IsNotSupported_NamingTheLayer()
-    {
-        var e = Assert.Throws<NotSupportedException>(() => new OnnxWithAttention(1).ExportOnnx(Path.Combine(_folder, "attention.onnx")));
-        Assert.Contains("layer 'Attend' (AttentionLayer)", e.Message, StringComparison.Ordinal);
-        Assert.Contains("encoder-decoder", e.Message, StringComparison.Ordinal);
-        Assert.Empty(Directory.GetFiles(_folder));
-    }
-
     private delegate void Predict<TModel, TInput>(TModel model, TInput[] inputs, float[] outputs, int[]? lengths);
 
     private void CheckFloats<TModel>(TModel model, int inputSize, int outputsPerSequence, Predict<TModel, float> predict)

@@ -81,11 +81,3 @@ public partial class Forecaster
     [Lstm(32)] public partial RecurrentLayer Memory { get; }
     [Dense(1)] public partial DenseLayer Next { get; }
 }
-
-/// <summary>A plain model whose layer list (OnnxLayerStacks.cs) carries an attention layer, as an encoder-decoder model would.</summary>
-[RnnModel(InputSize = 2, Loss = Loss.MeanSquaredError)]
-public partial class OnnxWithAttention
-{
-    [Lstm(3, ReturnSequences = true)] public partial RecurrentLayer Memory { get; }
-    [Dense(1)] public partial DenseLayer Next { get; }
-}
