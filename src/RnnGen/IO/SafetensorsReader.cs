@@ -63,11 +63,10 @@ public static class SafetensorsReader
         }
     }
 
-    /// <summary>The string entries of the header's <c>__metadata__</c> object of <paramref name="path"/> (empty when it has none).</summary>
-    public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
+    /// <summary>The string entries of the header's <c>__metadata__</c> object of a safetensors image (empty when it has none).</summary>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(ReadOnlySpan<byte> bytes, string source)
     {
-        byte[] bytes = File.ReadAllBytes(path);
-        using JsonDocument document = Header(bytes, path, out _);
+        using JsonDocument document = Header(bytes, source, out _);
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         if (document.RootElement.TryGetProperty("__metadata__", out JsonElement entries) && entries.ValueKind == JsonValueKind.Object)
         {
@@ -75,7 +74,7 @@ public static class SafetensorsReader
             {
                 if (entry.Value.ValueKind != JsonValueKind.String)
                 {
-                    throw Bad(path, $"metadata entry '{entry.Name}' is not a string");
+                    throw Bad(source, $"metadata entry '{entry.Name}' is not a string");
                 }
 
                 metadata[entry.Name] = entry.Value.GetString()!;

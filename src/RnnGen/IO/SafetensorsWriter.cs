@@ -13,35 +13,7 @@ public static class SafetensorsWriter
     /// <summary>Writes F32 tensors to <paramref name="path"/> atomically: a temporary file in the same folder, then a move.</summary>
     public static void Write(string path, IReadOnlyList<(string Name, int[] Shape, ReadOnlyMemory<float> Values)> tensors,
         IReadOnlyDictionary<string, string>? metadata = null)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        string full = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(full) ?? ".";
-        string temp = Path.Combine(directory, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N") + ".tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                Write(stream, tensors, metadata);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            try
-            {
-                File.Delete(temp);
-            }
-            catch (IOException)
-            {
-                // The original error matters more than a leftover temporary file.
-            }
-
-            throw;
-        }
-    }
+        => AtomicFile.Write(path, stream => Write(stream, tensors, metadata));
 
     /// <summary>Writes F32 tensors to a stream.</summary>
     public static void Write(Stream stream, IReadOnlyList<(string Name, int[] Shape, ReadOnlyMemory<float> Values)> tensors,

@@ -57,7 +57,8 @@ public static class Checkpoint
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
-        IReadOnlyDictionary<string, string> metadata = SafetensorsReader.ReadMetadata(path);
+        byte[] bytes = File.ReadAllBytes(path); // read once: the metadata first, the tensors after every check on it
+        IReadOnlyDictionary<string, string> metadata = SafetensorsReader.ReadMetadata(bytes, path);
         string Meta(string key) => metadata.TryGetValue(key, out string? value) ? value
             : throw new InvalidDataException($"{path}: not an RnnGen checkpoint (no '{key}' in its metadata).");
         if (Meta("format") != Format) throw new InvalidDataException($"{path}: checkpoint format '{Meta("format")}', expected '{Format}'.");
@@ -69,7 +70,7 @@ public static class Checkpoint
         int epoch = int.Parse(Meta("epoch"), CultureInfo.InvariantCulture);
         long steps = long.Parse(Meta("steps"), CultureInfo.InvariantCulture);
         float rate = float.Parse(Meta("learning_rate"), CultureInfo.InvariantCulture);
-        IReadOnlyDictionary<string, SafetensorsTensor> tensors = SafetensorsReader.Read(path);
+        IReadOnlyDictionary<string, SafetensorsTensor> tensors = SafetensorsReader.Read(bytes, path);
         int count = model.Parameters.Length;
         float[] parameters = Tensor(tensors, "parameters", count, path);
         IReadOnlyList<(string Name, float[] Values)> state = optimizer.StateFor(count);

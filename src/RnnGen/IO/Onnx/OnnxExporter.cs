@@ -1,3 +1,4 @@
+using RnnGen.IO;
 using S = RnnGen.IO.Onnx.OnnxSchema;
 
 namespace RnnGen.IO.Onnx;

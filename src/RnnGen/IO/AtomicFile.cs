@@ -1,9 +1,12 @@
-namespace RnnGen.IO.Onnx;
+namespace RnnGen.IO;
 
 /// <summary>Writes a file as a temporary file in the same folder, then a move: a reader never sees half a file.</summary>
 internal static class AtomicFile
 {
-    public static void Write(string path, ReadOnlySpan<byte> bytes)
+    public static void Write(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
+
+    /// <summary>Creates the temporary file, lets <paramref name="write"/> fill it, flushes it to disk and moves it into place.</summary>
+    public static void Write(string path, Action<Stream> write)
     {
         ArgumentNullException.ThrowIfNull(path);
         string full = Path.GetFullPath(path);
@@ -13,7 +16,7 @@ internal static class AtomicFile
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                stream.Write(bytes);
+                write(stream);
                 stream.Flush(flushToDisk: true);
             }
 
