@@ -15,7 +15,10 @@ public static partial class AttentionKernel
 
     /// <summary><c>keys[rows, keySize] = values[rows, valueSize] · Wᵀ</c>, W <c>[keySize, valueSize]</c>: once per batch, hoisted out of the decoder loop.</summary>
     public static void ProjectKeys(int rows, int valueSize, int keySize, ReadOnlySpan<float> values, ReadOnlySpan<float> weight, Span<float> keys)
-        => Gemm.MultiplyNT(rows, keySize, valueSize, values, valueSize, weight, valueSize, keys, keySize, accumulate: false);
+    {
+        using DenormalScope fp = DenormalScope.Enter(); // subnormals read and written as zero for this call (Denormals.Flush)
+        Gemm.MultiplyNT(rows, keySize, valueSize, values, valueSize, weight, valueSize, keys, keySize, accumulate: false);
+    }
 
     /// <summary>Backward of <see cref="ProjectKeys"/>: <c>∂W += ∂keysᵀ · values</c>, <c>∂values += ∂keys · W</c>.</summary>
     public static void ProjectKeysBackward(int rows, int valueSize, int keySize, ReadOnlySpan<float> values, ReadOnlySpan<float> weight,
