@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using RnnGen.Layers;
 using RnnGen.Tests.Fixtures;
 using RnnGen.Tests.Models;
@@ -179,10 +180,18 @@ public sealed class ParallelismTests
         Parallelism.Threads = 2;
         try
         {
-            int finished = 0;
-            var e = Assert.Throws<InvalidOperationException>(() => WorkerPool.Run(2, &ThrowOnWorker, Unsafe.AsPointer(ref finished)));
-            Assert.Equal("share 1 of 2", e.Message);
-            Assert.Equal(1, Volatile.Read(ref finished)); // the caller's share ran to the end before the failure surfaced
+            // The state must not move while the shares run: native memory, not a local the lambda would hoist into a closure.
+            int* finished = (int*)NativeMemory.AllocZeroed(sizeof(int));
+            try
+            {
+                var e = Assert.Throws<InvalidOperationException>(() => WorkerPool.Run(2, &ThrowOnWorker, finished));
+                Assert.Equal("share 1 of 2", e.Message);
+                Assert.Equal(1, Volatile.Read(ref *finished)); // the caller's share ran to the end before the failure surfaced
+            }
+            finally
+            {
+                NativeMemory.Free(finished);
+            }
 
             int count = 0;
             WorkerPool.Run(2, &Count, Unsafe.AsPointer(ref count)); // the pool still works afterwards
