@@ -195,7 +195,16 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
 
     /// <summary>Training-mode forward pass with the model's loss: returns the mean loss of the batch (padded steps masked out).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public float Forward(in SequenceBatch batch, Span<float> outputs)
+    public float Forward(in SequenceBatch batch, Span<float> outputs) => Forward(batch, outputs, null);
+
+    float ISequentialCore.Forward(in SequenceBatch batch, Span<float> outputs, IRecurrentState? state) => Forward(batch, outputs, AsState(state));
+
+    /// <summary>
+    /// The loss forward pass from <paramref name="state"/>'s states, writing the final states back into it (truncated BPTT:
+    /// <see cref="Backward()"/> stops at the batch's first step); null: zero initial states.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public float Forward(in SequenceBatch batch, Span<float> outputs, TState? state)
     {
         int B = batch.BatchSize, T = batch.TimeSteps;
         int rows = TNetwork.Info.OutputIsSequence ? T : 1;
@@ -214,8 +223,9 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
             Guard.Length("batch.Targets", batch.Targets.Length, B, rows, TNetwork.Info.OutputSize, OutputShape);
         }
 
+        CheckState(nameof(state), state, B);
         RememberBatch(TakesTokens ? batch.Tokens : default, batch.Lengths, frame, layout);
-        Run(frame, layout, _workspace, TakesTokens ? batch.Tokens : default, batch.Lengths, default, training: true, logits: TNetwork.Info.FusedLoss);
+        Run(frame, layout, _workspace, TakesTokens ? batch.Tokens : default, batch.Lengths, state is null ? default : state.Values, training: true, logits: TNetwork.Info.FusedLoss);
         Span<float> ws = _workspace;
         Span<float> rowWeights = default;
         if (TNetwork.Info.OutputIsSequence && !batch.Lengths.IsEmpty)
@@ -250,7 +260,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
             probabilities.CopyTo(outputs);
         }
 
-        _trainedWithState = false;
+        _trainedWithState = state is not null;
         _trainedFused = TNetwork.Info.FusedLoss;
         _lossGradientReady = true;
         return loss;
