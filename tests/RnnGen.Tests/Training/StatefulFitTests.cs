@@ -173,6 +173,38 @@ public sealed class StatefulFitTests
         Assert.Equal("options.Stateful", noState.ParamName);
     }
 
+    [Fact]
+    public void Readme_stateful_examples_run()
+    {
+        string trainingText = new(Stream(3300, 8).Select(id => (char)('a' + id - 4)).ToArray());
+        string heldOutText = new(Stream(500, 9).Select(id => (char)('a' + id - 4)).ToArray());
+        var chars = CharacterVocabulary.Build(trainingText);
+        var model = new TinyCharModel(seed: 2);
+        var outputs = new float[32 * 50 * 9];
+        var optimizer = new Adam(0.005f);
+        SequenceDataSet heldData = LaneWindows.Split(chars.Encode(heldOutText), 8, 50).ToDataSet();
+        double untrained = model.Evaluate(heldData, 8, stateful: true).Loss;
+
+        // README.md, "Stateful training of language models", verbatim
+        LaneWindows train = LaneWindows.Split(chars.Encode(trainingText), lanes: 32, timeSteps: 50);
+        LaneWindows held = LaneWindows.Split(chars.Encode(heldOutText), lanes: 8, timeSteps: 50);
+        model.Fit(train.ToDataSet(), new Adam(0.005f) { ClipNorm = 5 }, new FitOptions { Epochs = 3, BatchSize = 32, Stateful = true });
+        double bits = Metrics.BitsPerCharacter(model.Evaluate(held.ToDataSet(), batchSize: 8, stateful: true).Loss);
+
+        var state = model.CreateState(batchSize: 32);            // zero at the start of each epoch
+        for (int k = 0; k < train.WindowCount; k++)
+        {
+            (int[] x, int[] y) = train.Window(k);
+            model.ZeroGradients();
+            float loss = model.Forward(new SequenceBatch { BatchSize = 32, TimeSteps = 50, Tokens = x, ClassTargets = y }, outputs, state);
+            model.Backward();                                    // stops at the window's first step: the carried state is a constant
+            optimizer.Update(model.Parameters, model.Gradients);
+        }
+
+        Assert.True(bits < Metrics.BitsPerCharacter(untrained), $"trained {bits} bits, untrained {Metrics.BitsPerCharacter(untrained)}");
+        Assert.True(model.Evaluate(heldData, 8, stateful: true).Loss < untrained);   // and the hand-written loop kept learning
+    }
+
     private sealed class DoubleTolerance(double tolerance) : IEqualityComparer<double>
     {
         public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
