@@ -36,4 +36,11 @@ public interface ITrainableModel
 
     /// <summary>Accumulates ∂loss/∂parameters of the last <see cref="Forward"/> into <see cref="Gradients"/>.</summary>
     void Backward();
+
+    /// <summary>
+    /// Inference-mode loss of one batch, what <c>Evaluate</c> and the validation of <c>Fit</c> use: the loss
+    /// <see cref="Forward"/> would return with dropout off, the outputs <c>Predict</c> gives (written to
+    /// <paramref name="outputs"/> unless empty); keeps nothing for <see cref="Backward"/> and may run on several threads.
+    /// </summary>
+    float EvaluateBatch(in SequenceBatch batch, Span<float> outputs);
 }
