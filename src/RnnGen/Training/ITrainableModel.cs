@@ -39,8 +39,9 @@ public interface ITrainableModel
 
     /// <summary>
     /// Inference-mode loss of one batch, what <c>Evaluate</c> and the validation of <c>Fit</c> use: the loss
-    /// <see cref="Forward"/> would return with dropout off, the outputs <c>Predict</c> gives (written to
-    /// <paramref name="outputs"/> unless empty); keeps nothing for <see cref="Backward"/> and may run on several threads.
+    /// <see cref="Forward"/> would return with dropout off, and the outputs (written to <paramref name="outputs"/> unless
+    /// empty) that <c>Predict</c> gives — for a model with output recurrence, teacher-forced as <see cref="Forward"/> is.
+    /// Keeps nothing for <see cref="Backward"/> and may run on several threads at once.
     /// </summary>
     float EvaluateBatch(in SequenceBatch batch, Span<float> outputs);
 }

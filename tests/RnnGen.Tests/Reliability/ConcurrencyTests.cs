@@ -180,6 +180,25 @@ public sealed class ConcurrencyTests
     }
 
     [Fact]
+    public void The_inference_mode_loss_from_four_threads_equals_one_thread_bitwise()
+    {
+        const int B = 2, T = 3;
+        ITrainableModel model = new TinyRegressor(seed: 15);
+        float[][] inputs = Enumerable.Range(0, Cases).Select(c => Floats(B * T * TinyRegressor.InputSize, 40 + c)).ToArray();
+        float[][] targets = Enumerable.Range(0, Cases).Select(c => Floats(B, 50 + c)).ToArray();
+        float[] expected = Enumerable.Range(0, Cases)
+            .Select(c => model.EvaluateBatch(new SequenceBatch { BatchSize = B, TimeSteps = T, Inputs = inputs[c], Targets = targets[c] }, default)).ToArray();
+        int[] wrong = new int[Threads];
+        OnThreads((thread, call) =>
+        {
+            int c = (call + thread) % Cases;
+            float loss = model.EvaluateBatch(new SequenceBatch { BatchSize = B, TimeSteps = T, Inputs = inputs[c], Targets = targets[c] }, default);
+            if (BitConverter.SingleToInt32Bits(loss) != BitConverter.SingleToInt32Bits(expected[c])) wrong[thread]++;
+        });
+        Assert.Equal(new int[Threads], wrong);
+    }
+
+    [Fact]
     public void Inference_allocates_nothing_after_warm_up_and_Predict_between_Forward_and_Backward_changes_nothing()
     {
         const int B = 2, T = 5;
