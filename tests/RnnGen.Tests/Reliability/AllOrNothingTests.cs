@@ -8,14 +8,8 @@ public sealed class AllOrNothingTests
 {
     private const int B = 3, T = 5;
 
-    private static float[] Floats(int n, int seed)
-    {
-        var random = new Random(seed);
-        return Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-    }
-
-    private static readonly float[] Inputs = Floats(B * T * StreamModel.InputSize, 1);
-    private static readonly float[] OutputGradient = Floats(B * T * StreamModel.OutputSize, 2);
+    private static readonly float[] Inputs = TestFloats.Uniform(B * T * StreamModel.InputSize, 1);
+    private static readonly float[] OutputGradient = TestFloats.Uniform(B * T * StreamModel.OutputSize, 2);
     private static readonly int[] Lengths = { 5, 2, 4 };
 
     /// <summary>The gradients of Forward(Inputs) then Backward(OutputGradient), with <paramref name="between"/> in between.</summary>
@@ -35,7 +29,7 @@ public sealed class AllOrNothingTests
         float[] expected = Gradients(model, () => { });
         float[] parameters = model.Parameters.ToArray();
         float[] actual = Gradients(model, () =>
-            Assert.Throws<ArgumentException>(() => model.Predict(Floats(4 * 9 * StreamModel.InputSize, 4), 4, 9, Floats(7, 4))));
+            Assert.Throws<ArgumentException>(() => model.Predict(TestFloats.Uniform(4 * 9 * StreamModel.InputSize, 4), 4, 9, TestFloats.Uniform(7, 4))));
         Assert.Equal(expected, actual);
         Assert.Equal(parameters, model.Parameters.ToArray());
     }
@@ -45,7 +39,7 @@ public sealed class AllOrNothingTests
     {
         var model = new StreamModel(seed: 5);
         float[] expected = Gradients(model, () => { });
-        float[] bigger = Floats(8 * 9 * StreamModel.InputSize, 6);
+        float[] bigger = TestFloats.Uniform(8 * 9 * StreamModel.InputSize, 6);
         float[] actual = Gradients(model, () =>
         {
             var e = Assert.Throws<ArgumentException>(() => model.Forward(bigger, 8, 9, default, default, model.CreateState(2)));
@@ -92,7 +86,7 @@ public sealed class AllOrNothingTests
 
         // after a valid Forward, a rejected one leaves it to Backward
         int[] good = Enumerable.Range(0, 2 * 3).Select(i => i % 4).ToArray();
-        float[] dOut = Floats(2 * 3 * HelloModel.OutputSize, 10);
+        float[] dOut = TestFloats.Uniform(2 * 3 * HelloModel.OutputSize, 10);
         model.Forward(good, 2, 3, default);
         model.Backward(dOut);
         float[] expected = model.Gradients.ToArray();

@@ -36,12 +36,6 @@ public sealed class ConcurrencyTests
         if (failure is not null) throw new Xunit.Sdk.XunitException($"a thread failed: {failure}");
     }
 
-    private static float[] Floats(int n, int seed)
-    {
-        var random = new Random(seed);
-        return Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-    }
-
     [Fact]
     public void Predict_from_four_threads_equals_one_thread_bitwise()
     {
@@ -56,7 +50,7 @@ public sealed class ConcurrencyTests
             return y;
         }).ToArray();
         var floats = new TinyRegressor(seed: 4);
-        float[][] series = Enumerable.Range(0, Cases).Select(c => Floats(B * T * TinyRegressor.InputSize, c)).ToArray();
+        float[][] series = Enumerable.Range(0, Cases).Select(c => TestFloats.Uniform(B * T * TinyRegressor.InputSize, c)).ToArray();
         float[][] forecasts = series.Select(x =>
         {
             float[] y = new float[B];
@@ -91,7 +85,7 @@ public sealed class ConcurrencyTests
         }
 
         var streams = new StreamModel(seed: 6);
-        float[] inputs = Floats(Period * 2 * StreamModel.InputSize, 7);
+        float[] inputs = TestFloats.Uniform(Period * 2 * StreamModel.InputSize, 7);
         float[][] streamExpected = new float[Period][];
         StreamModel.State streamReference = streams.CreateState(2);
         for (int t = 0; t < Period; t++)
@@ -153,14 +147,14 @@ public sealed class ConcurrencyTests
     {
         const int B = 2, T = 4;
         var model = new FeedbackForecaster(seed: 9);
-        float[][] inputs = Enumerable.Range(0, Cases).Select(c => Floats(B * T * FeedbackForecaster.InputSize, 20 + c)).ToArray();
+        float[][] inputs = Enumerable.Range(0, Cases).Select(c => TestFloats.Uniform(B * T * FeedbackForecaster.InputSize, 20 + c)).ToArray();
         float[][] expected = inputs.Select(x =>
         {
             float[] y = new float[B * T * FeedbackForecaster.OutputSize];
             model.Predict(x, B, T, y);
             return y;
         }).ToArray();
-        float[] stepInput = Floats(B * FeedbackForecaster.InputSize, 30);
+        float[] stepInput = TestFloats.Uniform(B * FeedbackForecaster.InputSize, 30);
         float[] stepExpected = new float[B * FeedbackForecaster.OutputSize];
         model.Step(stepInput, stepExpected, model.CreateState(B));
 
@@ -184,8 +178,8 @@ public sealed class ConcurrencyTests
     {
         const int B = 2, T = 3;
         ITrainableModel model = new TinyRegressor(seed: 15);
-        float[][] inputs = Enumerable.Range(0, Cases).Select(c => Floats(B * T * TinyRegressor.InputSize, 40 + c)).ToArray();
-        float[][] targets = Enumerable.Range(0, Cases).Select(c => Floats(B, 50 + c)).ToArray();
+        float[][] inputs = Enumerable.Range(0, Cases).Select(c => TestFloats.Uniform(B * T * TinyRegressor.InputSize, 40 + c)).ToArray();
+        float[][] targets = Enumerable.Range(0, Cases).Select(c => TestFloats.Uniform(B, 50 + c)).ToArray();
         float[] expected = Enumerable.Range(0, Cases)
             .Select(c => model.EvaluateBatch(new SequenceBatch { BatchSize = B, TimeSteps = T, Inputs = inputs[c], Targets = targets[c] }, default)).ToArray();
         int[] wrong = new int[Threads];
@@ -222,7 +216,7 @@ public sealed class ConcurrencyTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
 
         // inference has its own buffers: the caches of a training Forward survive it
-        float[] dOut = Floats(y.Length, 12);
+        float[] dOut = TestFloats.Uniform(y.Length, 12);
         model.ZeroGradients();
         model.Forward(tokens, B, T, default);
         model.Backward(dOut);
@@ -238,7 +232,7 @@ public sealed class ConcurrencyTests
     public void Training_members_refuse_to_overlap_a_Fit_on_another_thread_and_inference_waits_for_it()
     {
         var model = new Forecaster(seed: 12);
-        float[] x = Floats(8 * 3, 13), targets = Floats(8, 14);
+        float[] x = TestFloats.Uniform(8 * 3, 13), targets = TestFloats.Uniform(8, 14);
         var data = RnnGen.Data.SequenceDataSet.FromFloats(x, 8, 3, 1, targets, 1);
         using var inside = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();

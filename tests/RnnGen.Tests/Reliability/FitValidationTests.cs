@@ -9,12 +9,6 @@ public sealed class FitValidationTests
 {
     private const int N = 20, T = 4;
 
-    private static float[] Floats(int n, int seed)
-    {
-        var random = new Random(seed);
-        return Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-    }
-
     private static int[] Tokens(int seed) => Enumerable.Range(0, N * T).Select(i => (i * 3 + seed) % 4).ToArray();
 
     private static int[] Labels => Enumerable.Range(0, N * T).Select(i => i % 4).ToArray();
@@ -83,13 +77,13 @@ public sealed class FitValidationTests
     public void Non_finite_features_and_binary_targets_outside_0_1_are_reported()
     {
         var forecaster = new Forecaster(seed: 3);
-        float[] x = Floats(N * T, 4), y = Floats(N, 5);
+        float[] x = TestFloats.Uniform(N * T, 4), y = TestFloats.Uniform(N, 5);
         x[7 * T + 2] = float.NaN;
         Refused<ArgumentException>(forecaster, () => forecaster.Fit(SequenceDataSet.FromFloats(x, N, T, 1, y, 1), new Sgd(0.1f), Options),
             "data[7].Inputs[2, 0]: expected a finite feature but got NaN");
-        float[] yInf = Floats(N, 5);
+        float[] yInf = TestFloats.Uniform(N, 5);
         yInf[3] = float.PositiveInfinity;
-        Refused<ArgumentException>(forecaster, () => forecaster.Fit(SequenceDataSet.FromFloats(Floats(N * T, 4), N, T, 1, yInf, 1), new Sgd(0.1f), Options),
+        Refused<ArgumentException>(forecaster, () => forecaster.Fit(SequenceDataSet.FromFloats(TestFloats.Uniform(N * T, 4), N, T, 1, yInf, 1), new Sgd(0.1f), Options),
             "data[3].Targets[0]: expected a finite target but got ");
 
         // NaN in a padded step never reaches the model
@@ -100,7 +94,7 @@ public sealed class FitValidationTests
 
         var detector = new DropoutDetector(seed: 6);
         float[] signs = Enumerable.Range(0, N).Select(i => i % 2 == 0 ? 1f : -1f).ToArray();
-        Refused<ArgumentException>(detector, () => detector.Fit(SequenceDataSet.FromFloats(Floats(N * T * 2, 7), N, T, 2, signs, 1), new Sgd(0.1f), Options),
+        Refused<ArgumentException>(detector, () => detector.Fit(SequenceDataSet.FromFloats(TestFloats.Uniform(N * T * 2, 7), N, T, 2, signs, 1), new Sgd(0.1f), Options),
             "data[1].Targets[0]: expected a binary cross-entropy target in [0, 1] but got -1");
     }
 
@@ -108,7 +102,7 @@ public sealed class FitValidationTests
     public void A_non_finite_loss_stops_Fit_naming_epoch_and_batch_and_keeps_the_last_finite_weights()
     {
         var model = new Forecaster(seed: 7);
-        float[] x = Floats(N * T, 8), y = Floats(N, 9).Select(v => v * 1e4f).ToArray();
+        float[] x = TestFloats.Uniform(N * T, 8), y = TestFloats.Uniform(N, 9).Select(v => v * 1e4f).ToArray();
         var data = SequenceDataSet.FromFloats(x, N, T, 1, y, 1);
         float[] last = model.Parameters.ToArray();
         var e = Assert.Throws<NotFiniteNumberException>(() => model.Fit(data, new Sgd(50f), new FitOptions
@@ -127,7 +121,7 @@ public sealed class FitValidationTests
     {
         var model = new Forecaster(seed: 10);
         var empty = SequenceDataSet.FromFloats(Array.Empty<float>(), 0, T, 1, Array.Empty<float>(), 1);
-        var data = SequenceDataSet.FromFloats(Floats(N * T, 11), N, T, 1, Floats(N, 12), 1);
+        var data = SequenceDataSet.FromFloats(TestFloats.Uniform(N * T, 11), N, T, 1, TestFloats.Uniform(N, 12), 1);
         var e = Assert.Throws<ArgumentException>(() => model.Fit(empty, new Sgd()));
         Assert.Equal("data", e.ParamName);
         Assert.Contains("data: expected at least one example but the data set is empty", e.Message);

@@ -7,12 +7,6 @@ namespace RnnGen.Tests.Reliability;
 /// <summary>Evaluate and the validation of Fit run in inference mode: dropout off, repeatable, the figures Predict gives.</summary>
 public sealed class InferenceEvaluationTests
 {
-    private static float[] Floats(int n, int seed)
-    {
-        var random = new Random(seed);
-        return Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-    }
-
     private static SequenceDataSet TaggerData(int count, int seed)
     {
         const int T = 6;
@@ -64,19 +58,19 @@ public sealed class InferenceEvaluationTests
         var model = new DropoutRegressor(seed: 4);
         var plain = new PlainRegressor(seed: 5);
         model.Parameters.CopyTo(plain.Parameters);
-        var data = SequenceDataSet.FromFloats(Floats(12 * 6 * 3, 6), 12, 6, 3, Floats(12 * 2, 7), 2);
+        var data = SequenceDataSet.FromFloats(TestFloats.Uniform(12 * 6 * 3, 6), 12, 6, 3, TestFloats.Uniform(12 * 2, 7), 2);
         EvaluationResult a = model.Evaluate(data), b = model.Evaluate(data), c = plain.Evaluate(data);
         Assert.Equal(a.Loss, b.Loss);
         Assert.Equal(c.Loss, a.Loss);
         Assert.Equal(c.Metric, a.Metric);
-        Assert.NotEqual(a.Loss, (double)model.Forward(new SequenceBatch { BatchSize = 12, TimeSteps = 6, Inputs = Floats(12 * 6 * 3, 6), Targets = Floats(12 * 2, 7) }, default));
+        Assert.NotEqual(a.Loss, (double)model.Forward(new SequenceBatch { BatchSize = 12, TimeSteps = 6, Inputs = TestFloats.Uniform(12 * 6 * 3, 6), Targets = TestFloats.Uniform(12 * 2, 7) }, default));
     }
 
     [Fact]
     public void Fit_validates_in_inference_mode_and_restores_the_best_weights_by_those_figures()
     {
         var model = new DropoutDetector(seed: 8);
-        float[] x = Floats(48 * 5 * 2, 9);
+        float[] x = TestFloats.Uniform(48 * 5 * 2, 9);
         float[] y = Enumerable.Range(0, 48).Select(i => x[i * 10] > 0 ? 1f : 0f).ToArray();
         var training = SequenceDataSet.FromFloats(x, 48, 5, 2, y, 1);
         var validation = training.Subset(Enumerable.Range(32, 16).ToArray());
@@ -108,10 +102,10 @@ public sealed class InferenceEvaluationTests
     public void An_output_recurrent_dropout_model_evaluates_repeatably_without_dropout()
     {
         var model = new DropoutFeedback(seed: 10);
-        var data = SequenceDataSet.FromFloats(Floats(10 * 4 * 2, 11), 10, 4, 2, Floats(10 * 4 * 2, 12), 2, targetsPerStep: true);
+        var data = SequenceDataSet.FromFloats(TestFloats.Uniform(10 * 4 * 2, 11), 10, 4, 2, TestFloats.Uniform(10 * 4 * 2, 12), 2, targetsPerStep: true);
         EvaluationResult a = model.Evaluate(data, 3), b = model.Evaluate(data, 10);
         Assert.Equal(a.Loss, b.Loss, 6);
-        var batch = new SequenceBatch { BatchSize = 10, TimeSteps = 4, Inputs = Floats(10 * 4 * 2, 11), Targets = Floats(10 * 4 * 2, 12) };
+        var batch = new SequenceBatch { BatchSize = 10, TimeSteps = 4, Inputs = TestFloats.Uniform(10 * 4 * 2, 11), Targets = TestFloats.Uniform(10 * 4 * 2, 12) };
         model.ResetRandom(1);
         float trainingLoss = model.Forward(batch, default);
         Assert.NotEqual(b.Loss, (double)trainingLoss, 6);
