@@ -43,6 +43,10 @@ public sealed partial class RnnGenerator
             {
                 // a model with output recurrence is not an ISequenceModel, and its ITrainableModel members are its own
                 interfaceList.Add(feedback ? "global::RnnGen.ILayerStack" : "global::RnnGen.Generated.ICoreTrainableModel");
+                if (feedback)
+                {
+                    interfaceList.Add("global::RnnGen.Generated.IGuardedModel");
+                }
             }
 
             string interfaces = interfaceList.Count == 0 ? string.Empty : " : " + string.Join(", ", interfaceList);
