@@ -54,16 +54,15 @@ public static class TreeLstmCell
             {
                 Span<float> row = rows.Slice(k * W, W);
                 bias.CopyTo(row.Slice(Cache.Gates * H, G));
-                Span<float> children = row.Slice(Cache.Children * H, 2 * H);
                 if (level == 0)
                 {
-                    children.Clear();
+                    row.Slice(Cache.Children * H, 2 * H).Clear();
                 }
-                else
-                {
-                    cache.Slice(s.Left[start + k] * W + Cache.Hidden * H, H).CopyTo(children.Slice(0, H));
-                    cache.Slice(s.Right[start + k] * W + Cache.Hidden * H, H).CopyTo(children.Slice(H, H));
-                }
+            }
+
+            if (level > 0)
+            {
+                s.GatherChildren(start, n, rows, W, Cache.Children * H, cache, Cache.Hidden * H, H);
             }
 
             if (level == 0)
@@ -169,13 +168,7 @@ public static class TreeLstmCell
             Gemm.MultiplyTN(G, 2 * H, n, levelDz, G, rows.Slice(Cache.Children * H), W, dWeightHh, 2 * H, accumulate: true);
             Span<float> dx = dChildren.Slice(0, n * 2 * H);
             Gemm.MultiplyNN(n, 2 * H, G, levelDz, G, weightHh, 2 * H, dx, 2 * H, accumulate: false);
-            for (int k = 0; k < n; k++)
-            {
-                int slot = start + k;
-                Span<float> dl = dHidden.Slice(s.Left[slot] * H, H), dr = dHidden.Slice(s.Right[slot] * H, H);
-                TensorPrimitives.Add(dl, dx.Slice(k * 2 * H, H), dl);
-                TensorPrimitives.Add(dr, dx.Slice(k * 2 * H + H, H), dr);
-            }
+            s.AddToChildren(start, n, dx, dHidden, H);
         }
     }
 

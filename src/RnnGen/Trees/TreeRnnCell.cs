@@ -40,11 +40,10 @@ public static class TreeRnnCell
             Span<float> rows = cache.Slice(start * W, n * W);
             for (int k = 0; k < n; k++)
             {
-                Span<float> row = rows.Slice(k * W, W);
-                bias.CopyTo(row.Slice(0, H));
-                cache.Slice(s.Left[start + k] * W, H).CopyTo(row.Slice(Cache.Children * H, H));
-                cache.Slice(s.Right[start + k] * W, H).CopyTo(row.Slice(Cache.Children * H + H, H));
+                bias.CopyTo(rows.Slice(k * W + Cache.Hidden * H, H));
             }
+
+            s.GatherChildren(start, n, rows, W, Cache.Children * H, cache, Cache.Hidden * H, H);
 
             Gemm.MultiplyNT(n, H, 2 * H, rows.Slice(Cache.Children * H), W, weight, 2 * H, rows, W, accumulate: true);
             for (int k = 0; k < n; k++)
@@ -86,13 +85,7 @@ public static class TreeRnnCell
             Gemm.MultiplyTN(H, 2 * H, n, dz, H, rows.Slice(Cache.Children * H), W, dWeight, 2 * H, accumulate: true);
             Span<float> dx = dChildren.Slice(0, n * 2 * H);
             Gemm.MultiplyNN(n, 2 * H, H, dz, H, weight, 2 * H, dx, 2 * H, accumulate: false);
-            for (int k = 0; k < n; k++)
-            {
-                int slot = start + k;
-                Span<float> dl = dHidden.Slice(s.Left[slot] * H, H), dr = dHidden.Slice(s.Right[slot] * H, H);
-                TensorPrimitives.Add(dl, dx.Slice(k * 2 * H, H), dl);
-                TensorPrimitives.Add(dr, dx.Slice(k * 2 * H + H, H), dr);
-            }
+            s.AddToChildren(start, n, dx, dHidden, H);
         }
 
         dHidden.Slice(0, s.LevelStart(1) * H).CopyTo(dLeafInputs);

@@ -122,6 +122,28 @@ public sealed class TreeSchedule
         }
     }
 
+    /// <summary>Writes [h_left; h_right] of each slot of a level into its row's children block (rows of <paramref name="stride"/> floats, block at <paramref name="childrenAt"/>; h of slot s at <c>s·stride + hiddenAt</c>).</summary>
+    internal void GatherChildren(int start, int count, Span<float> rows, int stride, int childrenAt, ReadOnlySpan<float> cache, int hiddenAt, int hidden)
+    {
+        for (int k = 0; k < count; k++)
+        {
+            Span<float> children = rows.Slice(k * stride + childrenAt, 2 * hidden);
+            cache.Slice(_left[start + k] * stride + hiddenAt, hidden).CopyTo(children.Slice(0, hidden));
+            cache.Slice(_right[start + k] * stride + hiddenAt, hidden).CopyTo(children.Slice(hidden, hidden));
+        }
+    }
+
+    /// <summary>Adds row k of <paramref name="dChildren"/> (<c>[∂h_left; ∂h_right]</c> of slot start + k) to the children's rows of <paramref name="dHidden"/>.</summary>
+    internal void AddToChildren(int start, int count, ReadOnlySpan<float> dChildren, Span<float> dHidden, int hidden)
+    {
+        for (int k = 0; k < count; k++)
+        {
+            Span<float> dl = dHidden.Slice(_left[start + k] * hidden, hidden), dr = dHidden.Slice(_right[start + k] * hidden, hidden);
+            System.Numerics.Tensors.TensorPrimitives.Add(dl, dChildren.Slice(k * 2 * hidden, hidden), dl);
+            System.Numerics.Tensors.TensorPrimitives.Add(dr, dChildren.Slice(k * 2 * hidden + hidden, hidden), dr);
+        }
+    }
+
     private void Grow(int nodes, int trees)
     {
         if (_left.Length < nodes)

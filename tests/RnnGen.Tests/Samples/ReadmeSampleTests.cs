@@ -5,37 +5,21 @@ namespace RnnGen.Tests.Samples;
 public sealed class ReadmeSampleTests
 {
     [Fact]
-    public void Sentiment_smoke_mode_trains_evaluates_and_plots()
+    public void Sentiment_smoke_mode_trains_evaluates_and_plots() => SampleRunner.InTemporaryFolder(output =>
     {
-        string output = Path.Combine(Path.GetTempPath(), "rnngen-sentiment-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            string text = SampleRunner.Run(typeof(Sentiment.SentimentModel).Assembly, "--smoke", "--output", output);
-            Assert.InRange(SampleRunner.Figure(text, "test loss:"), 0, 5);
-            Assert.InRange(SampleRunner.Figure(text, "test accuracy:"), 0, 1);
-            Assert.Contains("<polyline", File.ReadAllText(Path.Combine(output, "training.svg")));
-        }
-        finally
-        {
-            if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
-        }
-    }
+        string text = SampleRunner.Run(typeof(Sentiment.SentimentModel).Assembly, "--smoke", "--output", output);
+        Assert.InRange(SampleRunner.Figure(text, "test loss:"), 0, 5);
+        Assert.InRange(SampleRunner.Figure(text, "test accuracy:"), 0, 1);
+        Assert.Contains("<polyline", File.ReadAllText(Path.Combine(output, "training.svg")));
+    });
 
     [Fact]
-    public void G2P_smoke_mode_trains_decodes_and_draws_the_attention()
+    public void G2P_smoke_mode_trains_decodes_and_draws_the_attention() => SampleRunner.InTemporaryFolder(output =>
     {
-        string output = Path.Combine(Path.GetTempPath(), "rnngen-g2p-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            string text = SampleRunner.Run(typeof(G2P.Speller).Assembly, "--smoke", "--output", output);
-            Assert.InRange(SampleRunner.Figure(text, "phoneme error rate:"), 0, 10);
-            Assert.InRange(SampleRunner.Figure(text, "word accuracy:"), 0, 1);
-            Assert.Contains("examples (held out):", text);
-            Assert.Contains("<svg", File.ReadAllText(Path.Combine(output, "attention.svg")));
-        }
-        finally
-        {
-            if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
-        }
-    }
+        string text = SampleRunner.Run(typeof(G2P.Speller).Assembly, "--smoke", "--output", output);
+        Assert.InRange(SampleRunner.Figure(text, "phoneme error rate:"), 0, 10);
+        Assert.InRange(SampleRunner.Figure(text, "word accuracy:"), 0, 1);
+        Assert.Contains("examples (held out):", text);
+        Assert.Contains("<svg", File.ReadAllText(Path.Combine(output, "attention.svg")));
+    });
 }

@@ -33,6 +33,20 @@ internal static class SampleRunner
         return console.ToString();
     }
 
+    /// <summary>Runs <paramref name="test"/> with a fresh temporary folder for the sample's --output, removed afterwards.</summary>
+    public static void InTemporaryFolder(Action<string> test)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "rnngen-sample-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            test(folder);
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
     /// <summary>The number printed after <paramref name="label"/> (e.g. "test accuracy: 0.85").</summary>
     public static double Figure(string output, string label)
     {
