@@ -284,6 +284,7 @@ public sealed partial class RnnGenerator
                         case LayerKind.Embedding:
                             w.Line($"public static int VocabularySize => Sizes.{n}VocabularySize;");
                             w.Line($"public static int Dimension => Sizes.{n}Units;");
+                            if (!s.Trainable) w.Line("public static bool Trainable => false;");
                             break;
                         case LayerKind.Dense:
                             w.Line($"public static int InputSize => Sizes.{n}InputSize;");
