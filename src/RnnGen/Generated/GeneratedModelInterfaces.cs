@@ -22,8 +22,14 @@ public interface ISequentialCore
     /// <summary>The layer views in declaration order.</summary>
     IReadOnlyList<Layer> Layers { get; }
 
+    /// <summary>The instance's concurrency contract.</summary>
+    ConcurrencyGuard Concurrency { get; }
+
     /// <summary>A zero state for <paramref name="batchSize"/> streams.</summary>
     IRecurrentState CreateRecurrentState(int batchSize);
+
+    /// <summary>Inference-mode loss of one batch (dropout off, nothing kept for Backward).</summary>
+    float Evaluate(in SequenceBatch batch, Span<float> outputs);
 
     /// <summary>Training-mode forward pass over float sequences; <paramref name="state"/> must be the model's own <c>State</c>.</summary>
     void Forward(ReadOnlySpan<float> inputs, int batchSize, int timeSteps, Span<float> outputs, ReadOnlySpan<int> lengths, IRecurrentState? state);
@@ -33,14 +39,27 @@ public interface ISequentialCore
 
     /// <summary>The loss forward pass from <paramref name="state"/> (the model's own <c>State</c>), final states written back; null: zero states.</summary>
     float Forward(in SequenceBatch batch, Span<float> outputs, IRecurrentState? state);
+
+    /// <summary>The inference-mode loss from <paramref name="state"/> (the model's own <c>State</c>), final states written back; null: zero states.</summary>
+    float Evaluate(in SequenceBatch batch, Span<float> outputs, IRecurrentState? state);
+}
+
+/// <summary>A generated model whose members keep the concurrency contract: the training loop holds its guard for a whole <c>Fit</c>.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public interface IGuardedModel
+{
+    /// <summary>The instance's concurrency contract.</summary>
+    ConcurrencyGuard Concurrency { get; }
 }
 
 /// <summary>A generated model that runs on a runtime core.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public interface ICoreModel
+public interface ICoreModel : IGuardedModel
 {
     /// <summary>The model's runtime core.</summary>
     ISequentialCore Core { get; }
+
+    ConcurrencyGuard IGuardedModel.Concurrency => Core.Concurrency;
 }
 
 /// <summary><see cref="ISequenceModel"/> for a generated float-input model: what its own members cannot implement, written once here.</summary>
@@ -64,6 +83,8 @@ public interface ICoreTrainableModel : IStatefulTrainableModel, ICoreModel, ILay
 
     float IStatefulTrainableModel.Forward(in SequenceBatch batch, Span<float> outputs, IRecurrentState? state) => Core.Forward(batch, outputs, state);
 
+    float IStatefulTrainableModel.EvaluateBatch(in SequenceBatch batch, Span<float> outputs, IRecurrentState? state) => Core.Evaluate(batch, outputs, state);
+
     IReadOnlyList<Layer> ILayerStack.Layers => Core.Layers;
 
     bool ILayerStack.OutputRecurrence => false;
@@ -77,4 +98,6 @@ public interface ICoreTrainableModel : IStatefulTrainableModel, ICoreModel, ILay
     bool ITrainableModel.TakesTokens => Core.Info.VocabularySize > 0;
 
     Loss ITrainableModel.Loss => Core.Info.Loss;
+
+    float ITrainableModel.EvaluateBatch(in SequenceBatch batch, Span<float> outputs) => Core.Evaluate(batch, outputs);
 }

@@ -16,4 +16,10 @@ public interface IStatefulTrainableModel : ITrainableModel
     /// constant, PyTorch's detach). Null: zero initial states.
     /// </summary>
     float Forward(in SequenceBatch batch, Span<float> outputs, IRecurrentState? state);
+
+    /// <summary>
+    /// <see cref="ITrainableModel.EvaluateBatch"/> (inference mode: dropout off, nothing kept for Backward) starting from
+    /// <paramref name="state"/>'s states and writing the final states back: one window of a streaming evaluation.
+    /// </summary>
+    float EvaluateBatch(in SequenceBatch batch, Span<float> outputs, IRecurrentState? state);
 }

@@ -17,7 +17,7 @@ public static partial class Trainer
     }
 
     /// <summary>
-    /// Mean loss and metric of <paramref name="model"/> on <paramref name="data"/>; <paramref name="stateful"/>: streaming, as
+    /// Mean loss and metric of <paramref name="model"/> on <paramref name="data"/> in inference mode; <paramref name="stateful"/>: streaming, as
     /// a language model is scored on held-out text — batches in order, each starting from the state the previous one
     /// ended in (from zero), example <c>k·batchSize + b</c> continuing example <c>(k − 1)·batchSize + b</c>
     /// (<see cref="LaneWindows.ToDataSet"/> with <paramref name="batchSize"/> = its lanes).
@@ -26,10 +26,11 @@ public static partial class Trainer
     public static EvaluationResult Evaluate<TModel>(this TModel model, SequenceDataSet data, int batchSize, bool stateful)
         where TModel : ITrainableModel
     {
+        if (!stateful) return model.Evaluate(data, batchSize);
         ArgumentNullException.ThrowIfNull(data);
-        CheckData(model, data, nameof(data));
-        if (!stateful) return EvaluateInOrder(model, data, batchSize, state: null);
         CheckLanes(data, batchSize, nameof(data), nameof(batchSize));
+        CheckData(model, data, nameof(data));
+        DataValidation.Check(model, data, nameof(data));
         return EvaluateInOrder(model, data, batchSize, AsStateful(model, nameof(stateful)).CreateRecurrentState(batchSize));
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using RnnGen.Data;
+using RnnGen.Generated;
 using RnnGen.Initialization;
 
 namespace RnnGen.Training;
@@ -32,14 +33,13 @@ public static partial class Trainer
             throw new ArgumentOutOfRangeException(nameof(options), time, $"options.TimeBudget: expected a positive time but got {time}.");
         }
         CheckData(model, data, nameof(data));
-
-        SequenceDataSet training = data, validation = options.ValidationData!;
-        if (validation is null && options.ValidationSplit > 0)
-        {
-            (training, validation) = data.SplitTail(options.ValidationSplit);
-        }
-
+        (SequenceDataSet training, SequenceDataSet? validation) = DataValidation.Split(data, options);
         if (validation is not null) CheckData(model, validation, "options.ValidationData");
+        DataValidation.Check(model, training, nameof(data));
+        if (validation is not null) DataValidation.Check(model, validation, options.ValidationData is null ? "the ValidationSplit part of data" : "options.ValidationData");
+
+        // one Fit at a time per model, and no inference on other threads while it changes the parameters
+        using ConcurrencyGuard.TrainingScope use = ((model as IGuardedModel)?.Concurrency ?? new ConcurrencyGuard()).Train(nameof(Fit));
         IRecurrentState? state = BeginStateful(model, training, validation, options);
         bool shuffle = options.Shuffle && state is null;
 
@@ -81,6 +81,7 @@ public static partial class Trainer
                 model.Gradients.Clear();
                 float loss = ForwardBatch(model, view, batchOutputs, state);
                 model.Backward();
+                FiniteStep.Check(loss, model.Gradients, epoch, batch + 1);
                 optimizer.Update(model.Parameters, model.Gradients);
                 metrics.Add(loss, view, batchOutputs, model.ModelOutputSize, model.OutputIsSequence);
                 var progress = new BatchProgress(epoch, batch + 1, batches, metrics.MeanLoss, metrics.Metric);
@@ -139,16 +140,21 @@ public static partial class Trainer
         return history;
     }
 
-    /// <summary>Mean loss and metric of <paramref name="model"/> on <paramref name="data"/> (no parameter changes).</summary>
+    /// <summary>
+    /// Mean loss and metric of <paramref name="model"/> on <paramref name="data"/> in inference mode (dropout off): repeatable,
+    /// the figures <c>Predict</c>'s outputs give, no parameter changes. Bad data throws before anything runs.
+    /// </summary>
     public static EvaluationResult Evaluate<TModel>(this TModel model, SequenceDataSet data, int batchSize = 32)
         where TModel : ITrainableModel
     {
         ArgumentNullException.ThrowIfNull(data);
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batchSize: expected at least 1 but got {batchSize}.");
         CheckData(model, data, nameof(data));
+        DataValidation.Check(model, data, nameof(data));
         return EvaluateInOrder(model, data, batchSize, state: null);
     }
 
-    /// <summary>The batches of <paramref name="data"/> in order; with a <paramref name="state"/>, carried from each batch to the next.</summary>
+    /// <summary>The batches of <paramref name="data"/> in order, inference mode; with a <paramref name="state"/>, carried from each batch to the next.</summary>
     private static EvaluationResult EvaluateInOrder<TModel>(TModel model, SequenceDataSet data, int batchSize, IRecurrentState? state)
         where TModel : ITrainableModel
     {
@@ -161,7 +167,9 @@ public static partial class Trainer
         {
             int n = Math.Min(batchSize, data.Count - start);
             SequenceBatch view = data.FillBatch(order.AsSpan(start, n), buffers);
-            float loss = ForwardBatch(model, view, outputs.AsSpan(0, n * perExample), state);
+            float loss = state is null
+                ? model.EvaluateBatch(view, outputs.AsSpan(0, n * perExample))
+                : ((IStatefulTrainableModel)model).EvaluateBatch(view, outputs.AsSpan(0, n * perExample), state);
             metrics.Add(loss, view, outputs.AsSpan(0, n * perExample), model.ModelOutputSize, model.OutputIsSequence);
         }
 
