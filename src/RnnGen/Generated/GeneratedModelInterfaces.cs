@@ -36,6 +36,12 @@ public interface ISequentialCore
 
     /// <summary>Backpropagation through time of the last training-mode forward pass; the states must be the model's own <c>State</c>.</summary>
     void Backward(ReadOnlySpan<float> outputGradient, IRecurrentState? finalStateGradient, Span<float> inputGradient, IRecurrentState? initialStateGradient);
+
+    /// <summary>The loss forward pass from <paramref name="state"/> (the model's own <c>State</c>), final states written back; null: zero states.</summary>
+    float Forward(in SequenceBatch batch, Span<float> outputs, IRecurrentState? state);
+
+    /// <summary>The inference-mode loss from <paramref name="state"/> (the model's own <c>State</c>), final states written back; null: zero states.</summary>
+    float Evaluate(in SequenceBatch batch, Span<float> outputs, IRecurrentState? state);
 }
 
 /// <summary>A generated model whose members keep the concurrency contract: the training loop holds its guard for a whole <c>Fit</c>.</summary>
@@ -71,8 +77,14 @@ public interface ICoreSequenceModel : ISequenceModel, ICoreModel
 
 /// <summary><see cref="ITrainableModel"/> for a generated model with a loss: its descriptive members, written once here.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public interface ICoreTrainableModel : ITrainableModel, ICoreModel, ILayerStack
+public interface ICoreTrainableModel : IStatefulTrainableModel, ICoreModel, ILayerStack
 {
+    IRecurrentState IStatefulTrainableModel.CreateRecurrentState(int batchSize) => Core.CreateRecurrentState(batchSize);
+
+    float IStatefulTrainableModel.Forward(in SequenceBatch batch, Span<float> outputs, IRecurrentState? state) => Core.Forward(batch, outputs, state);
+
+    float IStatefulTrainableModel.EvaluateBatch(in SequenceBatch batch, Span<float> outputs, IRecurrentState? state) => Core.Evaluate(batch, outputs, state);
+
     IReadOnlyList<Layer> ILayerStack.Layers => Core.Layers;
 
     bool ILayerStack.OutputRecurrence => false;

@@ -213,17 +213,29 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
 
     /// <summary>Training-mode forward pass with the model's loss: returns the mean loss of the batch (padded steps masked out).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public float Forward(in SequenceBatch batch, Span<float> outputs)
+    public float Forward(in SequenceBatch batch, Span<float> outputs) => Forward(batch, outputs, null);
+
+    float ISequentialCore.Forward(in SequenceBatch batch, Span<float> outputs, IRecurrentState? state) => Forward(batch, outputs, AsState(state));
+
+    float ISequentialCore.Evaluate(in SequenceBatch batch, Span<float> outputs, IRecurrentState? state) => Evaluate(batch, outputs, AsState(state));
+
+    /// <summary>
+    /// The loss forward pass from <paramref name="state"/>'s states, writing the final states back into it (truncated BPTT:
+    /// <see cref="Backward()"/> stops at the batch's first step); null: zero initial states.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public float Forward(in SequenceBatch batch, Span<float> outputs, TState? state)
     {
         using ConcurrencyGuard.TrainingScope use = _guard.Train("Forward");
         CheckBatch(batch, outputs);
         int B = batch.BatchSize, T = batch.TimeSteps;
+        CheckState(nameof(state), state, B);
         ReadOnlySpan<int> tokens = TakesTokens ? batch.Tokens : default;
         Frame frame = Prepare(batch.Tokens, batch.Inputs, B, T, batch.Lengths, ref _workspace, out TNetwork layout, training: true);
         RememberBatch(tokens, batch.Lengths, frame, layout);
-        Run(frame, layout, _workspace, tokens, batch.Lengths, default, training: true, logits: TNetwork.Info.FusedLoss);
+        Run(frame, layout, _workspace, tokens, batch.Lengths, state is null ? default : state.Values, training: true, logits: TNetwork.Info.FusedLoss);
         float loss = ComputeLoss(frame, _workspace, batch, outputs);
-        _trainedWithState = false;
+        _trainedWithState = state is not null;
         _trainedFused = TNetwork.Info.FusedLoss;
         _lossGradientReady = true;
         _hasTrained = true;
@@ -235,16 +247,21 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
     /// off and nothing kept for Backward (so it is repeatable, equals what <c>Predict</c> gives, and runs on several threads).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public float Evaluate(in SequenceBatch batch, Span<float> outputs)
+    public float Evaluate(in SequenceBatch batch, Span<float> outputs) => Evaluate(batch, outputs, null);
+
+    /// <summary>The inference-mode loss from <paramref name="state"/>'s states, final states written back (streaming scoring); null: zero states.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public float Evaluate(in SequenceBatch batch, Span<float> outputs, TState? state)
     {
         CheckBatch(batch, outputs);
+        CheckState(nameof(state), state, batch.BatchSize);
         using ConcurrencyGuard.InferenceScope use = _guard.Infer("Evaluate");
         InferenceBuffers buffers = _inference.Rent();
         try
         {
             ReadOnlySpan<int> tokens = TakesTokens ? batch.Tokens : default;
             Frame frame = Prepare(batch.Tokens, batch.Inputs, batch.BatchSize, batch.TimeSteps, batch.Lengths, ref buffers.Workspace, out TNetwork layout, training: false);
-            Run(frame, layout, buffers.Workspace, tokens, batch.Lengths, default, training: false, logits: TNetwork.Info.FusedLoss);
+            Run(frame, layout, buffers.Workspace, tokens, batch.Lengths, state is null ? default : state.Values, training: false, logits: TNetwork.Info.FusedLoss);
             return ComputeLoss(frame, buffers.Workspace, batch, outputs);
         }
         finally

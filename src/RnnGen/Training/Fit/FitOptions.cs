@@ -57,6 +57,15 @@ public sealed class FitOptions
 
     /// <summary>Writes a Keras-like progress bar and an epoch summary line to the console.</summary>
     public bool ConsoleProgress { get; init; }
+
+    /// <summary>
+    /// Keras's <c>stateful=True</c> (PyTorch's carried, detached hidden state): batches are read in order, not shuffled,
+    /// and each starts from the recurrent state the previous one ended in, with gradients stopping at the batch's first
+    /// step (truncated BPTT). Example <c>k·BatchSize + b</c> must continue example <c>(k − 1)·BatchSize + b</c>, as
+    /// <see cref="LaneWindows.ToDataSet"/> lays a token stream out with <see cref="BatchSize"/> = its lanes; the state is
+    /// zero at the start of every epoch, and validation data is scored the same way (streaming).
+    /// </summary>
+    public bool Stateful { get; init; }
 }
 
 /// <summary>Progress inside an epoch.</summary>

@@ -7,7 +7,7 @@ using RnnGen.Initialization;
 namespace RnnGen.Training;
 
 /// <summary>The training loop: <c>model.Fit(data, optimizer, options)</c> and <c>model.Evaluate(data)</c> for every generated model with a loss.</summary>
-public static class Trainer
+public static partial class Trainer
 {
     /// <summary>
     /// Trains <paramref name="model"/> on <paramref name="data"/>: per epoch, the scheduled learning rate, seeded shuffling,
@@ -40,10 +40,12 @@ public static class Trainer
 
         // one Fit at a time per model, and no inference on other threads while it changes the parameters
         using ConcurrencyGuard.TrainingScope use = ((model as IGuardedModel)?.Concurrency ?? new ConcurrencyGuard()).Train(nameof(Fit));
+        IRecurrentState? state = BeginStateful(model, training, validation, options);
+        bool shuffle = options.Shuffle && state is null;
 
         int[] order = Enumerable.Range(0, training.Count).ToArray();
         var random = new DeterministicRandom(options.Seed);
-        if (options.Shuffle)
+        if (shuffle)
         {
             // epoch e's order is the e-th of one seeded stream of in-place shuffles: replay those of the epochs already run
             for (int e = 0; e < options.InitialEpoch; e++) random.Shuffle(order.AsSpan());
@@ -68,7 +70,8 @@ public static class Trainer
             context.Epoch = epoch;
             if (options.Schedule is not null) optimizer.LearningRate = options.Schedule.Rate(epoch, baseRate);
             foreach (TrainingCallback callback in options.Callbacks) callback.OnEpochBegin(context);
-            if (options.Shuffle) random.Shuffle(order.AsSpan());
+            if (shuffle) random.Shuffle(order.AsSpan());
+            state?.Reset();
             metrics.Reset();
             for (int batch = 0; batch < batches; batch++)
             {
@@ -76,7 +79,7 @@ public static class Trainer
                 SequenceBatch view = training.FillBatch(order.AsSpan(start, n), buffers);
                 Span<float> batchOutputs = outputs.AsSpan(0, n * (model.OutputIsSequence ? training.TimeSteps : 1) * model.ModelOutputSize);
                 model.Gradients.Clear();
-                float loss = model.Forward(view, batchOutputs);
+                float loss = ForwardBatch(model, view, batchOutputs, state);
                 model.Backward();
                 FiniteStep.Check(loss, model.Gradients, epoch, batch + 1);
                 optimizer.Update(model.Parameters, model.Gradients);
@@ -91,7 +94,7 @@ public static class Trainer
             }
 
             double trainLoss = metrics.MeanLoss, trainMetric = metrics.Metric;
-            EvaluationResult? val = validation is null ? null : model.Evaluate(validation, options.BatchSize);
+            EvaluationResult? val = validation is null ? null : model.Evaluate(validation, options.BatchSize, stateful: state is not null);
             var result = new EpochResult(epoch, trainLoss, trainMetric, val?.Loss, val?.Metric, clock.Elapsed);
             history.Add(result);
             if (options.ConsoleProgress) WriteEpoch(result, options.Epochs, batches, metrics.MetricName);
@@ -148,6 +151,13 @@ public static class Trainer
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batchSize: expected at least 1 but got {batchSize}.");
         CheckData(model, data, nameof(data));
         DataValidation.Check(model, data, nameof(data));
+        return EvaluateInOrder(model, data, batchSize, state: null);
+    }
+
+    /// <summary>The batches of <paramref name="data"/> in order, inference mode; with a <paramref name="state"/>, carried from each batch to the next.</summary>
+    private static EvaluationResult EvaluateInOrder<TModel>(TModel model, SequenceDataSet data, int batchSize, IRecurrentState? state)
+        where TModel : ITrainableModel
+    {
         var buffers = new BatchBuffers();
         int perExample = (model.OutputIsSequence ? data.TimeSteps : 1) * model.ModelOutputSize;
         float[] outputs = new float[batchSize * perExample];
@@ -157,7 +167,9 @@ public static class Trainer
         {
             int n = Math.Min(batchSize, data.Count - start);
             SequenceBatch view = data.FillBatch(order.AsSpan(start, n), buffers);
-            float loss = model.EvaluateBatch(view, outputs.AsSpan(0, n * perExample));
+            float loss = state is null
+                ? model.EvaluateBatch(view, outputs.AsSpan(0, n * perExample))
+                : ((IStatefulTrainableModel)model).EvaluateBatch(view, outputs.AsSpan(0, n * perExample), state);
             metrics.Add(loss, view, outputs.AsSpan(0, n * perExample), model.ModelOutputSize, model.OutputIsSequence);
         }
 
