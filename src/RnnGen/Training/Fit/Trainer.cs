@@ -6,7 +6,7 @@ using RnnGen.Initialization;
 namespace RnnGen.Training;
 
 /// <summary>The training loop: <c>model.Fit(data, optimizer, options)</c> and <c>model.Evaluate(data)</c> for every generated model with a loss.</summary>
-public static class Trainer
+public static partial class Trainer
 {
     /// <summary>
     /// Trains <paramref name="model"/> on <paramref name="data"/>: per epoch, the scheduled learning rate, seeded shuffling,
@@ -32,6 +32,7 @@ public static class Trainer
             throw new ArgumentOutOfRangeException(nameof(options), time, $"options.TimeBudget: expected a positive time but got {time}.");
         }
         CheckData(model, data, nameof(data));
+        float[]? classWeights = CheckMetricOptions(model, options);
 
         SequenceDataSet training = data, validation = options.ValidationData!;
         if (validation is null && options.ValidationSplit > 0)
@@ -52,9 +53,12 @@ public static class Trainer
         var buffers = new BatchBuffers();
         float[] outputs = new float[options.BatchSize * (model.OutputIsSequence ? training.TimeSteps : 1) * model.ModelOutputSize];
         var metrics = new MetricAccumulator(model.Loss);
+        var fitMetrics = new FitMetricAccumulator(options.Metrics, model.Loss, model.ModelOutputSize);
         var history = new TrainingHistory(metrics.MetricName);
         var context = new TrainingContext(optimizer, history);
-        bool maximise = options.Monitor is Monitored.ValidationMetric or Monitored.Metric && metrics.MetricName != "mae";
+        bool maximise = options.MonitorMetric is { } watched
+            ? FitMetrics.HigherIsBetter(watched)
+            : options.Monitor is Monitored.ValidationMetric or Monitored.Metric && metrics.MetricName != "mae";
         float[]? best = options.EarlyStoppingPatience is null ? null : new float[model.Parameters.Length];
         double bestValue = double.NaN;
         int sinceBest = 0;
@@ -70,16 +74,18 @@ public static class Trainer
             foreach (TrainingCallback callback in options.Callbacks) callback.OnEpochBegin(context);
             if (options.Shuffle) random.Shuffle(order.AsSpan());
             metrics.Reset();
+            fitMetrics.Reset();
             for (int batch = 0; batch < batches; batch++)
             {
                 int start = batch * options.BatchSize, n = Math.Min(options.BatchSize, training.Count - start);
-                SequenceBatch view = training.FillBatch(order.AsSpan(start, n), buffers);
+                SequenceBatch view = training.FillBatch(order.AsSpan(start, n), buffers) with { ClassWeights = classWeights };
                 Span<float> batchOutputs = outputs.AsSpan(0, n * (model.OutputIsSequence ? training.TimeSteps : 1) * model.ModelOutputSize);
                 model.Gradients.Clear();
                 float loss = model.Forward(view, batchOutputs);
                 model.Backward();
                 optimizer.Update(model.Parameters, model.Gradients);
                 metrics.Add(loss, view, batchOutputs, model.ModelOutputSize, model.OutputIsSequence);
+                fitMetrics.Add(loss, view, batchOutputs, model.OutputIsSequence);
                 var progress = new BatchProgress(epoch, batch + 1, batches, metrics.MeanLoss, metrics.Metric);
                 options.OnBatchEnd?.Invoke(progress);
                 foreach (TrainingCallback callback in options.Callbacks) callback.OnBatchEnd(context, progress);
@@ -90,10 +96,14 @@ public static class Trainer
             }
 
             double trainLoss = metrics.MeanLoss, trainMetric = metrics.Metric;
-            EvaluationResult? val = validation is null ? null : model.Evaluate(validation, options.BatchSize);
-            var result = new EpochResult(epoch, trainLoss, trainMetric, val?.Loss, val?.Metric, clock.Elapsed);
+            EvaluationResult? val = validation is null ? null : model.Evaluate(validation, options.Metrics, options.BatchSize);
+            var result = new EpochResult(epoch, trainLoss, trainMetric, val?.Loss, val?.Metric, clock.Elapsed)
+            {
+                Metrics = fitMetrics.Values(),
+                ValidationMetrics = val?.Metrics ?? EpochResult.EmptyMetrics,
+            };
             history.Add(result);
-            if (options.ConsoleProgress) WriteEpoch(result, options.Epochs, batches, metrics.MetricName);
+            if (options.ConsoleProgress) WriteEpoch(result, options.Epochs, batches, metrics.MetricName, options.Metrics);
             options.OnEpochEnd?.Invoke(result);
             options.Schedule?.Observe(result);
             if (options.CheckpointPath is not null && history.StopReason == StopReason.Completed)
@@ -104,7 +114,7 @@ public static class Trainer
             foreach (TrainingCallback callback in options.Callbacks) callback.OnEpochEnd(context, result);
             if (context.StopTraining && history.StopReason == StopReason.Completed) history.StopReason = StopReason.Callback;
 
-            double monitored = options.Monitor switch
+            double monitored = options.MonitorMetric is { } m ? (val?.Metrics ?? result.Metrics)[m] : options.Monitor switch
             {
                 Monitored.ValidationLoss => val?.Loss ?? trainLoss,
                 Monitored.ValidationMetric => val?.Metric ?? trainMetric,
@@ -139,9 +149,16 @@ public static class Trainer
     /// <summary>Mean loss and metric of <paramref name="model"/> on <paramref name="data"/> (no parameter changes).</summary>
     public static EvaluationResult Evaluate<TModel>(this TModel model, SequenceDataSet data, int batchSize = 32)
         where TModel : ITrainableModel
+        => model.Evaluate(data, Array.Empty<FitMetric>(), batchSize);
+
+    /// <summary>Mean loss, metric and <paramref name="fitMetrics"/> (in <see cref="EvaluationResult.Metrics"/>) of <paramref name="model"/> on <paramref name="data"/>.</summary>
+    /// <exception cref="ArgumentException">A metric does not apply to the model's loss, or the data does not fit the model.</exception>
+    public static EvaluationResult Evaluate<TModel>(this TModel model, SequenceDataSet data, IReadOnlyList<FitMetric> fitMetrics, int batchSize = 32)
+        where TModel : ITrainableModel
     {
         ArgumentNullException.ThrowIfNull(data);
         CheckData(model, data, nameof(data));
+        var extra = new FitMetricAccumulator(fitMetrics, model.Loss, model.ModelOutputSize);
         var buffers = new BatchBuffers();
         int perExample = (model.OutputIsSequence ? data.TimeSteps : 1) * model.ModelOutputSize;
         float[] outputs = new float[batchSize * perExample];
@@ -153,9 +170,10 @@ public static class Trainer
             SequenceBatch view = data.FillBatch(order.AsSpan(start, n), buffers);
             float loss = model.Forward(view, outputs.AsSpan(0, n * perExample));
             metrics.Add(loss, view, outputs.AsSpan(0, n * perExample), model.ModelOutputSize, model.OutputIsSequence);
+            extra.Add(loss, view, outputs.AsSpan(0, n * perExample), model.OutputIsSequence);
         }
 
-        return new EvaluationResult(metrics.MeanLoss, metrics.Metric, metrics.MetricName, metrics.Perplexity);
+        return new EvaluationResult(metrics.MeanLoss, metrics.Metric, metrics.MetricName, metrics.Perplexity) { Metrics = extra.Values() };
     }
 
     private static void CheckData(ITrainableModel model, SequenceDataSet data, string name)
@@ -191,9 +209,11 @@ public static class Trainer
         Console.Write(string.Create(CultureInfo.InvariantCulture, $"\rEpoch {epoch}/{epochs} [{bar}] {batch}/{batches} - loss: {metrics.MeanLoss:F4} - {metrics.MetricName}: {metrics.Metric:F4}   "));
     }
 
-    private static void WriteEpoch(EpochResult e, int epochs, int batches, string metric)
+    private static void WriteEpoch(EpochResult e, int epochs, int batches, string metric, IReadOnlyList<FitMetric> fitMetrics)
     {
         string validation = e.ValidationLoss is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" - val_loss: {e.ValidationLoss:F4} - val_{metric}: {e.ValidationMetric:F4}");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\rEpoch {e.Epoch}/{epochs} {batches}/{batches} - {e.Duration.TotalSeconds:F1}s - loss: {e.Loss:F4} - {metric}: {e.Metric:F4}{validation}          "));
+        string extra = string.Concat(fitMetrics.Select(m => string.Create(CultureInfo.InvariantCulture, $" - {FitMetrics.NameOf(m)}: {e.Metrics[m]:F4}")));
+        string extraValidation = string.Concat(fitMetrics.Where(e.ValidationMetrics.ContainsKey).Select(m => string.Create(CultureInfo.InvariantCulture, $" - val_{FitMetrics.NameOf(m)}: {e.ValidationMetrics[m]:F4}")));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\rEpoch {e.Epoch}/{epochs} {batches}/{batches} - {e.Duration.TotalSeconds:F1}s - loss: {e.Loss:F4} - {metric}: {e.Metric:F4}{extra}{validation}{extraValidation}          "));
     }
 }
