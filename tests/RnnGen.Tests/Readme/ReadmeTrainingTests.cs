@@ -10,9 +10,9 @@ public sealed class ReadmeTrainingTests
     [Fact]
     public void Readme_block_equals_the_tested_code()
     {
-        string root = RepositoryRoot();
+        string root = ReadmeBlocks.RepositoryRoot();
         string example = File.ReadAllText(Path.Combine(root, "tests", "RnnGen.Tests", "Readme", "ReadmeTrainingExample.cs")).ReplaceLineEndings("\n");
-        string expected = Region(example, "callback") + "\n" + Dedent(Region(example, "body"));
+        string expected = ReadmeBlocks.Region(example, "callback", "ReadmeTrainingExample.cs") + "\n" + ReadmeBlocks.Dedent(ReadmeBlocks.Region(example, "body", "ReadmeTrainingExample.cs"));
 
         string readme = File.ReadAllText(Path.Combine(root, "README.md")).ReplaceLineEndings("\n");
         int section = readme.IndexOf("\n## Training\n", StringComparison.Ordinal);
@@ -66,30 +66,5 @@ public sealed class ReadmeTrainingTests
         {
             Directory.Delete(directory, recursive: true);
         }
-    }
-
-    private static string Region(string source, string name)
-    {
-        Match m = Regex.Match(source, $"// README ↓ {name}\n(.*?)[ ]*// README ↑\n", RegexOptions.Singleline);
-        Assert.True(m.Success, $"ReadmeTrainingExample.cs has no README region '{name}'");
-        return m.Groups[1].Value;
-    }
-
-    private static string Dedent(string text)
-    {
-        string[] lines = text.Split('\n');
-        int indent = lines.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
-        return string.Join("\n", lines.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()));
-    }
-
-    private static string RepositoryRoot()
-    {
-        string? directory = AppContext.BaseDirectory;
-        while (directory is not null && !File.Exists(Path.Combine(directory, "RnnGen.sln")))
-        {
-            directory = Path.GetDirectoryName(directory);
-        }
-
-        return directory ?? throw new InvalidOperationException("RnnGen.sln not found above " + AppContext.BaseDirectory);
     }
 }

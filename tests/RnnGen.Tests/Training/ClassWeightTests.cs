@@ -148,23 +148,9 @@ public sealed class ClassWeightTests
     public void Weighting_the_rare_positive_class_raises_its_recall()
     {
         // about one positive in eight: the first feature's mean over the sequence is above 0.3
-        var random = new Random(11);
-        int count = 256;
-        float[] inputs = new float[count * 5 * 2], targets = new float[count];
-        for (int n = 0; n < count; n++)
-        {
-            double sum = 0;
-            for (int t = 0; t < 5; t++)
-            {
-                float x = (float)(random.NextDouble() * 2 - 1);
-                inputs[(n * 5 + t) * 2] = x;
-                inputs[(n * 5 + t) * 2 + 1] = (float)random.NextDouble();
-                sum += x;
-            }
-
-            targets[n] = sum / 5 > 0.3 ? 1 : 0;
-        }
-
+        const int count = 256;
+        (float[] inputs, double[] sums) = FitMetricsTests.RandomSequences(11, count);
+        float[] targets = sums.Select(sum => sum / 5 > 0.3 ? 1f : 0f).ToArray();
         var data = SequenceDataSet.FromFloats(inputs, count, 5, 2, targets, 1);
         double Recall(float[]? classWeights)
         {

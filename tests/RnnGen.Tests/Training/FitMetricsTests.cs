@@ -184,27 +184,33 @@ public sealed class FitMetricsTests
         return Metrics.MacroF1(predicted, batch.ClassTargets.ToArray(), 3);
     }
 
-    /// <summary>Sequences of 5 steps of 2 features; the class is which third the sum of the first feature falls in (noisy).</summary>
+    /// <summary>Sequences of 5 steps of 2 features; the class is which third the sum of the first feature falls in.</summary>
     internal static (SequenceDataSet Train, SequenceDataSet Validation) Classes(int seed, int count = 160)
+    {
+        (float[] inputs, double[] sums) = RandomSequences(seed, count);
+        int[] classes = sums.Select(sum => sum < -0.8 ? 0 : sum < 0.8 ? 1 : 2).ToArray();
+        return SequenceDataSet.FromFloats(inputs, count, 5, 2, classes).SplitTail(0.25);
+    }
+
+    /// <summary><paramref name="count"/> sequences <c>[count, 5, 2]</c>: the first feature uniform in (−1, 1), the second in
+    /// (0, 1); with the sum of each sequence's first feature.</summary>
+    internal static (float[] Inputs, double[] Sums) RandomSequences(int seed, int count)
     {
         var random = new Random(seed);
         float[] inputs = new float[count * 5 * 2];
-        int[] classes = new int[count];
+        double[] sums = new double[count];
         for (int n = 0; n < count; n++)
         {
-            double sum = 0;
             for (int t = 0; t < 5; t++)
             {
                 float x = (float)(random.NextDouble() * 2 - 1);
                 inputs[(n * 5 + t) * 2] = x;
                 inputs[(n * 5 + t) * 2 + 1] = (float)random.NextDouble();
-                sum += x;
+                sums[n] += x;
             }
-
-            classes[n] = sum < -0.8 ? 0 : sum < 0.8 ? 1 : 2;
         }
 
-        return SequenceDataSet.FromFloats(inputs, count, 5, 2, classes).SplitTail(0.25);
+        return (inputs, sums);
     }
 
     private static SequenceDataSet Series(int count = 64)
