@@ -1,41 +1,25 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Forecast;
 
 namespace RnnGen.Tests.Samples;
 
 /// <summary>samples/Forecast: its --smoke mode runs end to end, and the full run meets the issue's bar against seasonal naive.</summary>
+[Collection(SampleCollection.Name)]
 public sealed class ForecastSampleTests
 {
     private static readonly (string[] Months, float[] Passengers) Data =
         AirPassengersForecast.Load(Path.Combine(AppContext.BaseDirectory, "data", "airpassengers.csv"));
 
     [Fact]
-    public void Smoke_mode_prints_the_three_baselines_and_writes_the_plot()
+    public void Smoke_mode_prints_the_three_baselines_and_writes_the_plot() => SampleRunner.InTemporaryFolder(output =>
     {
-        string output = Path.Combine(Path.GetTempPath(), "rnngen-forecast-" + Guid.NewGuid().ToString("N"));
-        var console = new StringWriter();
-        TextWriter previous = Console.Out;
-        Console.SetOut(console);
-        try
-        {
-            typeof(AirPassengersForecast).Assembly.EntryPoint!.Invoke(null, [new[] { "--smoke", "--output", output }]);
-        }
-        finally
-        {
-            Console.SetOut(previous);
-        }
-
-        string text = console.ToString();
+        string text = SampleRunner.Run(typeof(AirPassengersForecast).Assembly, "--smoke", "--output", output);
         Assert.Contains("held out 1959-01 … 1960-12", text);
-        Assert.Matches(@"seasonal naive +76\.99", text);
-        Assert.Matches(@"naive +137\.33", text);
-        double lstm = double.Parse(Regex.Match(text, @"LSTM +([0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
-        Assert.InRange(lstm, 0, 1000);
-        string svg = File.ReadAllText(Path.Combine(output, "forecast.svg"));
-        Assert.Equal(5, Regex.Matches(svg, "<polyline").Count);
-        Directory.Delete(output, recursive: true);
-    }
+        Assert.Equal(76.99, SampleRunner.Figure(text, "seasonal naive "), 2);
+        Assert.Equal(137.33, SampleRunner.Figure(text, "  naive "), 2);
+        Assert.InRange(SampleRunner.Figure(text, "  LSTM "), 0, 1000);
+        Assert.Equal(5, Regex.Matches(File.ReadAllText(Path.Combine(output, "forecast.svg")), "<polyline").Count);
+    });
 
     [Fact]
     public void Baselines_are_the_hand_computed_forecasts()

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using RnnGen.Data;
+using RnnGen.Generated;
 using RnnGen.Initialization;
 
 namespace RnnGen.Training;
@@ -33,14 +34,13 @@ public static partial class Trainer
         }
         CheckData(model, data, nameof(data));
         float[]? classWeights = CheckMetricOptions(model, options);
-
-        SequenceDataSet training = data, validation = options.ValidationData!;
-        if (validation is null && options.ValidationSplit > 0)
-        {
-            (training, validation) = data.SplitTail(options.ValidationSplit);
-        }
-
+        (SequenceDataSet training, SequenceDataSet? validation) = DataValidation.Split(data, options);
         if (validation is not null) CheckData(model, validation, "options.ValidationData");
+        DataValidation.Check(model, training, nameof(data));
+        if (validation is not null) DataValidation.Check(model, validation, options.ValidationData is null ? "the ValidationSplit part of data" : "options.ValidationData");
+
+        // one Fit at a time per model, and no inference on other threads while it changes the parameters
+        using ConcurrencyGuard.TrainingScope use = ((model as IGuardedModel)?.Concurrency ?? new ConcurrencyGuard()).Train(nameof(Fit));
 
         int[] order = Enumerable.Range(0, training.Count).ToArray();
         var random = new DeterministicRandom(options.Seed);
@@ -83,6 +83,7 @@ public static partial class Trainer
                 model.Gradients.Clear();
                 float loss = model.Forward(view, batchOutputs);
                 model.Backward();
+                FiniteStep.Check(loss, model.Gradients, epoch, batch + 1);
                 optimizer.Update(model.Parameters, model.Gradients);
                 metrics.Add(loss, view, batchOutputs, model.ModelOutputSize, model.OutputIsSequence);
                 fitMetrics.Add(loss, view, batchOutputs, model.OutputIsSequence);
@@ -146,7 +147,10 @@ public static partial class Trainer
         return history;
     }
 
-    /// <summary>Mean loss and metric of <paramref name="model"/> on <paramref name="data"/> (no parameter changes).</summary>
+    /// <summary>
+    /// Mean loss and metric of <paramref name="model"/> on <paramref name="data"/> in inference mode (dropout off): repeatable,
+    /// the figures <c>Predict</c>'s outputs give, no parameter changes. Bad data throws before anything runs.
+    /// </summary>
     public static EvaluationResult Evaluate<TModel>(this TModel model, SequenceDataSet data, int batchSize = 32)
         where TModel : ITrainableModel
         => model.Evaluate(data, Array.Empty<FitMetric>(), batchSize);
@@ -157,7 +161,9 @@ public static partial class Trainer
         where TModel : ITrainableModel
     {
         ArgumentNullException.ThrowIfNull(data);
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batchSize: expected at least 1 but got {batchSize}.");
         CheckData(model, data, nameof(data));
+        DataValidation.Check(model, data, nameof(data));
         var extra = new FitMetricAccumulator(fitMetrics, model.Loss, model.ModelOutputSize);
         var buffers = new BatchBuffers();
         int perExample = (model.OutputIsSequence ? data.TimeSteps : 1) * model.ModelOutputSize;
@@ -168,7 +174,7 @@ public static partial class Trainer
         {
             int n = Math.Min(batchSize, data.Count - start);
             SequenceBatch view = data.FillBatch(order.AsSpan(start, n), buffers);
-            float loss = model.Forward(view, outputs.AsSpan(0, n * perExample));
+            float loss = model.EvaluateBatch(view, outputs.AsSpan(0, n * perExample));
             metrics.Add(loss, view, outputs.AsSpan(0, n * perExample), model.ModelOutputSize, model.OutputIsSequence);
             extra.Add(loss, view, outputs.AsSpan(0, n * perExample), model.OutputIsSequence);
         }
