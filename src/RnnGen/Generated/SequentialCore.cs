@@ -317,15 +317,17 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
         if (TNetwork.Info.FusedLoss && TNetwork.Info.Loss == Loss.CrossEntropy)
         {
             // softmax + cross-entropy fused: ∂L/∂z = p − onehot(y)
-            loss = Losses.SoftmaxCrossEntropy(n, TNetwork.Info.OutputSize, output, batch.ClassTargets, rowWeights, probabilities, gradient);
+            loss = Losses.SoftmaxCrossEntropy(n, TNetwork.Info.OutputSize, output, batch.ClassTargets, rowWeights, probabilities, gradient, batch.ClassWeights);
         }
         else if (TNetwork.Info.FusedLoss)
         {
             // sigmoid + binary cross-entropy fused: ∂L/∂z = σ(z) − y
-            loss = Losses.SigmoidBinaryCrossEntropy(n, TNetwork.Info.OutputSize, output, batch.Targets, rowWeights, probabilities, gradient);
+            loss = Losses.SigmoidBinaryCrossEntropy(n, TNetwork.Info.OutputSize, output, batch.Targets, rowWeights, probabilities, gradient, batch.ClassWeights);
         }
         else
         {
+            if (!batch.ClassWeights.IsEmpty) throw new ArgumentException($"batch.ClassWeights: expected none for Loss.{TNetwork.Info.Loss} (it has no classes) but got {batch.ClassWeights.Length}.", nameof(batch));
+
             // mean squared error over outputs and rows: L = Σ (ŷ − y)² / (rows · OutputSize)
             loss = Losses.MeanSquaredError(n, TNetwork.Info.OutputSize, output, batch.Targets, rowWeights, gradient);
             output.CopyTo(probabilities);

@@ -21,7 +21,7 @@ public sealed record SvgPanel(string Title, string XLabel, string YLabel, IReadO
 public static class SvgLineChart
 {
     private const int PanelWidth = 480, PanelHeight = 340, Left = 60, Right = 20, Top = 40, Bottom = 50;
-    private static readonly string[] Colors = { "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728" };
+    private static readonly string[] Colors = { "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd" };
 
     /// <summary>Renders panels side by side under a title.</summary>
     public static string Render(string title, params SvgPanel[] panels)

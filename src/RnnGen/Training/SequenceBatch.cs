@@ -32,4 +32,10 @@ public readonly ref struct SequenceBatch
     /// <c>[B, OutputSize]</c> or <c>[B, T, OutputSize]</c>. Empty for cross-entropy.
     /// </summary>
     public ReadOnlySpan<float> Targets { get; init; }
+
+    /// <summary>
+    /// Weights of the loss terms by target class (Keras's <c>class_weight</c>): one per class for
+    /// <see cref="Loss.CrossEntropy"/>, [negative, positive] for <see cref="Loss.BinaryCrossEntropy"/>. Empty: all 1.
+    /// </summary>
+    public ReadOnlySpan<float> ClassWeights { get; init; }
 }

@@ -4,7 +4,7 @@ using RnnGen.Generated;
 namespace RnnGen.Training;
 
 /// <summary>
-/// What <see cref="Trainer.Fit"/> and <c>Trainer.Evaluate</c> check of a data set before the first batch runs, so that a
+/// What <see cref="Trainer.Fit"/> and <see cref="Trainer.Evaluate{TModel}(TModel, SequenceDataSet, int)"/> check of a data set before the first batch runs, so that a
 /// bad example is reported before any parameter changes: every token id in the vocabulary, every length in 1 … T, every
 /// feature finite, every class id in range, every float target finite (in [0, 1] for binary cross-entropy). Steps past an
 /// example's length are padding: their features and targets are ignored by the model and the loss, so they are not checked.

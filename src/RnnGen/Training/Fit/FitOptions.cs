@@ -30,6 +30,20 @@ public sealed class FitOptions
     /// <summary>What early stopping and <see cref="RestoreBestWeights"/> watch (default: the validation loss).</summary>
     public Monitored Monitor { get; init; } = Monitored.ValidationLoss;
 
+    /// <summary>Metrics reported every epoch in <see cref="EpochResult.Metrics"/> (and, with validation data,
+    /// <see cref="EpochResult.ValidationMetrics"/>), Keras's <c>metrics=[…]</c>; each must apply to the model's loss.</summary>
+    public IReadOnlyList<FitMetric> Metrics { get; init; } = Array.Empty<FitMetric>();
+
+    /// <summary>A metric of <see cref="Metrics"/> that early stopping and <see cref="RestoreBestWeights"/> watch instead of
+    /// <see cref="Monitor"/>: its validation value, or its training value without validation data (Keras's
+    /// <c>monitor="val_f1_score"</c>). Maximised for accuracy, F1, precision and recall; minimised otherwise.</summary>
+    public FitMetric? MonitorMetric { get; init; }
+
+    /// <summary>Weights of the training loss by target class (Keras's <c>class_weight</c>): one per class for cross-entropy,
+    /// [negative, positive] for binary cross-entropy; null: all 1. The loss is divided by the sum of the weights. Validation
+    /// and Evaluate stay unweighted.</summary>
+    public IReadOnlyList<float>? ClassWeights { get; init; }
+
     /// <summary>Where to write a <see cref="Checkpoint"/> after every epoch (null: none); resume with
     /// <see cref="Checkpoint.Load"/> and <see cref="InitialEpoch"/>.</summary>
     public string? CheckpointPath { get; init; }

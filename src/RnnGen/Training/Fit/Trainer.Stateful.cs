@@ -31,7 +31,7 @@ public static partial class Trainer
         CheckLanes(data, batchSize, nameof(data), nameof(batchSize));
         CheckData(model, data, nameof(data));
         DataValidation.Check(model, data, nameof(data));
-        return EvaluateInOrder(model, data, batchSize, AsStateful(model, nameof(stateful)).CreateRecurrentState(batchSize));
+        return EvaluateInOrder(model, data, batchSize, AsStateful(model, nameof(stateful)).CreateRecurrentState(batchSize), Array.Empty<FitMetric>());
     }
 
     /// <summary>A stateful Fit's state for <c>options.BatchSize</c> lanes after checking the data; null when the fit is not stateful.</summary>

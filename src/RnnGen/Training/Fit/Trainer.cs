@@ -33,6 +33,7 @@ public static partial class Trainer
             throw new ArgumentOutOfRangeException(nameof(options), time, $"options.TimeBudget: expected a positive time but got {time}.");
         }
         CheckData(model, data, nameof(data));
+        float[]? classWeights = CheckMetricOptions(model, options);
         (SequenceDataSet training, SequenceDataSet? validation) = DataValidation.Split(data, options);
         if (validation is not null) CheckData(model, validation, "options.ValidationData");
         DataValidation.Check(model, training, nameof(data));
@@ -54,9 +55,12 @@ public static partial class Trainer
         var buffers = new BatchBuffers();
         float[] outputs = new float[options.BatchSize * (model.OutputIsSequence ? training.TimeSteps : 1) * model.ModelOutputSize];
         var metrics = new MetricAccumulator(model.Loss);
+        var fitMetrics = new FitMetricAccumulator(options.Metrics, model.Loss, model.ModelOutputSize);
         var history = new TrainingHistory(metrics.MetricName);
         var context = new TrainingContext(optimizer, history);
-        bool maximise = options.Monitor is Monitored.ValidationMetric or Monitored.Metric && metrics.MetricName != "mae";
+        bool maximise = options.MonitorMetric is { } watched
+            ? FitMetrics.HigherIsBetter(watched)
+            : options.Monitor is Monitored.ValidationMetric or Monitored.Metric && metrics.MetricName != "mae";
         float[]? best = options.EarlyStoppingPatience is null ? null : new float[model.Parameters.Length];
         double bestValue = double.NaN;
         int sinceBest = 0;
@@ -73,10 +77,11 @@ public static partial class Trainer
             if (shuffle) random.Shuffle(order.AsSpan());
             state?.Reset();
             metrics.Reset();
+            fitMetrics.Reset();
             for (int batch = 0; batch < batches; batch++)
             {
                 int start = batch * options.BatchSize, n = Math.Min(options.BatchSize, training.Count - start);
-                SequenceBatch view = training.FillBatch(order.AsSpan(start, n), buffers);
+                SequenceBatch view = training.FillBatch(order.AsSpan(start, n), buffers) with { ClassWeights = classWeights };
                 Span<float> batchOutputs = outputs.AsSpan(0, n * (model.OutputIsSequence ? training.TimeSteps : 1) * model.ModelOutputSize);
                 model.Gradients.Clear();
                 float loss = ForwardBatch(model, view, batchOutputs, state);
@@ -84,6 +89,7 @@ public static partial class Trainer
                 FiniteStep.Check(loss, model.Gradients, epoch, batch + 1);
                 optimizer.Update(model.Parameters, model.Gradients);
                 metrics.Add(loss, view, batchOutputs, model.ModelOutputSize, model.OutputIsSequence);
+                fitMetrics.Add(loss, view, batchOutputs, model.OutputIsSequence);
                 var progress = new BatchProgress(epoch, batch + 1, batches, metrics.MeanLoss, metrics.Metric);
                 options.OnBatchEnd?.Invoke(progress);
                 foreach (TrainingCallback callback in options.Callbacks) callback.OnBatchEnd(context, progress);
@@ -94,10 +100,16 @@ public static partial class Trainer
             }
 
             double trainLoss = metrics.MeanLoss, trainMetric = metrics.Metric;
-            EvaluationResult? val = validation is null ? null : model.Evaluate(validation, options.BatchSize, stateful: state is not null);
-            var result = new EpochResult(epoch, trainLoss, trainMetric, val?.Loss, val?.Metric, clock.Elapsed);
+            EvaluationResult? val = validation is null ? null : state is null
+                ? model.Evaluate(validation, options.Metrics, options.BatchSize)
+                : EvaluateInOrder(model, validation, options.BatchSize, AsStateful(model, nameof(options)).CreateRecurrentState(options.BatchSize), options.Metrics);
+            var result = new EpochResult(epoch, trainLoss, trainMetric, val?.Loss, val?.Metric, clock.Elapsed)
+            {
+                Metrics = fitMetrics.Values(),
+                ValidationMetrics = val?.Metrics ?? EpochResult.EmptyMetrics,
+            };
             history.Add(result);
-            if (options.ConsoleProgress) WriteEpoch(result, options.Epochs, batches, metrics.MetricName);
+            if (options.ConsoleProgress) WriteEpoch(result, options.Epochs, batches, metrics.MetricName, options.Metrics);
             options.OnEpochEnd?.Invoke(result);
             options.Schedule?.Observe(result);
             if (options.CheckpointPath is not null && history.StopReason == StopReason.Completed)
@@ -108,7 +120,7 @@ public static partial class Trainer
             foreach (TrainingCallback callback in options.Callbacks) callback.OnEpochEnd(context, result);
             if (context.StopTraining && history.StopReason == StopReason.Completed) history.StopReason = StopReason.Callback;
 
-            double monitored = options.Monitor switch
+            double monitored = options.MonitorMetric is { } m ? (val?.Metrics ?? result.Metrics)[m] : options.Monitor switch
             {
                 Monitored.ValidationLoss => val?.Loss ?? trainLoss,
                 Monitored.ValidationMetric => val?.Metric ?? trainMetric,
@@ -146,18 +158,25 @@ public static partial class Trainer
     /// </summary>
     public static EvaluationResult Evaluate<TModel>(this TModel model, SequenceDataSet data, int batchSize = 32)
         where TModel : ITrainableModel
+        => model.Evaluate(data, Array.Empty<FitMetric>(), batchSize);
+
+    /// <summary>Mean loss, metric and <paramref name="fitMetrics"/> (in <see cref="EvaluationResult.Metrics"/>) of <paramref name="model"/> on <paramref name="data"/>.</summary>
+    /// <exception cref="ArgumentException">A metric does not apply to the model's loss, or the data does not fit the model.</exception>
+    public static EvaluationResult Evaluate<TModel>(this TModel model, SequenceDataSet data, IReadOnlyList<FitMetric> fitMetrics, int batchSize = 32)
+        where TModel : ITrainableModel
     {
         ArgumentNullException.ThrowIfNull(data);
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batchSize: expected at least 1 but got {batchSize}.");
         CheckData(model, data, nameof(data));
         DataValidation.Check(model, data, nameof(data));
-        return EvaluateInOrder(model, data, batchSize, state: null);
+        return EvaluateInOrder(model, data, batchSize, state: null, fitMetrics);
     }
 
     /// <summary>The batches of <paramref name="data"/> in order, inference mode; with a <paramref name="state"/>, carried from each batch to the next.</summary>
-    private static EvaluationResult EvaluateInOrder<TModel>(TModel model, SequenceDataSet data, int batchSize, IRecurrentState? state)
+    private static EvaluationResult EvaluateInOrder<TModel>(TModel model, SequenceDataSet data, int batchSize, IRecurrentState? state, IReadOnlyList<FitMetric> fitMetrics)
         where TModel : ITrainableModel
     {
+        var extra = new FitMetricAccumulator(fitMetrics, model.Loss, model.ModelOutputSize);
         var buffers = new BatchBuffers();
         int perExample = (model.OutputIsSequence ? data.TimeSteps : 1) * model.ModelOutputSize;
         float[] outputs = new float[batchSize * perExample];
@@ -171,9 +190,10 @@ public static partial class Trainer
                 ? model.EvaluateBatch(view, outputs.AsSpan(0, n * perExample))
                 : ((IStatefulTrainableModel)model).EvaluateBatch(view, outputs.AsSpan(0, n * perExample), state);
             metrics.Add(loss, view, outputs.AsSpan(0, n * perExample), model.ModelOutputSize, model.OutputIsSequence);
+            extra.Add(loss, view, outputs.AsSpan(0, n * perExample), model.OutputIsSequence);
         }
 
-        return new EvaluationResult(metrics.MeanLoss, metrics.Metric, metrics.MetricName, metrics.Perplexity);
+        return new EvaluationResult(metrics.MeanLoss, metrics.Metric, metrics.MetricName, metrics.Perplexity) { Metrics = extra.Values() };
     }
 
     private static void CheckData(ITrainableModel model, SequenceDataSet data, string name)
@@ -209,9 +229,11 @@ public static partial class Trainer
         Console.Write(string.Create(CultureInfo.InvariantCulture, $"\rEpoch {epoch}/{epochs} [{bar}] {batch}/{batches} - loss: {metrics.MeanLoss:F4} - {metrics.MetricName}: {metrics.Metric:F4}   "));
     }
 
-    private static void WriteEpoch(EpochResult e, int epochs, int batches, string metric)
+    private static void WriteEpoch(EpochResult e, int epochs, int batches, string metric, IReadOnlyList<FitMetric> fitMetrics)
     {
         string validation = e.ValidationLoss is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" - val_loss: {e.ValidationLoss:F4} - val_{metric}: {e.ValidationMetric:F4}");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\rEpoch {e.Epoch}/{epochs} {batches}/{batches} - {e.Duration.TotalSeconds:F1}s - loss: {e.Loss:F4} - {metric}: {e.Metric:F4}{validation}          "));
+        string extra = string.Concat(fitMetrics.Select(m => string.Create(CultureInfo.InvariantCulture, $" - {FitMetrics.NameOf(m)}: {e.Metrics[m]:F4}")));
+        string extraValidation = string.Concat(fitMetrics.Where(e.ValidationMetrics.ContainsKey).Select(m => string.Create(CultureInfo.InvariantCulture, $" - val_{FitMetrics.NameOf(m)}: {e.ValidationMetrics[m]:F4}")));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\rEpoch {e.Epoch}/{epochs} {batches}/{batches} - {e.Duration.TotalSeconds:F1}s - loss: {e.Loss:F4} - {metric}: {e.Metric:F4}{extra}{validation}{extraValidation}          "));
     }
 }

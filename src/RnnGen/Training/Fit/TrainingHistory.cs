@@ -11,14 +11,27 @@ namespace RnnGen.Training;
 /// <param name="ValidationLoss">Validation loss, if there is validation data.</param>
 /// <param name="ValidationMetric">Validation metric, if there is validation data.</param>
 /// <param name="Duration">Wall-clock time of the epoch.</param>
-public sealed record EpochResult(int Epoch, double Loss, double Metric, double? ValidationLoss, double? ValidationMetric, TimeSpan Duration);
+public sealed record EpochResult(int Epoch, double Loss, double Metric, double? ValidationLoss, double? ValidationMetric, TimeSpan Duration)
+{
+    /// <summary>The training values of <see cref="FitOptions.Metrics"/>.</summary>
+    public IReadOnlyDictionary<FitMetric, double> Metrics { get; init; } = EmptyMetrics;
+
+    /// <summary>The validation values of <see cref="FitOptions.Metrics"/> (empty without validation data).</summary>
+    public IReadOnlyDictionary<FitMetric, double> ValidationMetrics { get; init; } = EmptyMetrics;
+
+    internal static readonly IReadOnlyDictionary<FitMetric, double> EmptyMetrics = new Dictionary<FitMetric, double>();
+}
 
 /// <summary>The result of evaluating a model on a data set.</summary>
 /// <param name="Loss">Mean loss.</param>
 /// <param name="Metric">The metric (<see cref="MetricName"/>).</param>
 /// <param name="MetricName">accuracy, binary_accuracy or mae.</param>
 /// <param name="Perplexity">exp(loss) (meaningful for cross-entropy).</param>
-public sealed record EvaluationResult(double Loss, double Metric, string MetricName, double Perplexity);
+public sealed record EvaluationResult(double Loss, double Metric, string MetricName, double Perplexity)
+{
+    /// <summary>The metrics asked of Evaluate (empty when none were).</summary>
+    public IReadOnlyDictionary<FitMetric, double> Metrics { get; init; } = EpochResult.EmptyMetrics;
+}
 
 /// <summary>Per-epoch losses and metrics of a <see cref="Trainer.Fit"/> run (Keras's History).</summary>
 public sealed class TrainingHistory
@@ -44,6 +57,13 @@ public sealed class TrainingHistory
     public int BestEpoch { get; internal set; }
 
     internal void Add(EpochResult epoch) => _epochs.Add(epoch);
+
+    /// <summary>One metric per epoch (Keras's <c>history.history["f1_score"]</c>, or "val_f1_score" with <paramref name="validation"/>).</summary>
+    /// <exception cref="KeyNotFoundException">The metric was not in <see cref="FitOptions.Metrics"/> (or there was no validation data).</exception>
+    public double[] Of(FitMetric metric, bool validation = false) => _epochs.Select(e =>
+        (validation ? e.ValidationMetrics : e.Metrics).TryGetValue(metric, out double value)
+            ? value
+            : throw new KeyNotFoundException($"metric: expected one of FitOptions.Metrics{(validation ? " with validation data" : string.Empty)} but epoch {e.Epoch} has no {(validation ? "val_" : string.Empty)}{FitMetrics.NameOf(metric)}.")).ToArray();
 
     /// <summary>Writes two panels as an SVG file, as the Keras example plots a history: training and validation
     /// <see cref="MetricName"/>, and training and validation loss, per epoch.</summary>
