@@ -34,24 +34,11 @@ internal interface ISimdVector<TSelf> where TSelf : struct, ISimdVector<TSelf>
 
     static abstract TSelf operator /(TSelf a, TSelf b);
 
-    /// <summary>σ(x) as the gates compute it: <see cref="GateMath.RationalSigmoid{TV}"/> on vectors, <c>1 / (1 + e^−x)</c> on one lane.</summary>
+    /// <summary>σ(x) as the gates compute it: <see cref="GateMath.Sigmoid(Vector256{float})"/> on vectors, <c>1 / (1 + e^−x)</c> on one lane.</summary>
     static abstract TSelf Sigmoid(TSelf x);
 
-    /// <summary>tanh(x) as the gates compute it: <see cref="GateMath.RationalTanh{TV}"/> on vectors, <see cref="MathF.Tanh"/> on one lane.</summary>
+    /// <summary>tanh(x) as the gates compute it: <see cref="GateMath.Tanh(Vector256{float})"/> on vectors, <see cref="MathF.Tanh"/> on one lane.</summary>
     static abstract TSelf Tanh(TSelf x);
-
-    /// <summary>
-    /// x clamped to ±<paramref name="limit"/> with the processor's min/max, one instruction each (the portable
-    /// <c>Vector256.Min/Max</c> follow IEEE 754-2019's NaN and signed-zero rules with about ten); the limit is the first
-    /// operand, so a NaN x comes through as NaN.
-    /// </summary>
-    static abstract TSelf Clamp(TSelf x, TSelf limit);
-
-    /// <summary>
-    /// <c>a · b + c</c> for the gate functions: one fused instruction where the machine has FMA, else a multiply and an
-    /// add; the 512-bit form always fuses (emulated without AVX-512) so that its lanes equal the 256-bit ones.
-    /// </summary>
-    static abstract TSelf GateMultiplyAdd(TSelf a, TSelf b, TSelf c);
 
     /// <summary>The sum of the lanes.</summary>
     static abstract float Sum(TSelf value);
@@ -84,9 +71,6 @@ internal readonly struct Simd512 : ISimdVector<Simd512>
     public static Simd512 MultiplyAdd(Simd512 a, Simd512 b, Simd512 c) => new(Vector512.FusedMultiplyAdd(a._v, b._v, c._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd512 GateMultiplyAdd(Simd512 a, Simd512 b, Simd512 c) => new(Vector512.FusedMultiplyAdd(a._v, b._v, c._v));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512 Add(Simd512 a, Simd512 b) => new(a._v + b._v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -102,14 +86,10 @@ internal readonly struct Simd512 : ISimdVector<Simd512>
     public static Simd512 operator /(Simd512 a, Simd512 b) => new(a._v / b._v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd512 Sigmoid(Simd512 x) => GateMath.RationalSigmoid(x);
+    public static Simd512 Sigmoid(Simd512 x) => new(GateMath.Sigmoid(x._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd512 Tanh(Simd512 x) => GateMath.RationalTanh(x);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd512 Clamp(Simd512 x, Simd512 limit)
-        => new(Avx512F.IsSupported ? Avx512F.Min(limit._v, Avx512F.Max(-limit._v, x._v)) : Vector512.Min(Vector512.Max(x._v, -limit._v), limit._v));
+    public static Simd512 Tanh(Simd512 x) => new(GateMath.Tanh(x._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Simd512 value) => Vector512.Sum(value._v);
@@ -144,10 +124,6 @@ internal readonly struct Simd256 : ISimdVector<Simd256>
     public static Simd256 MultiplyAdd(Simd256 a, Simd256 b, Simd256 c) => new(Vector256.FusedMultiplyAdd(a._v, b._v, c._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd256 GateMultiplyAdd(Simd256 a, Simd256 b, Simd256 c)
-        => new(Fma.IsSupported ? Fma.MultiplyAdd(a._v, b._v, c._v) : a._v * b._v + c._v);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256 Add(Simd256 a, Simd256 b) => new(a._v + b._v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -163,14 +139,10 @@ internal readonly struct Simd256 : ISimdVector<Simd256>
     public static Simd256 operator /(Simd256 a, Simd256 b) => new(a._v / b._v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd256 Sigmoid(Simd256 x) => GateMath.RationalSigmoid(x);
+    public static Simd256 Sigmoid(Simd256 x) => new(GateMath.Sigmoid(x._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd256 Tanh(Simd256 x) => GateMath.RationalTanh(x);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd256 Clamp(Simd256 x, Simd256 limit)
-        => new(Avx.IsSupported ? Avx.Min(limit._v, Avx.Max(-limit._v, x._v)) : Vector256.Min(Vector256.Max(x._v, -limit._v), limit._v));
+    public static Simd256 Tanh(Simd256 x) => new(GateMath.Tanh(x._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Simd256 value) => Vector256.Sum(value._v);
@@ -213,10 +185,6 @@ internal readonly struct Simd128 : ISimdVector<Simd128>
     public static Simd128 MultiplyAdd(Simd128 a, Simd128 b, Simd128 c) => new(Vector128.FusedMultiplyAdd(a._v, b._v, c._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd128 GateMultiplyAdd(Simd128 a, Simd128 b, Simd128 c)
-        => new(Fma.IsSupported ? Fma.MultiplyAdd(a._v, b._v, c._v) : a._v * b._v + c._v);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd128 Add(Simd128 a, Simd128 b) => new(a._v + b._v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -232,14 +200,10 @@ internal readonly struct Simd128 : ISimdVector<Simd128>
     public static Simd128 operator /(Simd128 a, Simd128 b) => new(a._v / b._v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd128 Sigmoid(Simd128 x) => GateMath.RationalSigmoid(x);
+    public static Simd128 Sigmoid(Simd128 x) => new(GateMath.Sigmoid(x._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd128 Tanh(Simd128 x) => GateMath.RationalTanh(x);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd128 Clamp(Simd128 x, Simd128 limit)
-        => new(Sse.IsSupported ? Sse.Min(limit._v, Sse.Max(-limit._v, x._v)) : Vector128.Min(Vector128.Max(x._v, -limit._v), limit._v));
+    public static Simd128 Tanh(Simd128 x) => new(GateMath.Tanh(x._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Simd128 value) => Vector128.Sum(value._v);
@@ -280,9 +244,6 @@ internal readonly struct SimdScalar : ISimdVector<SimdScalar>
     public static SimdScalar MultiplyAdd(SimdScalar a, SimdScalar b, SimdScalar c) => new(MathF.FusedMultiplyAdd(a._v, b._v, c._v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static SimdScalar GateMultiplyAdd(SimdScalar a, SimdScalar b, SimdScalar c) => new(a._v * b._v + c._v);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static SimdScalar Add(SimdScalar a, SimdScalar b) => new(a._v + b._v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -302,9 +263,6 @@ internal readonly struct SimdScalar : ISimdVector<SimdScalar>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static SimdScalar Tanh(SimdScalar x) => new(MathF.Tanh(x._v));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static SimdScalar Clamp(SimdScalar x, SimdScalar limit) => new(x._v < -limit._v ? -limit._v : x._v > limit._v ? limit._v : x._v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(SimdScalar value) => value._v;

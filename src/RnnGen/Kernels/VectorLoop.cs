@@ -71,7 +71,8 @@ internal static class VectorLoop
         return j;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <summary>One width's loop, compiled on its own (optimised from the first call) so that the operator's whole body inlines into it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Loop<TOp, TArgs, TV>(in TArgs args, int j, int count)
         where TOp : IRowOperator<TArgs> where TArgs : allows ref struct where TV : struct, ISimdVector<TV>
     {
