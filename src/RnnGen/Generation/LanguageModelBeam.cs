@@ -41,13 +41,13 @@ public sealed class LanguageModelBeam
     /// tokens and leaves <paramref name="state"/> as the sampling <c>Generate</c> does (after every generated token but
     /// the last); returns the best sequence's total log-probability.
     /// </summary>
-    internal float Search(IBeamLanguageModel model, ReadOnlySpan<int> prefix, Span<int> output, ModelState state)
+    internal float Search(IBeamLanguageModel model, InferenceBuffers buffers, ReadOnlySpan<int> prefix, Span<int> output, ModelState state)
     {
         int K = Width, V = model.OutputSize, N = output.Length;
         Span<float> first = Prepare(model, state, V, N).AsSpan(0, V);
         foreach (int token in prefix)
         {
-            model.StepLogProbabilities(token, first, state);
+            model.StepLogProbabilities(buffers, token, first, state);
         }
 
         if (N == 0)
@@ -79,7 +79,7 @@ public sealed class LanguageModelBeam
             for (int c = 0; c < chosen; c++)
             {
                 _states[parents[c]].Values.CopyTo(_nextStates[c].Values);
-                model.StepLogProbabilities(tokens[c], _logProbabilities.AsSpan(c * V, V), _nextStates[c]);
+                model.StepLogProbabilities(buffers, tokens[c], _logProbabilities.AsSpan(c * V, V), _nextStates[c]);
             }
 
             (_states, _nextStates) = (_nextStates, _states);
@@ -135,6 +135,6 @@ internal interface IBeamLanguageModel
     /// <summary>A zero state for one stream.</summary>
     ModelState CreateStreamState();
 
-    /// <summary>Advances <paramref name="state"/> (one stream) by <paramref name="token"/> and writes <c>log p(next token)</c>.</summary>
-    void StepLogProbabilities(int token, Span<float> logProbabilities, ModelState state);
+    /// <summary>Advances <paramref name="state"/> (one stream) by <paramref name="token"/> in <paramref name="buffers"/> and writes <c>log p(next token)</c>.</summary>
+    void StepLogProbabilities(InferenceBuffers buffers, int token, Span<float> logProbabilities, ModelState state);
 }
