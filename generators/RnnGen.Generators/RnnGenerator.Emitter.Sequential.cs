@@ -226,7 +226,9 @@ public sealed partial class RnnGenerator
             {
                 w.Line("/// <summary>Generates <c>output.Length</c> tokens: steps through <paramref name=\"prefix\"/> to prime <paramref name=\"state\"/>, then feeds back each token <paramref name=\"sampler\"/> chooses. Allocates nothing.</summary>");
                 w.Line($"public void Generate({ReadOnlySpan}<int> prefix, global::System.Span<int> output, global::RnnGen.Generation.TokenSampler sampler, State state) => _core.Generate(prefix, output, sampler, state);");
-                w.Line("/// <summary>Generates <paramref name=\"count\"/> tokens after <paramref name=\"prefix\"/> from a fresh state; <paramref name=\"options\"/> default to greedy.</summary>");
+                w.Line("/// <summary>Beam search: steps through <paramref name=\"prefix\"/> to prime <paramref name=\"state\"/>, writes the <c>output.Length</c> tokens of highest total log-probability the beam finds and returns it. Allocates nothing once <paramref name=\"beam\"/> has served a search as long.</summary>");
+                w.Line($"public float Generate({ReadOnlySpan}<int> prefix, global::System.Span<int> output, global::RnnGen.Generation.LanguageModelBeam beam, State state) => _core.Generate(prefix, output, beam, state);");
+                w.Line("/// <summary>Generates <paramref name=\"count\"/> tokens after <paramref name=\"prefix\"/> from a fresh state; <paramref name=\"options\"/> default to greedy; a BeamWidth above 0 searches a beam.</summary>");
                 w.Line($"public int[] Generate({ReadOnlySpan}<int> prefix, int count, global::RnnGen.Generation.SamplingOptions? options = null) => _core.Generate(prefix, count, options, CreateState());");
                 w.Line();
             }

@@ -27,8 +27,7 @@ public static class Buffers
     /// Grows a model's workspace so that <paramref name="length"/> floats, counted from index 0 (a layout that already
     /// starts at the array's <see cref="AlignedStart"/>), fit. A new array is pinned (it never moves, so its aligned start
     /// stays valid) and gets one cache line of slack, so the layout recomputed from the new array's own aligned start fits
-    /// too. Vector loads that straddle cache lines cost the matrix products a quarter of their speed here (n = 1024: 95
-    /// against 68–72 GFLOP/s).
+    /// too: vector loads that straddle cache lines slow the matrix products down (docs/benchmarks.md).
     /// </summary>
     /// <returns>Whether a new array was made (its aligned start may differ from the old one's).</returns>
     public static bool EnsureAligned(ref float[] buffer, int length)

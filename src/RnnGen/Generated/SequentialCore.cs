@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using RnnGen.Generation;
 using RnnGen.Initialization;
+using RnnGen.Kernels;
 using RnnGen.IO;
 using RnnGen.Layers;
 using RnnGen.Training;
@@ -18,7 +19,7 @@ namespace RnnGen.Generated;
 /// <typeparam name="TNetwork">The generated struct: sizes, layout fields and ops.</typeparam>
 /// <typeparam name="TState">The generated <c>State</c> class.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
+public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLanguageModel
     where TNetwork : struct, ISequentialNetwork<TNetwork>
     where TState : ModelState, IModelState<TState>
 {
@@ -444,13 +445,72 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
         }
     }
 
-    /// <summary>Generates <paramref name="count"/> tokens after <paramref name="prefix"/> from <paramref name="state"/>; <paramref name="options"/> default to greedy.</summary>
+    /// <summary>
+    /// Beam search (<see cref="LanguageModelBeam"/>): steps through <paramref name="prefix"/> to prime <paramref name="state"/>,
+    /// writes the <c>output.Length</c> tokens of highest total log-probability that <paramref name="beam"/>'s width finds
+    /// and returns that log-probability. Allocates nothing once <paramref name="beam"/> has served a search as long.
+    /// </summary>
+    public float Generate(ReadOnlySpan<int> prefix, Span<int> output, LanguageModelBeam beam, TState state)
+    {
+        ArgumentNullException.ThrowIfNull(beam);
+        Guard.Positive("prefix.Length", prefix.Length);
+        ArgumentNullException.ThrowIfNull(state);
+        CheckState(nameof(state), state, 1);
+        Guard.Tokens(nameof(prefix), prefix, TNetwork.Info.VocabularySize);
+        using ConcurrencyGuard.InferenceScope use = _guard.Infer("Generate");
+        InferenceBuffers buffers = _inference.Rent();
+        try
+        {
+            return beam.Search(this, buffers, prefix, output, state);
+        }
+        finally
+        {
+            _inference.Return(buffers);
+        }
+    }
+
+    /// <summary>
+    /// Generates <paramref name="count"/> tokens after <paramref name="prefix"/> from <paramref name="state"/>; <paramref name="options"/>
+    /// default to greedy; a <see cref="SamplingOptions.BeamWidth"/> above 0 searches a beam of that width.
+    /// </summary>
     public int[] Generate(ReadOnlySpan<int> prefix, int count, SamplingOptions? options, TState state)
     {
         Guard.Positive(nameof(count), count);
+        options ??= SamplingOptions.Greedy;
         var output = new int[count];
-        Generate(prefix, output, new TokenSampler(options ?? SamplingOptions.Greedy), state);
+        if (options.BeamWidth < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.BeamWidth, $"BeamWidth: expected 0 (sampling) or a beam width ≥ 1 but got {options.BeamWidth}.");
+        }
+
+        if (options.BeamWidth > 0)
+        {
+            if (options.Temperature != 0 || options.TopK != 0)
+            {
+                throw new ArgumentException($"options: beam search (BeamWidth = {options.BeamWidth}) takes no Temperature or TopK, but got Temperature = {options.Temperature}, TopK = {options.TopK}.", nameof(options));
+            }
+
+            Generate(prefix, output, new LanguageModelBeam(options.BeamWidth), state);
+            return output;
+        }
+
+        Generate(prefix, output, new TokenSampler(options), state);
         return output;
+    }
+
+    int IBeamLanguageModel.OutputSize => TNetwork.Info.OutputSize;
+
+    ModelState IBeamLanguageModel.CreateStreamState() => TState.Create(1);
+
+    /// <summary>One stream's step with the last layer's logits, turned into log-probabilities (log-softmax, stable).</summary>
+    void IBeamLanguageModel.StepLogProbabilities(InferenceBuffers buffers, int token, Span<float> logProbabilities, ModelState state)
+    {
+        ReadOnlySpan<int> tokens = MemoryMarshal.CreateReadOnlySpan(ref token, 1);
+        Frame frame = Prepare(tokens, default, 1, 1, default, ref buffers.Workspace, out TNetwork layout, training: false);
+        Run(frame, layout, buffers.Workspace, tokens, default, state.Values, training: false, logits: true);
+        Span<float> row = logProbabilities.Slice(0, TNetwork.Info.OutputSize);
+        buffers.Workspace.AsSpan(frame.Output, row.Length).CopyTo(row);
+        Activations.LogSoftmax(row);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

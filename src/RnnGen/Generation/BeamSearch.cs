@@ -68,28 +68,9 @@ public sealed class BeamSearch
             decoder.DecodeStep(_parents.AsSpan(0, K), _tokens.AsSpan(0, K), _logProbabilities.AsSpan(0, K * V));
 
             // the K best (beam, token) continuations of the live beams by total log-probability (ties: lower beam, then lower token)
-            int chosen = 0;
             Span<float> newScores = _newScores.AsSpan(0, K);
             Span<int> beams = _candidateBeams.AsSpan(0, K), tokens = _candidateTokens.AsSpan(0, K);
-            for (int b = 0; b < live; b++)
-            {
-                for (int v = 0; v < V; v++)
-                {
-                    float s = _scores[b] + _logProbabilities[b * V + v];
-                    if (chosen < K)
-                    {
-                        if (!float.IsNaN(s))
-                        {
-                            Insert(newScores, beams, tokens, chosen, s, b, v);
-                            chosen++;
-                        }
-                    }
-                    else if (s > newScores[K - 1])
-                    {
-                        Insert(newScores, beams, tokens, K - 1, s, b, v);
-                    }
-                }
-            }
+            int chosen = BeamCandidates.Select(_scores.AsSpan(0, live), _logProbabilities.AsSpan(0, live * V), V, newScores, beams, tokens);
 
             // hypotheses that end leave the beam; the others (while shorter than maxLength) are the next live beams
             int next = 0;
@@ -143,22 +124,5 @@ public sealed class BeamSearch
         score = bestScore;
         _best.AsSpan(0, bestLength).CopyTo(output);
         return bestLength;
-    }
-
-    /// <summary>Inserts (s, b, v) at or before <paramref name="last"/> keeping <paramref name="scores"/> descending (stable: earlier candidates stay ahead on ties).</summary>
-    private static void Insert(Span<float> scores, Span<int> beams, Span<int> tokens, int last, float s, int b, int v)
-    {
-        int i = last;
-        while (i > 0 && scores[i - 1] < s)
-        {
-            scores[i] = scores[i - 1];
-            beams[i] = beams[i - 1];
-            tokens[i] = tokens[i - 1];
-            i--;
-        }
-
-        scores[i] = s;
-        beams[i] = b;
-        tokens[i] = v;
     }
 }

@@ -3,7 +3,8 @@ namespace RnnGen.Generation;
 /// <summary>
 /// How the next token is chosen from a model's output distribution: greedy (<see cref="Temperature"/> 0, the default),
 /// or sampled from <c>softmax(log p / Temperature)</c>, restricted to the <see cref="TopK"/> most likely tokens when
-/// it is positive. <see cref="Seed"/> makes sampling reproducible.
+/// it is positive. <see cref="Seed"/> makes sampling reproducible. A <see cref="BeamWidth"/> above 0 replaces sampling by
+/// beam search (<see cref="LanguageModelBeam"/>).
 /// </summary>
 public sealed record SamplingOptions
 {
@@ -15,6 +16,9 @@ public sealed record SamplingOptions
 
     /// <summary>Seed of the sampling random numbers.</summary>
     public int Seed { get; init; }
+
+    /// <summary>0: sample (or greedy) token by token. Above 0: beam search keeping that many hypotheses (Temperature and TopK must be 0).</summary>
+    public int BeamWidth { get; init; }
 
     /// <summary>Greedy decoding.</summary>
     public static SamplingOptions Greedy { get; } = new();

@@ -1,17 +1,16 @@
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
 
 namespace RnnGen.Kernels;
 
-/// <summary>Element-wise activations over spans: σ and tanh by <see cref="GateMath"/>'s 256-bit forms (the ones the fused gate
-/// rows use) with a <see cref="TensorPrimitives"/> tail, the rest by <see cref="TensorPrimitives"/>.</summary>
+/// <summary>Element-wise activations over spans: σ and tanh by <see cref="GateMath"/>'s vector forms (the ones the fused gate
+/// rows use) through <see cref="VectorLoop"/> with a <see cref="TensorPrimitives"/> tail, the rest by <see cref="TensorPrimitives"/>.</summary>
 public static class Activations
 {
     /// <summary><c>y = σ(x)</c>; y may be x.</summary>
     public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y)
     {
-        int done = Vectorized<SigmoidFunction>(x, y);
+        int done = Vectorized<SigmoidOperator>(x, y);
         if (done < x.Length)
         {
             TensorPrimitives.Sigmoid(x.Slice(done), y.Slice(done));
@@ -21,7 +20,7 @@ public static class Activations
     /// <summary><c>y = tanh(x)</c>; y may be x.</summary>
     public static void Tanh(ReadOnlySpan<float> x, Span<float> y)
     {
-        int done = Vectorized<TanhFunction>(x, y);
+        int done = Vectorized<TanhOperator>(x, y);
         if (done < x.Length)
         {
             TensorPrimitives.Tanh(x.Slice(done), y.Slice(done));
@@ -92,38 +91,30 @@ public static class Activations
         TensorPrimitives.Subtract(row, max + (float)Math.Log(sum), row);
     }
 
-    /// <summary>The 256-bit function <typeparamref name="TOp"/> over whole vectors of x; returns how many elements it did.</summary>
+    /// <summary>The vector function <typeparamref name="TOp"/> over whole vectors of x; returns how many elements it did.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static int Vectorized<TOp>(ReadOnlySpan<float> x, Span<float> y) where TOp : struct, IVectorFunction
+    private static int Vectorized<TOp>(ReadOnlySpan<float> x, Span<float> y) where TOp : IRowOperator<UnaryRow>
     {
         CheckDestination(x, y);
-        int j = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref float from = ref MemoryMarshal.GetReference(x);
-            ref float to = ref MemoryMarshal.GetReference(y);
-            for (; j <= x.Length - Vector256<float>.Count; j += Vector256<float>.Count)
-            {
-                TOp.Apply(Vector256.LoadUnsafe(ref from, (nuint)j)).StoreUnsafe(ref to, (nuint)j);
-            }
-        }
-
-        return j;
+        var row = new UnaryRow { X = ref MemoryMarshal.GetReference(x), Y = ref MemoryMarshal.GetReference(y) };
+        return VectorLoop.RunVectors<TOp, UnaryRow>(row, x.Length);
     }
 
-    private interface IVectorFunction
+    private ref struct UnaryRow
     {
-        static abstract Vector256<float> Apply(Vector256<float> x);
+        public ref float X, Y;
     }
 
-    private readonly struct SigmoidFunction : IVectorFunction
+    private readonly struct SigmoidOperator : IRowOperator<UnaryRow>
     {
-        public static Vector256<float> Apply(Vector256<float> x) => GateMath.Sigmoid(x);
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public static void Invoke<TV>(in UnaryRow a, nuint j) where TV : struct, ISimdVector<TV> => TV.Store(TV.Sigmoid(TV.Load(ref a.X, j)), ref a.Y, j);
     }
 
-    private readonly struct TanhFunction : IVectorFunction
+    private readonly struct TanhOperator : IRowOperator<UnaryRow>
     {
-        public static Vector256<float> Apply(Vector256<float> x) => GateMath.Tanh(x);
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public static void Invoke<TV>(in UnaryRow a, nuint j) where TV : struct, ISimdVector<TV> => TV.Store(TV.Tanh(TV.Load(ref a.X, j)), ref a.Y, j);
     }
 
     private static void CheckDestination(ReadOnlySpan<float> x, Span<float> y)

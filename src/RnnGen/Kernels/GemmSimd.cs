@@ -10,8 +10,8 @@ namespace RnnGen.Kernels;
 /// </summary>
 /// <remarks>
 /// The loops are compiled fully optimised from the first call (<see cref="MethodImplOptions.AggressiveOptimization"/>):
-/// measured here, dynamic PGO's tier-up of these kernels ran the per-step packed product at half speed (52 against
-/// 97 GFLOP/s) and W4 at a third, depending on what else the process had run first.
+/// dynamic PGO's tier-up of these kernels was slower and depended on what else the process had run first
+/// (docs/benchmarks.md, "Notes moved from kernel comments").
 /// </remarks>
 internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
 {
@@ -285,7 +285,7 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
             // A stored transposed ([k, m]: weight gradients, ∂zᵀ · x): a 6-row tile broadcasts 6 neighbouring floats per depth
             // step from rows lda apart — with a power-of-two lda (4H gates) every step lands in the same L1 sets and comes
             // from L2. Packed once per row block into 6-row micro-panels (6 floats per step, contiguous), the tiles of every
-            // column panel read A from L1: W4's ∂W_hh (1024 × 256 × 3200) 78 → 96 GFLOP/s.
+            // column panel read A from L1 (docs/benchmarks.md).
             bool packA = aTransposed && pack;
             ref float aTiles = ref A;
             if (packA)
@@ -581,10 +581,8 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
 
     /// <summary>
     /// Whether an NT product goes through a packed Bᵀ (see <see cref="MultiplyNT"/>): about a hundred rows or more over a
-    /// depth below 128, where the dot products' lane sums cost as much as their multiply-adds. Measured here (interleaved,
-    /// GFLOP/s, dot-product form → packed): 16000 × 128 × 32 (W3 projection) 58 → 67, 3200 × 512 × 64 (W5) 66 → 83,
-    /// 3200 × 1024 × 65 (W4) 64 → 77; at depth 128 and more the dot-product form wins (3200 × 1024 × 256: 86 against 76,
-    /// n = 256 / 512 squares 92 / 102 against 81 / 83).
+    /// depth below 128, where the dot products' lane sums cost as much as their multiply-adds; from depth 128 the
+    /// dot-product form wins (thresholds measured in docs/benchmarks.md).
     /// </summary>
     private static bool PackForNT(int m, int n, int k) => m >= 96 && n >= 16 && k < 128;
 

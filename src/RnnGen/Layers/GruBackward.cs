@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using RnnGen.Kernels;
 
 namespace RnnGen.Layers;
@@ -32,23 +31,23 @@ public static unsafe partial class GruKernel
         in RecurrentSequence whole, in RecurrentSequenceGradients wholeGradients, int part, int parts) where TShape : IRecurrentShape
     {
         int H = TShape.Units, G = 3 * H;
-        int T = whole.Time, R = whole.Batch * T;
+        int T = whole.Time;
+        var layout = new GruCache(whole.Batch, T, H);
         (int first, int B) = RecurrentParallel.Share(whole.Batch, part, parts);
         RecurrentSequence share = parts == 1 ? default : whole.Rows(first, B, H);
         ref readonly RecurrentSequence sequence = ref (parts == 1 ? ref whole : ref share); // no copy for a single share
         RecurrentSequenceGradients sequenceGradients = parts == 1 ? wholeGradients : wholeGradients.Rows(first, B, T, H, whole.InputStride);
         int r0 = first * T, rows = B * T;
         Span<float> cache = whole.Cache;
-        ReadOnlySpan<float> gates = cache.Slice(r0 * G, rows * G);
-        ReadOnlySpan<float> hn = cache.Slice(R * G + r0 * H, rows * H);
-        Span<float> dIh = cache.Slice(R * 4 * H + r0 * G, rows * G);
-        Span<float> dHh = cache.Slice(R * 7 * H + r0 * G, rows * G);
-        Span<float> hPrev = cache.Slice(R * 10 * H + r0 * H, rows * H);
-        int scratch = R * 11 * H + whole.Batch * G + first * H, BH = whole.Batch * H;
-        Span<float> dh = cache.Slice(scratch, B * H);
-        Span<float> dhNew = cache.Slice(scratch + BH, B * H);
-        Span<float> dhDirect = cache.Slice(scratch + 2 * BH, B * H);
-        Span<float> dRh = cache.Slice(scratch + 3 * BH, B * H);
+        ReadOnlySpan<float> gates = cache.Slice(layout.Gates + r0 * G, rows * G);
+        ReadOnlySpan<float> hn = cache.Slice(layout.RecurrentN + r0 * H, rows * H);
+        Span<float> dIh = cache.Slice(layout.InputGateGradients + r0 * G, rows * G);
+        Span<float> dHh = cache.Slice(layout.RecurrentGateGradients + r0 * G, rows * G);
+        Span<float> hPrev = cache.Slice(layout.PreviousHidden + r0 * H, rows * H);
+        Span<float> dh = cache.Slice(layout.HiddenGradient + first * H, B * H);
+        Span<float> dhNew = cache.Slice(layout.NewHiddenGradient + first * H, B * H);
+        Span<float> dhDirect = cache.Slice(layout.DirectHiddenGradient + first * H, B * H);
+        Span<float> dRh = cache.Slice(layout.ResetHiddenGradient + first * H, B * H);
         bool resetAfter = !weights.RecurrentBias.IsEmpty;
         ReadOnlySpan<float> wHn = weights.Recurrent.Slice(2 * H * H, H * H);
         var recurrent = RecurrentStepProduct.Backward(whole, weights.Recurrent, G, H, PackedRecurrent<TShape>(whole), allowed: resetAfter, pack: false);
@@ -73,29 +72,9 @@ public static unsafe partial class GruKernel
                 ReadOnlySpan<float> pre = gates.Slice(row * G, G), hp = hPrev.Slice(row * H, H), hnRow = hn.Slice(row * H, H);
                 ReadOnlySpan<float> dHidden = sequenceGradients.Hidden.IsEmpty ? default : sequenceGradients.Hidden.Slice(row * H, H);
                 Span<float> di = dIh.Slice(row * G, G), dhh = dHh.Slice(row * G, G);
-                int start = CellBackwardVector(H, resetAfter, pre, hp, hnRow, dhb, dHidden, di, dhh, dhDirect.Slice(b * H, H));
-                for (int j = start; j < H; j++)
-                {
-                    float g = dhb[j] + (dHidden.IsEmpty ? 0 : dHidden[j]);
-                    float r = pre[j], z = pre[H + j], n = pre[2 * H + j];
 
-                    // forward: h = (1 − z) ⊙ n + z ⊙ h_prev
-                    float dn = g * (1 - z);
-                    float dzPre = g * (hp[j] - n) * z * (1 - z);
-                    float dnPre = dn * (1 - n * n);
-                    dhDirect[b * H + j] = g * z;
-                    di[H + j] = dzPre;
-                    di[2 * H + j] = dnPre;
-                    if (resetAfter)
-                    {
-                        // forward: n = tanh(… + r ⊙ hn), hn = W_hn h + b_hn, so ∂r = ∂n_pre ⊙ hn and ∂hn = ∂n_pre ⊙ r
-                        float drPre = dnPre * hnRow[j] * r * (1 - r);
-                        di[j] = drPre;
-                        dhh[j] = drPre;
-                        dhh[H + j] = dzPre;
-                        dhh[2 * H + j] = dnPre * r;
-                    }
-                }
+                // ∂a_ih, ∂a_hh of the row and ∂h_{t−1} through z from ∂h at step t
+                GruCell.Backward(resetAfter, pre, hp, hnRow, dhb, dHidden, di, dhh, dhDirect.Slice(b * H, H), H);
             }
 
             if (resetAfter)
@@ -157,11 +136,12 @@ public static unsafe partial class GruKernel
     {
         int H = TShape.Units, I = TShape.InputSize, G = 3 * H;
         int T = sequence.Time, R = sequence.Batch * T;
+        var layout = new GruCache(sequence.Batch, T, H);
         Span<float> cache = sequence.Cache;
-        ReadOnlySpan<float> hn = cache.Slice(R * G, R * H);
-        ReadOnlySpan<float> dIh = cache.Slice(R * 4 * H, R * G);
-        ReadOnlySpan<float> dHh = cache.Slice(R * 7 * H, R * G);
-        ReadOnlySpan<float> hPrev = cache.Slice(R * 10 * H, R * H);
+        ReadOnlySpan<float> hn = cache.Slice(layout.RecurrentN, R * H);
+        ReadOnlySpan<float> dIh = cache.Slice(layout.InputGateGradients, R * G);
+        ReadOnlySpan<float> dHh = cache.Slice(layout.RecurrentGateGradients, R * G);
+        ReadOnlySpan<float> hPrev = cache.Slice(layout.PreviousHidden, R * H);
 
         // Weight gradients of gate rows g0 … g0 + n − 1, one matrix product over all steps each.
         (int g0, int n) = RecurrentParallel.Share(G, part, parts, multiple: 16);
@@ -188,47 +168,5 @@ public static unsafe partial class GruKernel
             Gemm.MultiplyNN(B * T, I, G, dIh.Slice(first * T * G), G, weights.Input, I,
                 sequenceGradients.Input.Slice(first * T * sequence.InputStride), sequence.InputStride, accumulate: true);
         }
-    }
-
-    /// <summary>
-    /// The cell's backward step on 8 units at a time — the same equations as the scalar loop, which finishes the tail.
-    /// Returns the first unit not done.
-    /// </summary>
-    private static int CellBackwardVector(int H, bool resetAfter, ReadOnlySpan<float> pre, ReadOnlySpan<float> hp,
-        ReadOnlySpan<float> hn, ReadOnlySpan<float> dh, ReadOnlySpan<float> dHidden, Span<float> di, Span<float> dhh, Span<float> dhDirect)
-    {
-        if (!Vector256.IsHardwareAccelerated)
-        {
-            return 0;
-        }
-
-        Vector256<float> one = Vector256<float>.One;
-        int j = 0;
-        for (; j + 8 <= H; j += 8)
-        {
-            Vector256<float> g = Vector256.Create(dh.Slice(j, 8));
-            if (!dHidden.IsEmpty)
-            {
-                g += Vector256.Create(dHidden.Slice(j, 8));
-            }
-
-            Vector256<float> r = Vector256.Create(pre.Slice(j, 8)), z = Vector256.Create(pre.Slice(H + j, 8));
-            Vector256<float> n = Vector256.Create(pre.Slice(2 * H + j, 8));
-            Vector256<float> dzPre = g * (Vector256.Create(hp.Slice(j, 8)) - n) * z * (one - z);
-            Vector256<float> dnPre = g * (one - z) * (one - n * n);
-            (g * z).CopyTo(dhDirect.Slice(j, 8));
-            dzPre.CopyTo(di.Slice(H + j, 8));
-            dnPre.CopyTo(di.Slice(2 * H + j, 8));
-            if (resetAfter)
-            {
-                Vector256<float> drPre = dnPre * Vector256.Create(hn.Slice(j, 8)) * r * (one - r);
-                drPre.CopyTo(di.Slice(j, 8));
-                drPre.CopyTo(dhh.Slice(j, 8));
-                dzPre.CopyTo(dhh.Slice(H + j, 8));
-                (dnPre * r).CopyTo(dhh.Slice(2 * H + j, 8));
-            }
-        }
-
-        return j;
     }
 }

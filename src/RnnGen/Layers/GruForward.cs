@@ -7,15 +7,13 @@ namespace RnnGen.Layers;
 /// GRU kernels for one direction of one layer (forward here, backward in <c>GruBackward.cs</c>), gate order r, z, n.
 /// Reset-after (weights.RecurrentBias given; PyTorch/cuDNN/Keras default): <c>n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))</c>.
 /// Reset-before (Cho et al. 2014): <c>n = tanh(W_in x + b_n + W_hn (r ⊙ h))</c>. Both: <c>h' = (1 − z) ⊙ n + z ⊙ h</c>.
-/// Cache layout, R = B·T rows: gates [R, 3H] (r, z, n after activation), hn [R, H] (reset-after: W_hn h + b_hn;
-/// reset-before: r ⊙ h); then backward scratch: ∂a_ih [R, 3H], ∂a_hh [R, 3H], h_prev [R, H], and per step
-/// h·W_hhᵀ [B, 3H], ∂h, ∂h_new, ∂h_direct, ∂(r ⊙ h) [B, H].
+/// The cell's math is <see cref="GruCell"/>, the cache layout <see cref="GruCache"/>.
 /// </summary>
 public static unsafe partial class GruKernel
 {
     /// <summary>Floats of <see cref="RecurrentSequence.Cache"/> needed for <paramref name="batch"/> sequences of <paramref name="time"/> steps (forward cache plus backward scratch).</summary>
     public static int CacheSize<TShape>(int batch, int time) where TShape : IRecurrentShape
-        => batch * time * 11 * TShape.Units + 7 * batch * TShape.Units + RecurrentCommon.PackedRecurrentSize(3 * TShape.Units, TShape.Units);
+        => new GruCache(batch, time, TShape.Units).Size;
 
     /// <summary>
     /// Runs the layer direction over the batch; fills Hidden, FinalHidden and the cache. With
@@ -28,7 +26,7 @@ public static unsafe partial class GruKernel
         int parts = RecurrentParallel.Parts(sequence, (long)G * (TShape.InputSize + H));
         if (parts == 1)
         {
-            ForwardShare<TShape>(weights, default, sequence, default, 0, 1); // a direct call: a lone stream's step is ~0.3 µs
+            ForwardShare<TShape>(weights, default, sequence, default, 0, 1); // a direct call: a lone stream's step is too short for a pool
         }
         else
         {
@@ -41,8 +39,8 @@ public static unsafe partial class GruKernel
     /// <summary>Where in the cache the packed copy of W_hh(ᵀ) lives.</summary>
     private static Span<float> PackedRecurrent<TShape>(in RecurrentSequence s) where TShape : IRecurrentShape
     {
-        int H = TShape.Units, B = s.Batch, R = B * s.Time;
-        return s.Cache.Slice(R * 11 * H + 7 * B * H, RecurrentCommon.PackedRecurrentSize(3 * H, H));
+        int H = TShape.Units;
+        return s.Cache.Slice(new GruCache(s.Batch, s.Time, H).Packed, RecurrentCommon.PackedRecurrentSize(3 * H, H));
     }
 
     /// <summary>The forward pass of share <paramref name="part"/> of the sequences (all of them when <paramref name="parts"/> = 1).</summary>
@@ -50,14 +48,15 @@ public static unsafe partial class GruKernel
         in RecurrentSequenceGradients __, int part, int parts) where TShape : IRecurrentShape
     {
         int H = TShape.Units, I = TShape.InputSize, G = 3 * H;
-        int T = whole.Time, R = whole.Batch * T;
+        int T = whole.Time;
+        var layout = new GruCache(whole.Batch, T, H);
         (int first, int B) = RecurrentParallel.Share(whole.Batch, part, parts);
         RecurrentSequence share = parts == 1 ? default : whole.Rows(first, B, H);
         ref readonly RecurrentSequence sequence = ref (parts == 1 ? ref whole : ref share); // no copy for a single share
         Span<float> cache = whole.Cache;
-        Span<float> gates = cache.Slice(first * T * G, B * T * G);
-        Span<float> hn = cache.Slice(R * G + first * T * H, B * T * H);
-        Span<float> hp = cache.Slice(R * 11 * H + first * G, B * G);
+        Span<float> gates = cache.Slice(layout.Gates + first * T * G, B * T * G);
+        Span<float> hn = cache.Slice(layout.RecurrentN + first * T * H, B * T * H);
+        Span<float> hp = cache.Slice(layout.RecurrentProduct + first * G, B * G);
         Span<float> h = sequence.FinalHidden.Slice(0, B * H);
         bool resetAfter = !weights.RecurrentBias.IsEmpty;
         var recurrent = RecurrentStepProduct.Forward(whole, weights.Recurrent, G, H, PackedRecurrent<TShape>(whole), allowed: resetAfter, pack: parts == 1);
@@ -102,7 +101,7 @@ public static unsafe partial class GruKernel
                 {
                     // r, z = σ(x·W_i[r z]ᵀ + b_i + h·W_h[r z]ᵀ + b_h); hn = h·W_hnᵀ + b_hn; n = tanh(pre_n + r ⊙ hn);
                     // h_t = n + z ⊙ (h_{t−1} − n) — one fused pass
-                    GateMath.GruRowResetAfter(pre, hp.Slice(b * G, G), hnRow, hb, H);
+                    GruCell.ForwardResetAfter(pre, hp.Slice(b * G, G), hnRow, hb, H);
                     hb.CopyTo(sequence.Hidden.Slice(row * H, H));
                 }
                 else

@@ -5,14 +5,13 @@ namespace RnnGen.Layers;
 
 /// <summary>
 /// LSTM kernels for one direction of one layer over a batch (forward here, backward in <c>LstmBackward.cs</c>).
-/// Gate order i, f, g, o (PyTorch). Cache layout, R = B·T rows: gates [R, 4H] (after their activations),
-/// cells [R, H]; then backward scratch: ∂gates [R, 4H], h_prev [R, H], c_prev [R, H], ∂h, ∂c, ∂h_new [B, H].
+/// Gate order i, f, g, o (PyTorch). The cell's math is <see cref="LstmCell"/>, the cache layout <see cref="LstmCache"/>.
 /// </summary>
 public static unsafe partial class LstmKernel
 {
     /// <summary>Floats of <see cref="RecurrentSequence.Cache"/> needed for <paramref name="batch"/> sequences of <paramref name="time"/> steps (forward cache plus backward scratch).</summary>
     public static int CacheSize<TShape>(int batch, int time) where TShape : IRecurrentShape
-        => batch * time * 11 * TShape.Units + 3 * batch * TShape.Units + RecurrentCommon.PackedRecurrentSize(4 * TShape.Units, TShape.Units);
+        => new LstmCache(batch, time, TShape.Units).Size;
 
     /// <summary>
     /// Runs the layer direction over the batch; fills Hidden, FinalHidden, FinalCell and the cache. With
@@ -25,7 +24,7 @@ public static unsafe partial class LstmKernel
         int parts = RecurrentParallel.Parts(sequence, (long)G * (TShape.InputSize + H));
         if (parts == 1)
         {
-            ForwardShare<TShape>(weights, default, sequence, default, 0, 1); // a direct call: a lone stream's step is ~0.4 µs
+            ForwardShare<TShape>(weights, default, sequence, default, 0, 1); // a direct call: a lone stream's step is too short for a pool
         }
         else
         {
@@ -38,8 +37,8 @@ public static unsafe partial class LstmKernel
     /// <summary>Where in the cache the packed copy of W_hh(ᵀ) lives.</summary>
     private static Span<float> PackedRecurrent<TShape>(in RecurrentSequence s) where TShape : IRecurrentShape
     {
-        int H = TShape.Units, B = s.Batch, R = B * s.Time;
-        return s.Cache.Slice(R * 11 * H + 3 * B * H, RecurrentCommon.PackedRecurrentSize(4 * H, H));
+        int H = TShape.Units;
+        return s.Cache.Slice(new LstmCache(s.Batch, s.Time, H).Packed, RecurrentCommon.PackedRecurrentSize(4 * H, H));
     }
 
     /// <summary>The forward pass of share <paramref name="part"/> of the sequences (all of them when <paramref name="parts"/> = 1).</summary>
@@ -47,12 +46,13 @@ public static unsafe partial class LstmKernel
         in RecurrentSequenceGradients __, int part, int parts) where TShape : IRecurrentShape
     {
         int H = TShape.Units, I = TShape.InputSize, G = 4 * H;
-        int T = whole.Time, R = whole.Batch * T;
+        int T = whole.Time;
+        var layout = new LstmCache(whole.Batch, T, H);
         (int first, int B) = RecurrentParallel.Share(whole.Batch, part, parts);
         RecurrentSequence share = parts == 1 ? default : whole.Rows(first, B, H);
         ref readonly RecurrentSequence sequence = ref (parts == 1 ? ref whole : ref share); // no copy for a single share
-        Span<float> gates = whole.Cache.Slice(first * T * G, B * T * G);
-        Span<float> cells = whole.Cache.Slice(R * G + first * T * H, B * T * H);
+        Span<float> gates = whole.Cache.Slice(layout.Gates + first * T * G, B * T * G);
+        Span<float> cells = whole.Cache.Slice(layout.Cells + first * T * H, B * T * H);
         Span<float> h = sequence.FinalHidden.Slice(0, B * H);
         Span<float> c = sequence.FinalCell.Slice(0, B * H);
         var recurrent = RecurrentStepProduct.Forward(whole, weights.Recurrent, G, H, PackedRecurrent<TShape>(whole), pack: parts == 1);
@@ -83,7 +83,7 @@ public static unsafe partial class LstmKernel
                 Span<float> cb = c.Slice(b * H, H), hb = h.Slice(b * H, H);
 
                 // i, f, o = σ(·) (peepholes: + p ⊙ c), g = tanh(·); c_t = f ⊙ c_{t−1} + i ⊙ g; h_t = o ⊙ tanh(c_t) — one fused pass
-                GateMath.LstmRow(pre, cb, hb, weights.Peepholes, H);
+                LstmCell.Forward(pre, cb, hb, weights.Peepholes, H);
 
                 cb.CopyTo(cells.Slice(row * H, H));
                 hb.CopyTo(hOut);

@@ -31,15 +31,14 @@ internal static class RecurrentCommon
     /// <summary>
     /// Whether the backward per-step products (∂h_(t−1) = ∂pre_t · W_hh) of this call go through a packed copy of W_hh
     /// (<see cref="PackedPanels"/>): with several rows per step, the broadcast kernel over panels packed once per call
-    /// beats reading W_hh rows with a power-of-two stride (W4 shapes: 92 against 70 GFLOP/s). A lone stream or a short call
-    /// multiplies W_hh as it is.
+    /// beats reading W_hh rows with a power-of-two stride (docs/benchmarks.md). A lone stream or a short call multiplies
+    /// W_hh as it is.
     /// </summary>
     public static bool UsePacked(in RecurrentSequence s) => s.Time >= 4 && s.Batch >= 4;
 
     /// <summary>
-    /// Whether the forward per-step products (pre_t += h_(t−1) · W_hhᵀ) go through packed W_hhᵀ: measured faster up to
-    /// H = 128 (H = 32: 82 against 55 GFLOP/s; H = 128: 95 against 86), slower at H = 256, where the 3 × 4 dot-product
-    /// blocks over W_hh as it is reach 93–101 GFLOP/s against 77–92.
+    /// Whether the forward per-step products (pre_t += h_(t−1) · W_hhᵀ) go through packed W_hhᵀ: faster up to H = 128,
+    /// slower from H = 256, where the 3 × 4 dot-product blocks over W_hh as it is win (docs/benchmarks.md).
     /// </summary>
     public static bool UsePackedForward(in RecurrentSequence s, int units) => UsePacked(s) && units <= 128;
 

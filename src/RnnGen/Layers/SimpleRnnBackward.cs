@@ -38,18 +38,19 @@ public static unsafe partial class SimpleRnnKernel
     {
         Activation activation = TActivation.Kind;
         int H = TShape.Units;
-        int T = whole.Time, R = whole.Batch * T;
+        int T = whole.Time;
+        var layout = new SimpleRnnCache(whole.Batch, T, H);
         (int first, int B) = RecurrentParallel.Share(whole.Batch, part, parts);
         RecurrentSequence share = parts == 1 ? default : whole.Rows(first, B, H);
         ref readonly RecurrentSequence sequence = ref (parts == 1 ? ref whole : ref share); // no copy for a single share
         RecurrentSequenceGradients sequenceGradients = parts == 1 ? wholeGradients : wholeGradients.Rows(first, B, T, H, whole.InputStride);
         int r0 = first * T, rows = B * T;
         Span<float> cache = whole.Cache;
-        ReadOnlySpan<float> a = cache.Slice(r0 * H, rows * H);
-        Span<float> dPre = cache.Slice(R * H + r0 * H, rows * H);
-        Span<float> hPrev = cache.Slice(2 * R * H + r0 * H, rows * H);
-        Span<float> dh = cache.Slice(3 * R * H + first * H, B * H);
-        Span<float> dhNew = cache.Slice(3 * R * H + whole.Batch * H + first * H, B * H);
+        ReadOnlySpan<float> a = cache.Slice(layout.Activations + r0 * H, rows * H);
+        Span<float> dPre = cache.Slice(layout.PreActivationGradients + r0 * H, rows * H);
+        Span<float> hPrev = cache.Slice(layout.PreviousHidden + r0 * H, rows * H);
+        Span<float> dh = cache.Slice(layout.HiddenGradient + first * H, B * H);
+        Span<float> dhNew = cache.Slice(layout.NewHiddenGradient + first * H, B * H);
         var recurrent = RecurrentStepProduct.Backward(whole, weights.Recurrent, H, H, PackedRecurrent<TShape>(whole), pack: false);
 
         RecurrentCommon.GatherPrevious(sequence, sequence.Hidden, sequence.InitialHidden, H, hPrev);
@@ -76,7 +77,7 @@ public static unsafe partial class SimpleRnnKernel
                 // forward: h = act(pre), so ∂pre = ∂h ⊙ act'(pre), written with h
                 Span<float> d = dPre.Slice(row * H, H);
                 dhb.CopyTo(d);
-                DenseKernel.ActivationBackward(activation, a.Slice(row * H, H), d, H);
+                SimpleRnnCell.Backward(activation, a.Slice(row * H, H), d);
             }
 
             // ∂h_{t−1}[B, H] = ∂pre_t · W_hh; padded sequences keep the gradient they carry
@@ -105,8 +106,9 @@ public static unsafe partial class SimpleRnnKernel
     {
         int H = TShape.Units, I = TShape.InputSize;
         int T = sequence.Time, R = sequence.Batch * T;
-        ReadOnlySpan<float> dPre = sequence.Cache.Slice(R * H, R * H);
-        ReadOnlySpan<float> hPrev = sequence.Cache.Slice(2 * R * H, R * H);
+        var layout = new SimpleRnnCache(sequence.Batch, T, H);
+        ReadOnlySpan<float> dPre = sequence.Cache.Slice(layout.PreActivationGradients, R * H);
+        ReadOnlySpan<float> hPrev = sequence.Cache.Slice(layout.PreviousHidden, R * H);
 
         // ∂W_ih += ∂preᵀ · x ; ∂W_hh += ∂preᵀ · h_prev ; ∂b += Σ ∂pre (rows u0 … u0 + n − 1 of this share); ∂x += ∂pre · W_ih
         (int u0, int n) = RecurrentParallel.Share(H, part, parts, multiple: 16);

@@ -4,14 +4,14 @@ namespace RnnGen.Layers;
 
 /// <summary>
 /// Elman RNN kernels for one direction of one layer (forward here, backward in <c>SimpleRnnBackward.cs</c>):
-/// <c>h' = act(x · W_ihᵀ + h · W_hhᵀ + b)</c> with act = tanh, relu or sigmoid. Cache layout, R = B·T rows:
-/// activations [R, H]; then backward scratch: ∂pre [R, H], h_prev [R, H], ∂h, ∂h_new [B, H].
+/// <c>h' = act(x · W_ihᵀ + h · W_hhᵀ + b)</c> with act = tanh, relu or sigmoid. The cell's math is
+/// <see cref="SimpleRnnCell"/>, the cache layout <see cref="SimpleRnnCache"/>.
 /// </summary>
 public static unsafe partial class SimpleRnnKernel
 {
     /// <summary>Floats of <see cref="RecurrentSequence.Cache"/> needed for <paramref name="batch"/> sequences of <paramref name="time"/> steps (forward cache plus backward scratch).</summary>
     public static int CacheSize<TShape>(int batch, int time) where TShape : IRecurrentShape
-        => 3 * batch * time * TShape.Units + 2 * batch * TShape.Units + RecurrentCommon.PackedRecurrentSize(TShape.Units, TShape.Units);
+        => new SimpleRnnCache(batch, time, TShape.Units).Size;
 
     /// <summary>
     /// Runs the layer direction over the batch; fills Hidden, FinalHidden and the cache. With
@@ -43,8 +43,8 @@ public static unsafe partial class SimpleRnnKernel
     /// <summary>Where in the cache the packed copy of W_hh(ᵀ) lives.</summary>
     private static Span<float> PackedRecurrent<TShape>(in RecurrentSequence s) where TShape : IRecurrentShape
     {
-        int H = TShape.Units, B = s.Batch, R = B * s.Time;
-        return s.Cache.Slice(3 * R * H + 2 * B * H, RecurrentCommon.PackedRecurrentSize(H, H));
+        int H = TShape.Units;
+        return s.Cache.Slice(new SimpleRnnCache(s.Batch, s.Time, H).Packed, RecurrentCommon.PackedRecurrentSize(H, H));
     }
 
     /// <summary>The forward pass of share <paramref name="part"/> of the sequences (all of them when <paramref name="parts"/> = 1).</summary>
@@ -57,7 +57,7 @@ public static unsafe partial class SimpleRnnKernel
         (int first, int B) = RecurrentParallel.Share(whole.Batch, part, parts);
         RecurrentSequence share = parts == 1 ? default : whole.Rows(first, B, H);
         ref readonly RecurrentSequence sequence = ref (parts == 1 ? ref whole : ref share); // no copy for a single share
-        Span<float> pre = whole.Cache.Slice(first * T * H, B * T * H);
+        Span<float> pre = whole.Cache.Slice(new SimpleRnnCache(whole.Batch, T, H).Activations + first * T * H, B * T * H);
         Span<float> h = sequence.FinalHidden.Slice(0, B * H);
         var recurrent = RecurrentStepProduct.Forward(whole, weights.Recurrent, H, H, PackedRecurrent<TShape>(whole), pack: parts == 1);
 
@@ -83,7 +83,7 @@ public static unsafe partial class SimpleRnnKernel
 
                 // h_t = act(pre_t)
                 Span<float> a = pre.Slice(row * H, H);
-                Activations.Apply(activation, a, H);
+                SimpleRnnCell.Forward(activation, a);
                 a.CopyTo(h.Slice(b * H, H));
                 a.CopyTo(hOut);
             }
