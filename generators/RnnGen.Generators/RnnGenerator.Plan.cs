@@ -79,6 +79,8 @@ public sealed partial class RnnGenerator
             if (model.IsEncoderDecoder)
             {
                 ParameterCount = PlanEncoderDecoder();
+                SetDropout(Encoder);
+                SetDropout(Decoder);
                 return;
             }
 
@@ -136,6 +138,16 @@ public sealed partial class RnnGenerator
             double output = index >= 0 ? Layers[index].Spec.Dropout : 0;
             double input = index + 1 < Layers.Count ? Layers[index + 1].Spec.InputDropout : 0;
             return 1 - (1 - output) * (1 - input);
+        }
+
+        /// <summary>Dropout after each layer of an encoder-decoder part: its output dropout combined with the next layer's input dropout.</summary>
+        private static void SetDropout(List<LayerPlan> part)
+        {
+            for (int k = 0; k < part.Count; k++)
+            {
+                double input = k + 1 < part.Count ? part[k + 1].Spec.InputDropout : 0;
+                part[k].DropoutAfterRate = 1 - (1 - part[k].Spec.Dropout) * (1 - input);
+            }
         }
 
         /// <summary>Dropout applied to the model's (float) input.</summary>
