@@ -133,14 +133,7 @@ public sealed partial class RnnGenerator
                     LayerSpec l = layers[i];
                     if (i == decoder[0]) width = 0;
                     long input = i == decoder[0] + 1 ? width + context : width;
-                    long h = l.Units;
-                    total += l.Kind switch
-                    {
-                        LayerKind.Embedding => (long)l.VocabularySize * h,
-                        LayerKind.Attention => l.Score == ScoreKind.Additive ? h * (top.Units + lastEncoder.OutputWidth + 1) : l.Score == ScoreKind.General ? (long)top.Units * lastEncoder.OutputWidth : 0,
-                        LayerKind.Dense => h * (top.Units + context) + h,
-                        _ => l.Directions * (l.Gates * h * (input + h) + l.Gates * h * (l.Kind == LayerKind.Gru && l.ResetAfter ? 2 : 1) + (l.Kind == LayerKind.Lstm && l.Peepholes ? 3 * h : 0)),
-                    };
+                    total += ModelPlan.ParameterCountOf(l, l.Kind == LayerKind.Dense ? top.Units + context : input, top.Units, lastEncoder.OutputWidth);
                     if (total > MaxArrayLength)
                     {
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelTooLarge, locations[i], l.Name, modelName,
