@@ -34,23 +34,17 @@ internal static class ReservedNames
     /// <summary>Names the generated code uses without declaring them: '_' discards.</summary>
     private static readonly string[] Used = { "_" };
 
-    // sequential and output-recurrent models keep their plumbing in the runtime core: the class holds only these
+    // every model kind keeps its plumbing in the runtime core: the class holds only these
     private static readonly string[] SequentialPrivate = { "_core", "Network" };
 
-    private static readonly string[] EncoderDecoderPrivate =
-    {
-        "_parameters", "_gradients", "_workspace", "_decodeWorkspace", "_hasTrained", "_trained", "_namedParameters",
-        "_namedGradients", "_inputTokens", "_random", "_source", "_sourceLengths", "_stepTargets", "_beamLayout",
-        "_beamScratch", "_beamSearch", "_beamSteps", "_training", "_dropoutRandom", "AttentionArguments", "CreateViews",
-        "DecoderStep", "DecodeSteps", "Encode", "FoldedTensors", "Gather", "Layout", "Prepare", "SummaryText",
-    };
+    private static readonly string[] EncoderDecoderPrivate = { "_core", "Network" };
 
     private static readonly string[] OutputRecurrencePrivate = { "_core", "Network" };
 
     /// <summary>Members generated for each layer L of a model: "{0}" stands for the layer's name.</summary>
     private static readonly string[] PerLayerSequential = { "{0}", "{0}Shape" };
 
-    private static readonly string[] PerLayerEncoderDecoder = { "{0}", "_layer{0}", "{0}Shape", "{0}Weights", "{0}Gradients", "{0}Sequence", "{0}Step" };
+    private static readonly string[] PerLayerEncoderDecoder = { "{0}", "{0}Shape" };
 
     private static readonly string[] PerLayerOutputRecurrence = { "{0}", "{0}Shape" };
 

@@ -75,9 +75,12 @@ public sealed partial class RnnGenerator
         {
             ModelSpec m = plan.Model;
             string defaultInit = m.Initializer == 1 ? "PyTorch" : "Keras";
-            w.Line("// Buffers, checks and the Predict / Step / Forward / Backward glue live in the runtime core; the model is Network, below.");
-            w.Line($"private readonly global::RnnGen.Generated.{(m.OutputRecurrence ? "OutputRecurrentCore" : "SequentialCore")}<Network, State> _core;");
-            if (!m.OutputRecurrence && (!plan.TakesTokens || m.Loss != LossKind.None))
+            string core = m.IsEncoderDecoder ? EncoderDecoderCoreType(plan) : (m.OutputRecurrence ? "OutputRecurrentCore" : "SequentialCore") + "<Network, State>";
+            w.Line(m.IsEncoderDecoder
+                ? "// Buffers, checks, the encoder pass, the decoder steps with attention, the loss and the decoding loops live in the runtime core; the model is Network, below."
+                : "// Buffers, checks and the Predict / Step / Forward / Backward glue live in the runtime core; the model is Network, below.");
+            w.Line($"private readonly global::RnnGen.Generated.{core} _core;");
+            if (!m.IsEncoderDecoder && !m.OutputRecurrence && (!plan.TakesTokens || m.Loss != LossKind.None))
             {
                 w.Line("global::RnnGen.Generated.ISequentialCore global::RnnGen.Generated.ICoreModel.Core => _core;");
             }
@@ -110,7 +113,12 @@ public sealed partial class RnnGenerator
             w.Line("public void SaveWeights(string path) => _core.SaveWeights(path);");
             w.Line("/// <summary>Reads a safetensors file (ours or PyTorch's state_dict); a file that does not fit leaves the model unchanged and throws, naming the tensor.</summary>");
             w.Line("public void LoadWeights(string path) => _core.LoadWeights(path);");
-            if (plan.HasDropout)
+            if (m.IsEncoderDecoder)
+            {
+                w.Line("/// <summary>Restarts the random numbers of scheduled sampling (<see cref=\"global::RnnGen.Seq2Seq.Seq2SeqBatch.TeacherForcing\"/> below 1) and of dropout.</summary>");
+                w.Line("public void ResetRandom(int seed) => _core.ResetRandom(seed);");
+            }
+            else if (plan.HasDropout)
             {
                 w.Line("/// <summary>Restarts the random numbers of dropout (for a reproducible run, or to repeat a forward pass exactly).</summary>");
                 w.Line("public void ResetRandom(int seed) => _core.ResetRandom(seed);");
@@ -125,7 +133,8 @@ public sealed partial class RnnGenerator
             for (int i = 0; i < plan.Layers.Count; i++)
             {
                 LayerPlan layer = plan.Layers[i];
-                w.Line($"global::RnnGen.Generated.ModelLayer.{KindOf(layer)}<{layer.ShapeStruct}>(\"{layer.Name}\"){(i == plan.Layers.Count - 1 ? ");" : ",")}");
+                string decoder = layer.Spec.Group == LayerGroup.Decoder && layer.Spec.IsRecurrent ? ", decoder: true" : string.Empty;
+                w.Line($"global::RnnGen.Generated.ModelLayer.{KindOf(layer)}<{layer.ShapeStruct}>(\"{layer.Name}\"{decoder}){(i == plan.Layers.Count - 1 ? ");" : ",")}");
             }
 
             w.Outdent();
@@ -136,6 +145,7 @@ public sealed partial class RnnGenerator
         {
             LayerKind.Embedding => "Embedding",
             LayerKind.Dense => "Dense",
+            LayerKind.Attention => "Attention",
             _ => "Recurrent",
         };
 
@@ -277,7 +287,7 @@ public sealed partial class RnnGenerator
                 // each layer's parameters follow the previous layer's: offsets are derived, never written as numbers
                 string offset = previous is null ? "0" : $"{previous.ShapeStruct}.ParameterOffset + Sizes.{previous.Name}ParameterCount";
                 previous = layer;
-                string kind = s.Kind switch { LayerKind.Embedding => "IEmbeddingShape", LayerKind.Dense => "IDenseShape", _ => "IRecurrentLayerShape" };
+                string kind = s.Kind switch { LayerKind.Embedding => "IEmbeddingShape", LayerKind.Dense => "IDenseShape", LayerKind.Attention => "IAttentionShape", _ => "IRecurrentLayerShape" };
                 w.Line($"/// <summary>{n}: {layer.SummaryType}, {Int(layer.InputWidth)} → {Int(layer.OutputWidth)}, {Thousands(layer.ParameterCount)} parameters.</summary>");
                 using (w.Block($"private readonly struct {layer.ShapeStruct} : global::RnnGen.Generated.{kind}"))
                 {
@@ -287,6 +297,12 @@ public sealed partial class RnnGenerator
                             w.Line($"public static int VocabularySize => Sizes.{n}VocabularySize;");
                             w.Line($"public static int Dimension => Sizes.{n}Units;");
                             if (!s.Trainable) w.Line("public static bool Trainable => false;");
+                            break;
+                        case LayerKind.Attention:
+                            w.Line($"public static global::RnnGen.AttentionScore Score => global::RnnGen.AttentionScore.{s.Score};");
+                            w.Line($"public static int QuerySize => Sizes.{n}InputSize;");
+                            w.Line($"public static int ValueSize => Sizes.{n}OutputSize;");
+                            if (s.Score == ScoreKind.Additive) w.Line($"public static int Units => Sizes.{n}Units;");
                             break;
                         case LayerKind.Dense:
                             w.Line($"public static int InputSize => Sizes.{n}InputSize;");
@@ -348,7 +364,7 @@ public sealed partial class RnnGenerator
                 {
                     for (int i = 0; i < plan.Layers.Count; i++)
                     {
-                        EmitForwardOp(w, plan, i);
+                        EmitForwardOp(w, plan.Layers[i], LayerInput(plan, i), last: i == plan.Layers.Count - 1);
                     }
                 }
 
@@ -357,7 +373,7 @@ public sealed partial class RnnGenerator
                 {
                     for (int i = plan.Layers.Count - 1; i >= 0; i--)
                     {
-                        EmitBackwardOp(w, plan, i);
+                        EmitBackwardOp(w, plan.Layers[i], LayerInput(plan, i), LayerInputGradient(plan, i), last: i == plan.Layers.Count - 1);
                     }
                 }
             }
@@ -368,9 +384,9 @@ public sealed partial class RnnGenerator
 
         private static string LayerInputGradient(ModelPlan plan, int i) => i == 0 ? "f.InputGradient" : $"f.Gradient(L.{SourceWriter.Identifier(plan.Layers[i - 1].Name)})";
 
-        private static void EmitForwardOp(SourceWriter w, ModelPlan plan, int i)
+        /// <summary>Layer <paramref name="layer"/>'s forward op, reading <paramref name="input"/>, with its equation (every model kind).</summary>
+        private static void EmitForwardOp(SourceWriter w, LayerPlan layer, string input, bool last)
         {
-            LayerPlan layer = plan.Layers[i];
             LayerSpec s = layer.Spec;
             string n = SourceWriter.Identifier(layer.Name), shape = layer.ShapeStruct, dropout = DropoutNote(layer);
             switch (s.Kind)
@@ -381,21 +397,22 @@ public sealed partial class RnnGenerator
                     break;
                 case LayerKind.Dense:
                     w.Line($"// {n}: y[{(layer.InputIsSequence ? "B·T" : "B")}, {Int(s.Units)}] = {s.Activation.ToString().ToLowerInvariant()}(x · Wᵀ + b){dropout}");
-                    w.Line($"{Ops}.Dense<{shape}>(f, {LayerInput(plan, i)}, L.{n}, last: {(i == plan.Layers.Count - 1 ? "true" : "false")});");
+                    w.Line($"{Ops}.Dense<{shape}>(f, {input}, L.{n}, last: {(last ? "true" : "false")});");
                     break;
                 default:
-                    string steps = s.Bidirectional ? "both directions, merged: " + s.Merge : "t = 0 … len_b − 1";
-                    string output = s.ReturnSequences ? $"[B, T, {Int(layer.OutputWidth)}]" : $"[B, {Int(layer.OutputWidth)}]";
-                    w.Line($"// {n} ({steps}), x[B, T, {Int(layer.InputWidth)}] → {output}{(s.Residual ? " + x (residual)" : string.Empty)}{dropout}:");
+                    bool step = s.Group == LayerGroup.Decoder;
+                    string steps = s.Bidirectional ? "both directions, merged: " + s.Merge : step ? "one step" : "t = 0 … len_b − 1";
+                    string output = s.ReturnSequences && !step ? $"[B, T, {Int(layer.OutputWidth)}]" : $"[B, {Int(layer.OutputWidth)}]";
+                    w.Line($"// {n} ({steps}), x[B, {(step ? string.Empty : "T, ")}{Int(layer.InputWidth)}] → {output}{(s.Residual ? " + x (residual)" : string.Empty)}{dropout}:");
                     w.Line($"//   {CellEquation(s)}");
-                    w.Line($"{Ops}.Recurrent<{shape}>(f, {LayerInput(plan, i)}, L.{n});");
+                    w.Line($"{Ops}.Recurrent<{shape}>(f, {input}, L.{n});");
                     break;
             }
         }
 
-        private static void EmitBackwardOp(SourceWriter w, ModelPlan plan, int i)
+        /// <summary>Layer <paramref name="layer"/>'s backward op: ∂input accumulated into <paramref name="inputGradient"/>.</summary>
+        private static void EmitBackwardOp(SourceWriter w, LayerPlan layer, string input, string inputGradient, bool last)
         {
-            LayerPlan layer = plan.Layers[i];
             string n = SourceWriter.Identifier(layer.Name), shape = layer.ShapeStruct;
             switch (layer.Spec.Kind)
             {
@@ -405,11 +422,11 @@ public sealed partial class RnnGenerator
                     break;
                 case LayerKind.Dense:
                     w.Line($"// {n}: ∂z = ∂y ⊙ act'(z), ∂W += ∂zᵀ · x, ∂b += Σ ∂z, ∂x += ∂z · W");
-                    w.Line($"{Ops}.DenseBackward<{shape}>(f, {LayerInput(plan, i)}, {LayerInputGradient(plan, i)}, L.{n}, last: {(i == plan.Layers.Count - 1 ? "true" : "false")});");
+                    w.Line($"{Ops}.DenseBackward<{shape}>(f, {input}, {inputGradient}, L.{n}, last: {(last ? "true" : "false")});");
                     break;
                 default:
                     w.Line($"// {n}: backpropagation through time, from the last step to the first{(layer.Spec.Bidirectional ? " (each direction)" : string.Empty)}");
-                    w.Line($"{Ops}.RecurrentBackward<{shape}>(f, {LayerInput(plan, i)}, {LayerInputGradient(plan, i)}, L.{n});");
+                    w.Line($"{Ops}.RecurrentBackward<{shape}>(f, {input}, {inputGradient}, L.{n});");
                     break;
             }
         }

@@ -47,16 +47,6 @@ public sealed partial class RnnGenerator
                 return;
             }
 
-            foreach (int i in Enumerable.Range(0, layers.Count).Where(i => layers[i].Dropout > 0 || layers[i].InputDropout > 0))
-            {
-                Structure(i, $"'{layers[i].Name}' has dropout; it is supported in sequential models only so far");
-            }
-
-            foreach (int i in Enumerable.Range(0, layers.Count).Where(i => layers[i].Residual))
-            {
-                Structure(i, $"'{layers[i].Name}' has a residual connection; they are supported in sequential models only so far");
-            }
-
             foreach (int i in Enumerable.Range(0, layers.Count).Where(i => !layers[i].Trainable))
             {
                 Structure(i, $"'{layers[i].Name}' is a frozen embedding (Trainable = false); frozen tables are supported in sequential models only so far");
@@ -99,6 +89,8 @@ public sealed partial class RnnGenerator
             {
                 Structure(encoder[encoder.Count - 1], $"attention reads every step of the encoder's last layer '{lastEncoder.Name}'; set ReturnSequences = true on it");
             }
+
+            CheckEncoderDecoderModifiers(layers, locations, diagnostics, encoder, decoder, rest, attention.Count == 1 ? lastEncoder.OutputWidth : 0, Structure);
 
             // decoder layer k from the top starts from encoder layer k from the top
             int encoderRecurrent = encoder.Count - 1, decoderRecurrent = decoder.Count - 1;
@@ -146,14 +138,7 @@ public sealed partial class RnnGenerator
                     LayerSpec l = layers[i];
                     if (i == decoder[0]) width = 0;
                     long input = i == decoder[0] + 1 ? width + context : width;
-                    long h = l.Units;
-                    total += l.Kind switch
-                    {
-                        LayerKind.Embedding => (long)l.VocabularySize * h,
-                        LayerKind.Attention => l.Score == ScoreKind.Additive ? h * (top.Units + lastEncoder.OutputWidth + 1) : l.Score == ScoreKind.General ? (long)top.Units * lastEncoder.OutputWidth : 0,
-                        LayerKind.Dense => h * (top.Units + context) + h,
-                        _ => l.Directions * (l.Gates * h * (input + h) + l.Gates * h * (l.Kind == LayerKind.Gru && l.ResetAfter ? 2 : 1) + (l.Kind == LayerKind.Lstm && l.Peepholes ? 3 * h : 0)),
-                    };
+                    total += ModelPlan.ParameterCountOf(l, l.Kind == LayerKind.Dense ? top.Units + context : input, top.Units, lastEncoder.OutputWidth);
                     if (total > MaxArrayLength)
                     {
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelTooLarge, locations[i], l.Name, modelName,
@@ -170,6 +155,57 @@ public sealed partial class RnnGenerator
                 if (token < 0 || token >= targetEmbedding.VocabularySize)
                 {
                     Structure(-1, $"{what} = {token} is not a token id of the decoder embedding '{targetEmbedding.Name}' (0…{targetEmbedding.VocabularySize - 1})");
+                }
+            }
+        }
+
+        /// <summary>
+        /// [Dropout] and [Residual] inside the encoder and the decoder: dropout on any layer's output but the model's output
+        /// layer, input dropout where the input is one layer's output, residual connections where input and output widths
+        /// are equal (an encoder layer must also return sequences; a decoder layer outputs every step anyway).
+        /// </summary>
+        private static void CheckEncoderDecoderModifiers(List<LayerSpec> layers, List<Location> locations, List<DiagnosticInfo> diagnostics,
+            List<int> encoder, List<int> decoder, List<int> rest, int context, System.Action<int, string> structure)
+        {
+            foreach (int i in rest.Where(i => layers[i].Dropout > 0 || layers[i].InputDropout > 0))
+            {
+                structure(i, layers[i].Kind == LayerKind.Attention
+                    ? $"'{layers[i].Name}' has dropout, which attention does not take; put [Dropout] on the encoder's last layer or on a decoder layer"
+                    : $"'{layers[i].Name}' has dropout, which the output layer does not take (it would drop the logits or the context); put [Dropout] on the decoder's last layer");
+            }
+
+            foreach (int i in encoder.Concat(decoder).Where(i => layers[i].InputDropout > 0 && layers[i].Kind == LayerKind.Embedding))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidDropout, locations[i], layers[i].Name,
+                    "an embedding reads token ids, which cannot be dropped; drop the embedding's output with [Dropout(rate)]"));
+            }
+
+            if (context > 0 && decoder.Count > 1 && layers[decoder[1]].InputDropout > 0)
+            {
+                structure(decoder[1], $"'{layers[decoder[1]].Name}' reads [embedding; attention context]; drop the embedding's output with [Dropout(rate)] on '{layers[decoder[0]].Name}' instead of Input");
+            }
+
+            foreach (List<int> part in new[] { encoder, decoder })
+            {
+                for (int k = 1; k < part.Count; k++)
+                {
+                    LayerSpec layer = layers[part[k]];
+                    if (!layer.Residual || !layer.IsRecurrent)
+                    {
+                        continue;
+                    }
+
+                    int input = layers[part[k - 1]].OutputWidth + (part == decoder && k == 1 ? context : 0);
+                    if (part == encoder && !layer.ReturnSequences)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ResidualMismatch, locations[part[k]], layer.Name,
+                            "a residual connection adds the layer's input to its output at every step; set ReturnSequences = true"));
+                    }
+                    else if (input != layer.OutputWidth)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ResidualMismatch, locations[part[k]], layer.Name,
+                            $"a residual connection adds the layer's input ({input} wide) to its output ({layer.OutputWidth} wide); make them equal"));
+                    }
                 }
             }
         }

@@ -557,15 +557,7 @@ public sealed partial class RnnGenerator
             for (int i = 0; i < layers.Count; i++)
             {
                 LayerSpec layer = layers[i];
-                long h = layer.Units;
-                total += layer.Kind switch
-                {
-                    LayerKind.Embedding => (long)layer.VocabularySize * h,
-                    LayerKind.Dense => h * width + h,
-                    _ => layer.Directions * (layer.Gates * h * (width + h)
-                        + layer.Gates * h * (layer.Kind == LayerKind.Gru && layer.ResetAfter ? 2 : 1)
-                        + (layer.Kind == LayerKind.Lstm && layer.Peepholes ? 3 * h : 0)),
-                };
+                total += ModelPlan.ParameterCountOf(layer, width);
                 if (total > MaxArrayLength)
                 {
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelTooLarge, locations[i], layer.Name, modelName,

@@ -79,6 +79,8 @@ public sealed partial class RnnGenerator
             if (model.IsEncoderDecoder)
             {
                 ParameterCount = PlanEncoderDecoder();
+                SetDropout(Encoder);
+                SetDropout(Decoder);
                 return;
             }
 
@@ -89,21 +91,7 @@ public sealed partial class RnnGenerator
             {
                 LayerSpec spec = model.Layers[i];
                 var layer = new LayerPlan(spec, i, width, sequence);
-                string p = spec.Name + ".";
-                switch (spec.Kind)
-                {
-                    case LayerKind.Embedding:
-                        Add(layer, p + "weight", ref offset, spec.VocabularySize, spec.Units);
-                        break;
-                    case LayerKind.Dense:
-                        Add(layer, p + "weight", ref offset, spec.Units, width);
-                        Add(layer, p + "bias", ref offset, spec.Units);
-                        break;
-                    default:
-                        AddRecurrent(layer, width, ref offset);
-                        break;
-                }
-
+                AddTensors(layer, ref offset);
                 Layers.Add(layer);
                 width = layer.OutputWidth;
                 sequence = layer.OutputIsSequence;
@@ -138,6 +126,16 @@ public sealed partial class RnnGenerator
             return 1 - (1 - output) * (1 - input);
         }
 
+        /// <summary>Dropout after each layer of an encoder-decoder part: its output dropout combined with the next layer's input dropout.</summary>
+        private static void SetDropout(List<LayerPlan> part)
+        {
+            for (int k = 0; k < part.Count; k++)
+            {
+                double input = k + 1 < part.Count ? part[k + 1].Spec.InputDropout : 0;
+                part[k].DropoutAfterRate = 1 - (1 - part[k].Spec.Dropout) * (1 - input);
+            }
+        }
+
         /// <summary>Dropout applied to the model's (float) input.</summary>
         public double InputDropoutRate { get; }
 
@@ -150,27 +148,66 @@ public sealed partial class RnnGenerator
             ((Model.Loss == LossKind.CrossEntropy && Last.Spec.Activation == ActivationKind.Softmax) ||
              (Model.Loss == LossKind.BinaryCrossEntropy && Last.Spec.Activation == ActivationKind.Sigmoid));
 
-        /// <summary>PyTorch's tensors of one recurrent layer (both directions), at <paramref name="offset"/>.</summary>
-        private static void AddRecurrent(LayerPlan layer, int width, ref int offset)
+        /// <summary>
+        /// A layer's PyTorch tensors (name after the layer's, shape) when its input is <paramref name="width"/> wide (an
+        /// attention layer: queries <paramref name="query"/> and values <paramref name="values"/> wide): the one place a
+        /// parameter count is derived from, in long arithmetic so that the parser can report a model too large for one array.
+        /// </summary>
+        internal static IEnumerable<(string Name, long[] Shape)> TensorShapes(LayerSpec spec, long width, long query = 0, long values = 0)
         {
-            LayerSpec spec = layer.Spec;
-            string p = spec.Name + ".";
-            int gh = spec.Gates * spec.Units;
-            for (int d = 0; d < spec.Directions; d++)
+            long h = spec.Units;
+            switch (spec.Kind)
             {
-                string suffix = d == 1 ? "_l0_reverse" : "_l0";
-                Add(layer, p + "weight_ih" + suffix, ref offset, gh, width);
-                Add(layer, p + "weight_hh" + suffix, ref offset, gh, spec.Units);
-                Add(layer, p + "bias_ih" + suffix, ref offset, gh);
-                if (spec.Kind == LayerKind.Gru && spec.ResetAfter)
-                {
-                    Add(layer, p + "bias_hh" + suffix, ref offset, gh);
-                }
+                case LayerKind.Embedding:
+                    yield return ("weight", new[] { spec.VocabularySize, h });
+                    break;
+                case LayerKind.Dense:
+                    yield return ("weight", new[] { h, width });
+                    yield return ("bias", new[] { h });
+                    break;
+                case LayerKind.Attention when spec.Score == ScoreKind.Additive:
+                    yield return ("query.weight", new[] { h, query });
+                    yield return ("key.weight", new[] { h, values });
+                    yield return ("energy.weight", new[] { 1, h });
+                    break;
+                case LayerKind.Attention when spec.Score == ScoreKind.General:
+                    yield return ("weight", new[] { query, values });
+                    break;
+                case LayerKind.Attention:
+                    break;
+                default:
+                    long gh = spec.Gates * h;
+                    for (int d = 0; d < spec.Directions; d++)
+                    {
+                        string suffix = d == 1 ? "_l0_reverse" : "_l0";
+                        yield return ("weight_ih" + suffix, new[] { gh, width });
+                        yield return ("weight_hh" + suffix, new[] { gh, h });
+                        yield return ("bias_ih" + suffix, new[] { gh });
+                        if (spec.Kind == LayerKind.Gru && spec.ResetAfter)
+                        {
+                            yield return ("bias_hh" + suffix, new[] { gh });
+                        }
 
-                if (spec.Kind == LayerKind.Lstm && spec.Peepholes)
-                {
-                    Add(layer, p + "weight_peephole" + suffix, ref offset, 3, spec.Units);
-                }
+                        if (spec.Kind == LayerKind.Lstm && spec.Peepholes)
+                        {
+                            yield return ("weight_peephole" + suffix, new[] { 3, h });
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        /// <summary>Floats of a layer's parameters (see <see cref="TensorShapes"/>).</summary>
+        internal static long ParameterCountOf(LayerSpec spec, long width, long query = 0, long values = 0)
+            => TensorShapes(spec, width, query, values).Sum(t => t.Shape.Aggregate(1L, (a, b) => a * b));
+
+        /// <summary>Layer <paramref name="layer"/>'s tensors, from <paramref name="offset"/> on.</summary>
+        private static void AddTensors(LayerPlan layer, ref int offset, int query = 0, int values = 0)
+        {
+            foreach ((string name, long[] shape) in TensorShapes(layer.Spec, layer.InputWidth, query, values))
+            {
+                Add(layer, layer.Spec.Name + "." + name, ref offset, shape.Select(n => (int)n).ToArray());
             }
         }
 
@@ -219,14 +256,12 @@ public sealed partial class RnnGenerator
             for (int i = 0; i < specs.Count; i++)
             {
                 LayerSpec spec = specs[i];
-                string p = spec.Name + ".";
                 LayerPlan layer;
                 switch (spec.Group)
                 {
                     case LayerGroup.Encoder:
                         layer = new LayerPlan(spec, i, encoderWidth, true);
-                        if (spec.Kind == LayerKind.Embedding) Add(layer, p + "weight", ref offset, spec.VocabularySize, spec.Units);
-                        else AddRecurrent(layer, encoderWidth, ref offset);
+                        AddTensors(layer, ref offset);
                         encoderWidth = layer.OutputWidth;
                         Encoder.Add(layer);
                         break;
@@ -234,8 +269,7 @@ public sealed partial class RnnGenerator
                         // the first decoder layer reads [embedding; context]
                         int input = spec.Kind == LayerKind.Embedding ? 1 : Decoder.Count == 1 ? decoderWidth + context : decoderWidth;
                         layer = new LayerPlan(spec, i, input, true);
-                        if (spec.Kind == LayerKind.Embedding) Add(layer, p + "weight", ref offset, spec.VocabularySize, spec.Units);
-                        else AddRecurrent(layer, input, ref offset);
+                        AddTensors(layer, ref offset);
                         decoderWidth = layer.OutputWidth;
                         Decoder.Add(layer);
                         break;
@@ -243,25 +277,14 @@ public sealed partial class RnnGenerator
                         if (spec.Kind == LayerKind.Attention)
                         {
                             layer = new LayerPlan(spec, i, top.Units, true, lastEncoder.OutputWidth);
-                            if (spec.Score == ScoreKind.Additive)
-                            {
-                                Add(layer, p + "query.weight", ref offset, spec.Units, top.Units);
-                                Add(layer, p + "key.weight", ref offset, spec.Units, lastEncoder.OutputWidth);
-                                Add(layer, p + "energy.weight", ref offset, 1, spec.Units);
-                            }
-                            else if (spec.Score == ScoreKind.General)
-                            {
-                                Add(layer, p + "weight", ref offset, top.Units, lastEncoder.OutputWidth);
-                            }
-
+                            AddTensors(layer, ref offset, top.Units, lastEncoder.OutputWidth);
                             Attention = layer;
                         }
                         else
                         {
                             // the output layer reads [s_t; c_t]
                             layer = new LayerPlan(spec, i, top.Units + context, true);
-                            Add(layer, p + "weight", ref offset, spec.Units, top.Units + context);
-                            Add(layer, p + "bias", ref offset, spec.Units);
+                            AddTensors(layer, ref offset);
                         }
 
                         break;

@@ -104,6 +104,39 @@ public sealed class DiagnosticTests
         Assert.True(problems.Count == 0, "fixed declaration does not compile: " + string.Join("\n", problems.Take(5)));
     }
 
+    private const string Seq2SeqEncoder = "[Encoder, Embedding(11, 4)] public partial EmbeddingLayer Letters { get; } [Encoder, Lstm(4, ReturnSequences = true)] public partial RecurrentLayer Reader { get; } ";
+    private const string Seq2SeqOutput = "[Dense(9, Activation.Softmax)] public partial DenseLayer Out { get; }";
+
+    [Theory]
+    [InlineData("RNN0022", Seq2SeqEncoder + "[Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Lstm(4)] public partial RecurrentLayer Writer { get; } [Dropout(0.2), [|Attention(AttentionScore.Dot)|]] public partial AttentionLayer Attend { get; } " + Seq2SeqOutput)]
+    [InlineData("RNN0022", Seq2SeqEncoder + "[Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Lstm(4)] public partial RecurrentLayer Writer { get; } [Dropout(0.2), [|Dense(9, Activation.Softmax)|]] public partial DenseLayer Out { get; }")]
+    [InlineData("RNN0022", Seq2SeqEncoder + "[Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Dropout(Input = 0.2), [|Lstm(4)|]] public partial RecurrentLayer Writer { get; } [Attention(AttentionScore.Dot)] public partial AttentionLayer Attend { get; } " + Seq2SeqOutput)]
+    [InlineData("RNN0026", Seq2SeqEncoder + "[Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Residual, [|Lstm(4)|]] public partial RecurrentLayer Writer { get; } [Attention(AttentionScore.Dot)] public partial AttentionLayer Attend { get; } " + Seq2SeqOutput)]
+    [InlineData("RNN0026", "[Encoder, Embedding(11, 4)] public partial EmbeddingLayer Letters { get; } [Encoder, Residual, [|Lstm(4)|]] public partial RecurrentLayer Reader { get; } [Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Lstm(4)] public partial RecurrentLayer Writer { get; } " + Seq2SeqOutput)]
+    [InlineData("RNN0027", Seq2SeqEncoder + "[Decoder, Dropout(Input = 0.2), [|Embedding(9, 4)|]] public partial EmbeddingLayer Sounds { get; } [Decoder, Lstm(4)] public partial RecurrentLayer Writer { get; } " + Seq2SeqOutput)]
+    public void Encoder_decoder_dropout_and_residual_are_diagnosed_where_they_cannot_apply(string id, string invalid)
+    {
+        (string source, TextSpan span) = GeneratorHarness.Marked(GeneratorHarness.Model(invalid, Seq2Seq));
+        (IReadOnlyList<Diagnostic> diagnostics, GeneratorDriverRunResult result, _) = GeneratorHarness.Analyze(source);
+        Assert.Null(result.Results[0].Exception);
+        Diagnostic diagnostic = Assert.Single(diagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(span, diagnostic.Location.SourceSpan);
+    }
+
+    [Fact]
+    public void Encoder_decoder_layers_take_dropout_and_residual_connections()
+    {
+        (IReadOnlyList<Diagnostic> diagnostics, _, Compilation output) = GeneratorHarness.Analyze(GeneratorHarness.Model(
+            "[Encoder, Embedding(11, 4), Dropout(0.1)] public partial EmbeddingLayer Letters { get; } [Encoder, Residual, Dropout(0.2, Input = 0.1), Lstm(4, ReturnSequences = true)] public partial RecurrentLayer Lower { get; } " +
+            "[Encoder, Bidirectional, Residual, Lstm(2, ReturnSequences = true)] public partial RecurrentLayer Upper { get; } [Decoder, Embedding(9, 4), Dropout(0.3)] public partial EmbeddingLayer Sounds { get; } " +
+            "[Decoder, Dropout(0.2), Gru(4)] public partial RecurrentLayer First { get; } [Decoder, Residual, Dropout(Input = 0.2), Lstm(4)] public partial RecurrentLayer Second { get; } " +
+            "[Attention(AttentionScore.Additive, 3)] public partial AttentionLayer Attend { get; } [Dense(9, Activation.Softmax)] public partial DenseLayer Out { get; }", Seq2Seq));
+        Assert.True(diagnostics.Count == 0, string.Join("\n", diagnostics));
+        IReadOnlyList<Diagnostic> problems = GeneratorHarness.CompileProblems(output);
+        Assert.True(problems.Count == 0, "does not compile: " + string.Join("\n", problems.Take(5)));
+    }
+
     [Fact]
     public void The_sequence_message_names_both_layers_and_both_shapes()
     {

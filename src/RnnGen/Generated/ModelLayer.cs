@@ -15,7 +15,7 @@ public sealed class ModelLayer
 {
     private readonly List<(string Name, int[] Shape, int Offset)> _tensors = new();
     private readonly Func<IReadOnlyList<NamedTensor>, IReadOnlyList<NamedTensor>, Layer> _view;
-    private readonly Action<Initializer, Span<float>, DeterministicRandom> _initialize;
+    private Action<Initializer, Span<float>, DeterministicRandom> _initialize;
 
     private ModelLayer(string name, int offset, string type, bool sequence, int width,
         Func<IReadOnlyList<NamedTensor>, IReadOnlyList<NamedTensor>, Layer> view, Action<Initializer, Span<float>, DeterministicRandom> initialize)
@@ -69,8 +69,38 @@ public sealed class ModelLayer
         return layer;
     }
 
-    /// <summary>A recurrent layer, both directions when bidirectional.</summary>
-    public static ModelLayer Recurrent<TShape>(string name) where TShape : IRecurrentLayerShape
+    /// <summary>An attention layer of an encoder-decoder model (PyTorch names: query, key and energy for the additive score, weight for the general one).</summary>
+    public static ModelLayer Attention<TShape>(string name) where TShape : IAttentionShape
+    {
+        AttentionScore score = TShape.Score;
+        int q = TShape.QuerySize, v = TShape.ValueSize, u = TShape.Units, o = TShape.ParameterOffset;
+        var layer = new ModelLayer(name, o, score + "Attention", true, v,
+            (p, g) => new AttentionLayer(name, score, q, v, u, p, g),
+            (init, p, rng) => { });
+        if (score == AttentionScore.Additive)
+        {
+            layer._tensors.Add((name + ".query.weight", new[] { u, q }, o));
+            layer._tensors.Add((name + ".key.weight", new[] { u, v }, o + u * q));
+            layer._tensors.Add((name + ".energy.weight", new[] { 1, u }, o + u * q + u * v));
+        }
+        else if (score == AttentionScore.General)
+        {
+            layer._tensors.Add((name + ".weight", new[] { q, v }, o));
+        }
+
+        List<(string Name, int[] Shape, int Offset)> tensors = layer._tensors;
+        layer._initialize = (init, p, rng) =>
+        {
+            foreach ((string _, int[] shape, int offset) in tensors)
+            {
+                ModelInitialization.Matrix(init, p.Slice(offset, shape[0] * shape[1]), shape[1], shape[0], rng);
+            }
+        };
+        return layer;
+    }
+
+    /// <summary>A recurrent layer, both directions when bidirectional; a <paramref name="decoder"/> layer outputs a sequence (one step at a time).</summary>
+    public static ModelLayer Recurrent<TShape>(string name, bool decoder = false) where TShape : IRecurrentLayerShape
     {
         CellKind cell = TShape.Cell;
         int i = TShape.InputSize, h = TShape.Units, directions = TShape.Bidirectional ? 2 : 1;
@@ -83,7 +113,7 @@ public sealed class ModelLayer
             tensors[d] = RecurrentTensors.Of<TShape>(d);
         }
 
-        var layer = new ModelLayer(name, TShape.ParameterOffset, bidirectional ? $"Bidirectional({kind})" : kind, sequences, LayerOps.RecurrentWidth<TShape>(),
+        var layer = new ModelLayer(name, TShape.ParameterOffset, bidirectional ? $"Bidirectional({kind})" : kind, sequences || decoder, LayerOps.RecurrentWidth<TShape>(),
             (p, g) => new RecurrentLayer(name, cell, i, h, bidirectional, merge, sequences, p, g) { Activation = TShape.Activation, Residual = TShape.Residual },
             (init, p, rng) =>
             {
@@ -125,7 +155,7 @@ public sealed class ModelLayer
     internal IEnumerable<NamedTensor> Views(float[] buffer)
         => _tensors.Select(t => new NamedTensor(t.Name, t.Shape, new Memory<float>(buffer, t.Offset, Length(t.Shape))));
 
-    internal int End => _tensors.Max(t => t.Offset + Length(t.Shape));
+    internal int End => _tensors.Count == 0 ? Offset : _tensors.Max(t => t.Offset + Length(t.Shape));
 
     internal Layer CreateView(IReadOnlyList<NamedTensor> parameters, IReadOnlyList<NamedTensor> gradients) => _view(parameters, gradients);
 

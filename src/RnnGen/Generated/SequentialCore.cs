@@ -23,13 +23,9 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
     where TNetwork : struct, ISequentialNetwork<TNetwork>
     where TState : ModelState, IModelState<TState>
 {
-    private readonly float[] _parameters = new float[TNetwork.Info.ParameterCount];
-    private readonly float[] _gradients = new float[TNetwork.Info.ParameterCount];
-    private readonly NamedTensor[] _namedParameters;
-    private readonly NamedTensor[] _namedGradients;
-    private readonly ModelLayer[] _modelLayers;
-    private readonly Layer[] _layers;
-    private readonly FoldedTensor[] _folded;
+    private readonly ModelParameters _model;
+    private readonly float[] _parameters;
+    private readonly float[] _gradients;
     private readonly DeterministicRandom? _dropoutRandom;
     private readonly ConcurrencyGuard _guard = new();
 
@@ -52,22 +48,9 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
     /// <summary>Creates the buffers and views of the model <paramref name="name"/> and initialises its parameters.</summary>
     public SequentialCore(string name, int seed, Initializer initializer, params ModelLayer[] layers)
     {
-        _modelLayers = layers;
-        int end = 0;
-        foreach (ModelLayer layer in layers)
-        {
-            if (layer.Offset != end)
-            {
-                throw new InvalidOperationException($"{name}.{layer.Name}: expected its parameters at {end} but its shape puts them at {layer.Offset}.");
-            }
-
-            end = layer.End;
-        }
-
-        if (end != TNetwork.Info.ParameterCount)
-        {
-            throw new InvalidOperationException($"{name}: expected ParameterCount = {end} (the layers' tensors) but it is {TNetwork.Info.ParameterCount}.");
-        }
+        _model = new ModelParameters(name, TNetwork.Info.ParameterCount, layers);
+        _parameters = _model.Values;
+        _gradients = _model.Gradients;
 
         var probe = new WorkspaceBuilder(1, 1, 0);
         TNetwork layout = default;
@@ -77,18 +60,6 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
             throw new InvalidOperationException($"{name}: expected State.SizePerStream = {probe.StateSize} (the recurrent layers' states) but it is {TNetwork.Info.StateSize}.");
         }
 
-        _namedParameters = layers.SelectMany(l => l.Views(_parameters)).ToArray();
-        _namedGradients = layers.SelectMany(l => l.Views(_gradients)).ToArray();
-        _layers = new Layer[layers.Length];
-        for (int i = 0, first = 0; i < layers.Length; i++)
-        {
-            int count = layers[i].Views(_parameters).Count();
-            _layers[i] = layers[i].CreateView(_namedParameters[first..(first + count)], _namedGradients[first..(first + count)]);
-            first += count;
-        }
-
-        _folded = layers.SelectMany(l => l.Folded).ToArray();
-        Summary = ModelLayer.Summary(name, layers);
         InitializeParameters(seed, initializer);
         if (TNetwork.Info.HasDropout)
         {
@@ -119,7 +90,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
         ?? throw new ArgumentException($"Expected a {typeof(TState).FullName} but got a {state.GetType().FullName}.", nameof(state));
 
     /// <summary>A Keras-style table of the layers, their output shapes and parameter counts.</summary>
-    public string Summary { get; }
+    public string Summary => _model.Summary;
 
     /// <summary>Every trainable parameter, one contiguous buffer.</summary>
     public Span<float> Parameters => _parameters;
@@ -128,26 +99,22 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
     public Span<float> Gradients => _gradients;
 
     /// <summary>Named views of <see cref="Parameters"/>, PyTorch names and shapes.</summary>
-    public IReadOnlyList<NamedTensor> NamedParameters => _namedParameters;
+    public IReadOnlyList<NamedTensor> NamedParameters => _model.Named;
 
     /// <summary>Named views of <see cref="Gradients"/>.</summary>
-    public IReadOnlyList<NamedTensor> NamedGradients => _namedGradients;
+    public IReadOnlyList<NamedTensor> NamedGradients => _model.NamedGradients;
 
     /// <summary>The view of layer <paramref name="index"/> (declaration order).</summary>
-    public T Layer<T>(int index) where T : Layer => (T)_layers[index];
+    public T Layer<T>(int index) where T : Layer => (T)_model.Layers[index];
 
     /// <inheritdoc/>
-    public IReadOnlyList<Layer> Layers => _layers;
+    public IReadOnlyList<Layer> Layers => _model.Layers;
 
     /// <summary>(Re)initialises every parameter, deterministic for a given <paramref name="seed"/>.</summary>
     public void InitializeParameters(int seed, Initializer initializer)
     {
         using ConcurrencyGuard.TrainingScope use = _guard.Train(nameof(InitializeParameters));
-        var random = new DeterministicRandom(seed);
-        foreach (ModelLayer layer in _modelLayers)
-        {
-            layer.Initialize(initializer, _parameters, random);
-        }
+        _model.Initialize(seed, initializer);
     }
 
     /// <summary>Sets every gradient to zero.</summary>
@@ -165,13 +132,13 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
     }
 
     /// <summary>Writes the parameters as a safetensors file with PyTorch names and shapes (atomically).</summary>
-    public void SaveWeights(string path) => WeightFile.Save(path, _namedParameters, _folded);
+    public void SaveWeights(string path) => _model.Save(path);
 
     /// <summary>Reads a safetensors file (ours or PyTorch's state_dict); a file that does not fit leaves the model unchanged and throws.</summary>
     public void LoadWeights(string path)
     {
         using ConcurrencyGuard.TrainingScope use = _guard.Train(nameof(LoadWeights));
-        WeightFile.Load(path, _namedParameters, _folded);
+        _model.Load(path);
     }
 
     private static bool TakesTokens => TNetwork.Info.VocabularySize > 0;

@@ -16,6 +16,21 @@ public sealed class HostileDeclarationTests
     private const string Layers = "[Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2)] public partial DenseLayer Out { get; }";
     private const string Seq2Seq = "[Encoder, Embedding(11, 3)] public partial EmbeddingLayer Letters { get; } [Encoder, Lstm(4, ReturnSequences = true)] public partial RecurrentLayer Reader { get; } [Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Lstm(4)] public partial RecurrentLayer Writer { get; }";
 
+    private const string Seq2SeqAttribute = "[RnnModel(Loss = Loss.CrossEntropy, StartToken = 1, EndToken = 2)]";
+    private const string Seq2SeqTail = "[Attention(AttentionScore.Additive, 5)] public partial AttentionLayer Attend { get; } [Dense(9, Activation.Softmax)] public partial DenseLayer Out { get; }";
+
+    /// <summary>An encoder-decoder declaration that must compile and score and decode like <c>[RnnModel] class M { plainLayers }</c>.</summary>
+    private static Declaration GoodSeq2Seq(string name, string body, string plainLayers, string? type = null)
+        => new(name, $"using RnnGen;\nnamespace Hostile.{name};\n{body}\n", type ?? $"global::Hostile.{name}.M",
+            $"using RnnGen;\nnamespace Plain.{name};\n{Seq2SeqAttribute}\npublic partial class M {{ {plainLayers} }}\n", EncoderDecoder: true);
+
+    /// <summary>An encoder-decoder model M with the given layers, its usual attention and output layer, and <paramref name="extra"/> members.</summary>
+    private static string Seq2SeqModel(string layers, string extra = "", string header = "public partial class M")
+        => $"{Seq2SeqAttribute} {header} {{ {Seq2SeqMembers(layers, extra)} }}";
+
+    /// <summary>The members of such a model.</summary>
+    private static string Seq2SeqMembers(string layers, string extra = "") => $"{layers} {Seq2SeqTail} {extra}";
+
     /// <summary>A declaration that must be diagnosed with <paramref name="id"/> in its own file.</summary>
     private static Declaration Bad(string name, string id, string body) => new(name, $"using RnnGen;\nnamespace Hostile.{name};\n{body}\n", ExpectedId: id);
 
@@ -67,7 +82,7 @@ public sealed class HostileDeclarationTests
         Good("LWeightsBesideL", $"{Attr} public partial class M {{ [Lstm(4, ReturnSequences = true)] public partial RecurrentLayer LWeights {{ get; }} [Lstm(4)] public partial RecurrentLayer L {{ get; }} }}",
             "[Lstm(4, ReturnSequences = true)] public partial RecurrentLayer A { get; } [Lstm(4)] public partial RecurrentLayer B { get; }"), // only LShape is generated per layer now
         Good("LayerNamedGradients", $"{Attr} public partial class M {{ [Lstm(4)] public partial RecurrentLayer Named {{ get; }} }}", "[Lstm(4)] public partial RecurrentLayer Rnn { get; }"), // no 'NamedGradients' is made from it now
-        BadModel("DecoderLayerInSeq2Seq", "RNN0018", "[Encoder, Embedding(11, 3)] public partial EmbeddingLayer Letters { get; } [Encoder, Lstm(4)] public partial RecurrentLayer Reader { get; } [Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Lstm(4)] public partial RecurrentLayer Decoder { get; } [Dense(9, Activation.Softmax)] public partial DenseLayer Out { get; }", "[RnnModel(Loss = Loss.CrossEntropy)]"),
+        GoodSeq2Seq("DecoderLayerInSeq2Seq", $"{Seq2SeqAttribute} public partial class M {{ [Encoder, Embedding(11, 3)] public partial EmbeddingLayer Letters {{ get; }} [Encoder, Lstm(4)] public partial RecurrentLayer Reader {{ get; }} [Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds {{ get; }} [Decoder, Lstm(4)] public partial RecurrentLayer Decoder {{ get; }} [Dense(9, Activation.Softmax)] public partial DenseLayer Out {{ get; }} }}", "[Encoder, Embedding(11, 3)] public partial EmbeddingLayer Letters { get; } [Encoder, Lstm(4)] public partial RecurrentLayer Reader { get; } [Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Lstm(4)] public partial RecurrentLayer Writer { get; } [Dense(9, Activation.Softmax)] public partial DenseLayer Out { get; }"), // no attention; the decoder's plumbing lives in the runtime core now
         Good("DecoderLayerInSequential", $"{Attr} public partial class M {{ [Lstm(4)] public partial RecurrentLayer Decoder {{ get; }} [Dense(2)] public partial DenseLayer Out {{ get; }} }}"),
         BadModel("LayerNamedAsClass", "RNN0029", "[Lstm(4)] public partial RecurrentLayer M { get; }"),
 
@@ -87,6 +102,20 @@ public sealed class HostileDeclarationTests
         // encoder-decoder models have no Predict: these are compiled, not run
         new("Seq2SeqKeywords", "using RnnGen;\nnamespace Hostile.Seq2SeqKeywords;\n[RnnModel(Loss = Loss.CrossEntropy)] public partial class @class { [Encoder, Embedding(11, 3)] public partial EmbeddingLayer @in { get; } [Encoder, Bidirectional, Lstm(4, ReturnSequences = true)] public partial RecurrentLayer @for { get; } [Decoder, Embedding(9, 4)] public partial EmbeddingLayer @out { get; } [Decoder, Gru(8)] public partial RecurrentLayer @while { get; } [Attention(AttentionScore.General)] public partial AttentionLayer @base { get; } [Dense(9, Activation.Softmax)] public partial DenseLayer @return { get; } }\n"),
         new("Seq2SeqInGeneric", $"using RnnGen;\nnamespace Hostile.Seq2SeqInGeneric;\npublic partial class Outer<T> {{ [RnnModel(Loss = Loss.CrossEntropy)] public partial class M {{ {Seq2Seq} [Attention(AttentionScore.Dot)] public partial AttentionLayer Attend {{ get; }} [Dense(9, Activation.Softmax)] public partial DenseLayer Out {{ get; }} }} }}\n"),
+
+        // encoder-decoder models: names of the plumbing that moved into the runtime core, generated names, class shapes
+        GoodSeq2Seq("Seq2SeqOldPlumbingNames", Seq2SeqModel("[Encoder, Embedding(11, 3)] public partial EmbeddingLayer Encode { get; } [Encoder, Lstm(4, ReturnSequences = true)] public partial RecurrentLayer Prepare { get; } [Decoder, Embedding(9, 4)] public partial EmbeddingLayer Layout { get; } [Decoder, Lstm(4)] public partial RecurrentLayer DecoderStep { get; }",
+            "private float[] _workspace = new float[1]; private int[] _inputTokens = new int[1]; private int Gather() => 0;"), Seq2Seq + " " + Seq2SeqTail),
+        GoodSeq2Seq("Seq2SeqVerbatim", Seq2SeqModel("[Encoder, Embedding(11, 3)] public partial EmbeddingLayer @in { get; } [Encoder, Lstm(4, ReturnSequences = true)] public partial RecurrentLayer @for { get; } [Decoder, Embedding(9, 4)] public partial EmbeddingLayer @out { get; } [Decoder, Lstm(4)] public partial RecurrentLayer @while { get; }"), Seq2Seq + " " + Seq2SeqTail),
+        GoodSeq2Seq("Seq2SeqNestedInGeneric", $"public partial class Outer<T> {{ {Seq2SeqModel(Seq2Seq)} }}", Seq2Seq + " " + Seq2SeqTail, "global::Hostile.Seq2SeqNestedInGeneric.Outer<int>.M"),
+        GoodSeq2Seq("Seq2SeqInternalSealed", Seq2SeqModel(Seq2Seq, header: "internal sealed partial class M"), Seq2Seq + " " + Seq2SeqTail),
+        GoodSeq2Seq("Seq2SeqUserConstructor", Seq2SeqModel(Seq2Seq, "public M(string name) : this(7) { Name = name; } public string Name { get; } = \"\";"), Seq2Seq + " " + Seq2SeqTail),
+        BadModel("Seq2SeqLayerNetwork", "RNN0018", Seq2SeqMembers("[Encoder, Embedding(11, 3)] public partial EmbeddingLayer Letters { get; } [Encoder, Lstm(4, ReturnSequences = true)] public partial RecurrentLayer Network { get; } [Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Lstm(4)] public partial RecurrentLayer Writer { get; }"), Seq2SeqAttribute),
+        BadModel("Seq2SeqLayerBesideShape", "RNN0018", Seq2SeqMembers("[Encoder, Embedding(11, 3)] public partial EmbeddingLayer Reader { get; } [Encoder, Lstm(4, ReturnSequences = true)] public partial RecurrentLayer ReaderShape { get; } [Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Lstm(4)] public partial RecurrentLayer Writer { get; }"), Seq2SeqAttribute),
+        BadModel("Seq2SeqUserCore", "RNN0029", Seq2SeqMembers(Seq2Seq, "private int _core;"), Seq2SeqAttribute),
+        BadModel("Seq2SeqUserDecode", "RNN0029", Seq2SeqMembers(Seq2Seq, "public int Decode() => 0;"), Seq2SeqAttribute),
+        BadModel("Seq2SeqUserResetRandom", "RNN0029", Seq2SeqMembers(Seq2Seq, "public void ResetRandom(int seed) { }"), Seq2SeqAttribute),
+        Bad("Seq2SeqPartialRecord", "RNN0030", Seq2SeqModel(Seq2Seq, header: "public partial record M")),
 
         // class shapes
         Bad("GenericClass", "RNN0030", $"{Attr} public partial class M<T> {{ {Layers} }}"),

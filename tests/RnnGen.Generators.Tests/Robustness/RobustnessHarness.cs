@@ -7,9 +7,10 @@ namespace RnnGen.Generators.Tests.Robustness;
 
 /// <summary>
 /// One declaration to throw at the generator: a whole file whose types live in a namespace of their own, the model to run
-/// if it compiles (a C# type expression; null: compile only), the same model declared plainly, and what input the model reads.
+/// if it compiles (a C# type expression; null: compile only), the same model declared plainly, and what input the model reads
+/// (floats, tokens, or, for an encoder-decoder model, a source to decode and a target to score).
 /// </summary>
-public sealed record Declaration(string Name, string Source, string? ModelType = null, string? Plain = null, bool Tokens = false, string? ExpectedId = null);
+public sealed record Declaration(string Name, string Source, string? ModelType = null, string? Plain = null, bool Tokens = false, string? ExpectedId = null, bool EncoderDecoder = false);
 
 /// <summary>What happened to one declaration: the RNN diagnostics in its own file, or the outputs it matched the plain model with.</summary>
 public sealed record Outcome(Declaration Declaration, IReadOnlyList<Diagnostic> RnnDiagnostics, bool Ran);
@@ -63,23 +64,31 @@ public static class RobustnessHarness
     /// <summary>Builds every clean declaration with its plain twin and a probe, then compares counts and outputs.</summary>
     private static void RunAgainstPlain(IReadOnlyList<Declaration> declarations)
     {
-        // a declaration without a model type (an encoder-decoder model, which has no Predict) is compiled, not run; one
-        // without a plain twin (it is plain already) runs alone
+        // a declaration without a model type is compiled, not run; one without a plain twin (it is plain already) runs alone
         List<Declaration> runnable = declarations.Where(d => d.ModelType is not null).ToList();
         if (declarations.Count == 0)
         {
             return;
         }
 
-        var probe = new StringBuilder("namespace RobustnessProbes;\npublic static class Probe\n{\n");
+        var probe = new StringBuilder("using System.Linq;\nnamespace RobustnessProbes;\npublic static class Probe\n{\n");
         probe.Append("    private static float[] Floats(int n) { var x = new float[n]; for (int i = 0; i < n; i++) x[i] = global::System.MathF.Sin(0.7f * i + 0.3f); return x; }\n");
         probe.Append("    private static int[] Tokens(int n, int v) { var x = new int[n]; for (int i = 0; i < n; i++) x[i] = (7 * i + 3) % v; return x; }\n");
         for (int i = 0; i < runnable.Count; i++)
         {
             foreach ((string suffix, string type) in new[] { ("H", runnable[i].ModelType!), ("P", runnable[i].Plain is null ? runnable[i].ModelType! : $"global::Plain.{runnable[i].Name}.M") })
             {
-                string input = runnable[i].Tokens ? $"Tokens(2 * 3, {type}.VocabularySize)" : $"Floats(2 * 3 * {type}.InputSize)";
                 probe.Append($"    public static int Count{suffix}{i}() => {type}.ParameterCount;\n");
+                if (runnable[i].EncoderDecoder)
+                {
+                    // the training loss of a teacher-forced batch, then greedy decoding: the tokens as floats
+                    probe.Append($"    public static float[] Run{suffix}{i}() {{ var m = new {type}(7); var t = Tokens(2 * 4, {type}.TargetVocabularySize); var s = Tokens(2 * 3, {type}.SourceVocabularySize); " +
+                                 $"float loss = m.Forward(new global::RnnGen.Seq2Seq.Seq2SeqBatch {{ BatchSize = 2, SourceSteps = 3, Source = s, TargetSteps = 4, Targets = t }}); " +
+                                 $"var o = new int[2 * 5]; m.Decode(s, 2, 3, default, o, 5, new int[2]); return o.Select(x => (float)x).Prepend(loss).ToArray(); }}\n");
+                    continue;
+                }
+
+                string input = runnable[i].Tokens ? $"Tokens(2 * 3, {type}.VocabularySize)" : $"Floats(2 * 3 * {type}.InputSize)";
                 probe.Append($"    public static float[] Run{suffix}{i}() {{ var m = new {type}(7); var o = new float[2 * {type}.OutputSize * ({type}.OutputIsSequence ? 3 : 1)]; m.Predict({input}, 2, 3, o); return o; }}\n");
             }
         }

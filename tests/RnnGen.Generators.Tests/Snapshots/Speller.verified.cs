@@ -3,7 +3,7 @@
 #nullable enable
 #pragma warning disable CS1591 // the members are documented on RnnGen's generated API page
 
-using System;
+using System.Runtime.CompilerServices;
 
 namespace Test;
 
@@ -86,714 +86,176 @@ public partial class Speller : global::RnnGen.Seq2Seq.IEncoderDecoderModel
     int global::RnnGen.Generation.ITokenDecoder.StartToken => StartToken;
     int global::RnnGen.Generation.ITokenDecoder.EndToken => EndToken;
 
-    /// <summary>Compile-time sizes of Reader: the kernels are specialised by the JIT for this type argument.</summary>
-    private readonly struct ReaderShape : global::RnnGen.Layers.IRecurrentShape
-    {
-        public static int InputSize => 16;
-        public static int Units => 32;
-    }
-
-    /// <summary>Compile-time sizes of Writer: the kernels are specialised by the JIT for this type argument.</summary>
-    private readonly struct WriterShape : global::RnnGen.Layers.IRecurrentShape
-    {
-        public static int InputSize => 80;
-        public static int Units => 64;
-    }
-
-    // One contiguous buffer each for parameters and gradients; every layer view is a slice of them.
-    private readonly float[] _parameters = new float[ParameterCount];
-    private readonly float[] _gradients = new float[ParameterCount];
-    // Activations and caches of training (kept for Backward) and of decoding, for the largest batch seen so far.
-    private float[] _workspace = global::System.Array.Empty<float>();
-    private float[] _decodeWorkspace = global::System.Array.Empty<float>();
-    private int[] _source = global::System.Array.Empty<int>();          // [B, S] the source, copied
-    private int[] _sourceLengths = global::System.Array.Empty<int>();   // [B]
-    private int[] _inputTokens = global::System.Array.Empty<int>();     // [T, B] the token fed to each decoder step
-    private int[] _stepTargets = global::System.Array.Empty<int>();     // [T, B] the targets, step-major like the logits
-    private int[] _beamScratch = global::System.Array.Empty<int>();
-    private Layout _trained;
-    private bool _hasTrained;
-    private Layout _beamLayout;
-    private int _beamSteps;
-    private readonly global::RnnGen.Generation.BeamSearch _beamSearch = new();
-    // Scheduled sampling draws from this; ResetRandom makes a run reproducible.
-    private readonly global::RnnGen.Initialization.DeterministicRandom _random = new(0);
-    private readonly global::RnnGen.EmbeddingLayer _layerSpelling;
-    private readonly global::RnnGen.RecurrentLayer _layerReader;
-    private readonly global::RnnGen.EmbeddingLayer _layerSounds;
-    private readonly global::RnnGen.RecurrentLayer _layerWriter;
-    private readonly global::RnnGen.AttentionLayer _layerAttend;
-    private readonly global::RnnGen.DenseLayer _layerPhoneme;
-    private readonly global::RnnGen.NamedTensor[] _namedParameters;
-    private readonly global::RnnGen.NamedTensor[] _namedGradients;
-
-    /// <summary>Restarts the random numbers of scheduled sampling (<see cref="global::RnnGen.Seq2Seq.Seq2SeqBatch.TeacherForcing"/> below 1).</summary>
-    public void ResetRandom(int seed) => _random.Reset(seed);
-
-    /// <summary>Creates the model with the default (Keras) initialisation, deterministic for a given <paramref name="seed"/>.</summary>
-    public Speller(int seed = 0) : this(seed, global::RnnGen.Initializer.Keras)
-    {
-    }
-
-    /// <summary>Creates the model with the given initialisation, deterministic for a given <paramref name="seed"/>.</summary>
-    public Speller(int seed, global::RnnGen.Initializer initializer)
-    {
-        _namedParameters = CreateViews(_parameters);
-        _namedGradients = CreateViews(_gradients);
-        _layerSpelling = new global::RnnGen.EmbeddingLayer("Spelling", 28, 16, new global::RnnGen.NamedTensor[] { _namedParameters[0] }, new global::RnnGen.NamedTensor[] { _namedGradients[0] });
-        _layerReader = new global::RnnGen.RecurrentLayer("Reader", global::RnnGen.CellKind.Lstm, 16, 32, true, global::RnnGen.MergeMode.Concat, true, new global::RnnGen.NamedTensor[] { _namedParameters[1], _namedParameters[2], _namedParameters[3], _namedParameters[4], _namedParameters[5], _namedParameters[6] }, new global::RnnGen.NamedTensor[] { _namedGradients[1], _namedGradients[2], _namedGradients[3], _namedGradients[4], _namedGradients[5], _namedGradients[6] });
-        _layerSounds = new global::RnnGen.EmbeddingLayer("Sounds", 42, 16, new global::RnnGen.NamedTensor[] { _namedParameters[7] }, new global::RnnGen.NamedTensor[] { _namedGradients[7] });
-        _layerWriter = new global::RnnGen.RecurrentLayer("Writer", global::RnnGen.CellKind.Lstm, 80, 64, false, global::RnnGen.MergeMode.Concat, false, new global::RnnGen.NamedTensor[] { _namedParameters[8], _namedParameters[9], _namedParameters[10] }, new global::RnnGen.NamedTensor[] { _namedGradients[8], _namedGradients[9], _namedGradients[10] });
-        _layerAttend = new global::RnnGen.AttentionLayer("Attend", global::RnnGen.AttentionScore.Additive, 64, 64, 32, new global::RnnGen.NamedTensor[] { _namedParameters[11], _namedParameters[12], _namedParameters[13] }, new global::RnnGen.NamedTensor[] { _namedGradients[11], _namedGradients[12], _namedGradients[13] });
-        _layerPhoneme = new global::RnnGen.DenseLayer("Phoneme", 128, 42, global::RnnGen.Activation.Softmax, new global::RnnGen.NamedTensor[] { _namedParameters[14], _namedParameters[15] }, new global::RnnGen.NamedTensor[] { _namedGradients[14], _namedGradients[15] });
-        InitializeParameters(seed, initializer);
-    }
+    // Buffers, checks, the encoder pass, the decoder steps with attention, the loss and the decoding loops live in the runtime core; the model is Network, below.
+    private readonly global::RnnGen.Generated.EncoderDecoderCore<Network, AttendShape, PhonemeShape> _core;
 
     /// <summary>(Re)initialises every parameter as the constructor does.</summary>
-    public void InitializeParameters(int seed, global::RnnGen.Initializer initializer)
-    {
-        var rng = new global::RnnGen.Initialization.DeterministicRandom(seed);
-        global::System.Span<float> p = _parameters;
-        global::RnnGen.Initialization.ModelInitialization.Embedding(initializer, p.Slice(0, 448), rng);
-        global::RnnGen.Initialization.ModelInitialization.Recurrent(initializer, global::RnnGen.CellKind.Lstm, 16, 32, p.Slice(448, 2048), p.Slice(2496, 4096), p.Slice(6592, 128), default, default, rng);
-        global::RnnGen.Initialization.ModelInitialization.Recurrent(initializer, global::RnnGen.CellKind.Lstm, 16, 32, p.Slice(6720, 2048), p.Slice(8768, 4096), p.Slice(12864, 128), default, default, rng);
-        global::RnnGen.Initialization.ModelInitialization.Embedding(initializer, p.Slice(12992, 672), rng);
-        global::RnnGen.Initialization.ModelInitialization.Recurrent(initializer, global::RnnGen.CellKind.Lstm, 80, 64, p.Slice(13664, 20480), p.Slice(34144, 16384), p.Slice(50528, 256), default, default, rng);
-        global::RnnGen.Initialization.ModelInitialization.Matrix(initializer, p.Slice(50784, 2048), 64, 32, rng);
-        global::RnnGen.Initialization.ModelInitialization.Matrix(initializer, p.Slice(52832, 2048), 64, 32, rng);
-        global::RnnGen.Initialization.ModelInitialization.Matrix(initializer, p.Slice(54880, 32), 32, 1, rng);
-        global::RnnGen.Initialization.ModelInitialization.Dense(initializer, p.Slice(54912, 5376), p.Slice(60288, 42), 128, 42, rng);
-    }
-
+    public void InitializeParameters(int seed, global::RnnGen.Initializer initializer) => _core.InitializeParameters(seed, initializer);
     /// <summary>Spelling: Embedding, output (None, None, 16), 448 parameters.</summary>
-    public partial global::RnnGen.EmbeddingLayer Spelling => _layerSpelling;
-
+    public partial global::RnnGen.EmbeddingLayer Spelling => _core.Layer<global::RnnGen.EmbeddingLayer>(0);
     /// <summary>Reader: Bidirectional(LSTM), output (None, None, 64), 12,544 parameters.</summary>
-    public partial global::RnnGen.RecurrentLayer Reader => _layerReader;
-
+    public partial global::RnnGen.RecurrentLayer Reader => _core.Layer<global::RnnGen.RecurrentLayer>(1);
     /// <summary>Sounds: Embedding, output (None, None, 16), 672 parameters.</summary>
-    public partial global::RnnGen.EmbeddingLayer Sounds => _layerSounds;
-
+    public partial global::RnnGen.EmbeddingLayer Sounds => _core.Layer<global::RnnGen.EmbeddingLayer>(2);
     /// <summary>Writer: LSTM, output (None, None, 64), 37,120 parameters.</summary>
-    public partial global::RnnGen.RecurrentLayer Writer => _layerWriter;
-
+    public partial global::RnnGen.RecurrentLayer Writer => _core.Layer<global::RnnGen.RecurrentLayer>(3);
     /// <summary>Attend: AdditiveAttention, output (None, None, 64), 4,128 parameters.</summary>
-    public partial global::RnnGen.AttentionLayer Attend => _layerAttend;
-
+    public partial global::RnnGen.AttentionLayer Attend => _core.Layer<global::RnnGen.AttentionLayer>(4);
     /// <summary>Phoneme: Dense, output (None, None, 42), 5,418 parameters.</summary>
-    public partial global::RnnGen.DenseLayer Phoneme => _layerPhoneme;
-
-    /// <summary>Every trainable parameter, one contiguous buffer (layout: <see cref="NamedParameters"/> in order).</summary>
-    public global::System.Span<float> Parameters => _parameters;
-
+    public partial global::RnnGen.DenseLayer Phoneme => _core.Layer<global::RnnGen.DenseLayer>(5);
+    /// <summary>All 60,330 trainable floats, one buffer; <see cref="NamedParameters"/> (Spelling.weight, …) names its parts.</summary>
+    public global::System.Span<float> Parameters => _core.Parameters;
     /// <summary>Gradients accumulated by Backward, same layout as <see cref="Parameters"/>.</summary>
-    public global::System.Span<float> Gradients => _gradients;
-
+    public global::System.Span<float> Gradients => _core.Gradients;
     /// <summary>Named views of <see cref="Parameters"/>, PyTorch names and shapes.</summary>
-    public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedParameters => _namedParameters;
-
+    public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedParameters => _core.NamedParameters;
     /// <summary>Named views of <see cref="Gradients"/>, same names and shapes as <see cref="NamedParameters"/>.</summary>
-    public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedGradients => _namedGradients;
-
+    public global::System.Collections.Generic.IReadOnlyList<global::RnnGen.NamedTensor> NamedGradients => _core.NamedGradients;
     /// <summary>Sets every gradient to zero.</summary>
-    public void ZeroGradients() => global::System.Array.Clear(_gradients);
-
-    private static global::RnnGen.NamedTensor[] CreateViews(float[] buffer)
-    {
-        return new global::RnnGen.NamedTensor[]
-        {
-            new("Spelling.weight", new[] { 28, 16 }, new global::System.Memory<float>(buffer, 0, 448)),
-            new("Reader.weight_ih_l0", new[] { 128, 16 }, new global::System.Memory<float>(buffer, 448, 2048)),
-            new("Reader.weight_hh_l0", new[] { 128, 32 }, new global::System.Memory<float>(buffer, 2496, 4096)),
-            new("Reader.bias_ih_l0", new[] { 128 }, new global::System.Memory<float>(buffer, 6592, 128)),
-            new("Reader.weight_ih_l0_reverse", new[] { 128, 16 }, new global::System.Memory<float>(buffer, 6720, 2048)),
-            new("Reader.weight_hh_l0_reverse", new[] { 128, 32 }, new global::System.Memory<float>(buffer, 8768, 4096)),
-            new("Reader.bias_ih_l0_reverse", new[] { 128 }, new global::System.Memory<float>(buffer, 12864, 128)),
-            new("Sounds.weight", new[] { 42, 16 }, new global::System.Memory<float>(buffer, 12992, 672)),
-            new("Writer.weight_ih_l0", new[] { 256, 80 }, new global::System.Memory<float>(buffer, 13664, 20480)),
-            new("Writer.weight_hh_l0", new[] { 256, 64 }, new global::System.Memory<float>(buffer, 34144, 16384)),
-            new("Writer.bias_ih_l0", new[] { 256 }, new global::System.Memory<float>(buffer, 50528, 256)),
-            new("Attend.query.weight", new[] { 32, 64 }, new global::System.Memory<float>(buffer, 50784, 2048)),
-            new("Attend.key.weight", new[] { 32, 64 }, new global::System.Memory<float>(buffer, 52832, 2048)),
-            new("Attend.energy.weight", new[] { 1, 32 }, new global::System.Memory<float>(buffer, 54880, 32)),
-            new("Phoneme.weight", new[] { 42, 128 }, new global::System.Memory<float>(buffer, 54912, 5376)),
-            new("Phoneme.bias", new[] { 42 }, new global::System.Memory<float>(buffer, 60288, 42)),
-        };
-    }
-
-    /// <summary>A Keras-style table of the layers, their output shapes and parameter counts.</summary>
-    public string Summary() => SummaryText;
-
-    private const string SummaryText =
-        "Model: \"Speller\"\n" +
-        "____________________________________________________________________\n" +
-        " Layer (type)                     Output Shape               Param #\n" +
-        "====================================================================\n" +
-        " Spelling (Embedding)             (None, None, 16)               448\n" +
-        " Reader (Bidirectional(LSTM))     (None, None, 64)            12,544\n" +
-        " Sounds (Embedding)               (None, None, 16)               672\n" +
-        " Writer (LSTM)                    (None, None, 64)            37,120\n" +
-        " Attend (AdditiveAttention)       (None, None, 64)             4,128\n" +
-        " Phoneme (Dense)                  (None, None, 42)             5,418\n" +
-        "====================================================================\n" +
-        "Total params: 60,330\n" +
-        "Trainable params: 60,330\n" +
-        "Non-trainable params: 0\n" +
-        "____________________________________________________________________\n";
-
-    /// <summary>Where each buffer lives in the workspace for B pairs of S source and T target steps.</summary>
-    private struct Layout
-    {
-        public int Batch, Source, Time, BackwardStart, Total;
-        public int Spelling_Out; // Spelling: source embeddings [B, S, 16]
-        public int Reader_Hidden0; // Reader forward: h_t for every source step [B, S, 32]
-        public int Reader_Final0; // Reader forward: final hidden state [B, 32]
-        public int Reader_FinalCell0; // Reader forward: final cell state [B, 32]
-        public int Reader_Cache0; // Reader forward: what backward needs, and its scratch
-        public int Reader_Hidden1; // Reader backward: h_t for every source step [B, S, 32]
-        public int Reader_Final1; // Reader backward: final hidden state [B, 32]
-        public int Reader_FinalCell1; // Reader backward: final cell state [B, 32]
-        public int Reader_Cache1; // Reader backward: what backward needs, and its scratch
-        public int Reader_Out; // Reader: merged output [B, S, 64]
-        public int Keys; // attention keys, projected once per batch [B, S, 32]
-        public int Writer_Init; // Writer: initial hidden state, from the encoder [B, 64]
-        public int Writer_InitCell; // Writer: initial cell state [B, 64]
-        public int Writer_Hidden; // Writer: h_t of every step, step-major [T, B, 64]
-        public int Writer_Final; // Writer: the state after every step [T, B, 64]
-        public int Writer_FinalCell; // Writer: the cell state after every step [T, B, 64]
-        public int Writer_Cache; // Writer: one kernel cache per step
-        public int DecoderInput; // x_t = [embedding(y_(t−1)); c_t] [T, B, 80]
-        public int Weights; // attention weights α of every step [T, B, S]
-        public int Context; // attention context c_t of every step [T, B, 64]
-        public int AttentionCache; // one attention cache per step
-        public int OutputInput; // [s_t; c_t], what the output layer reads [T, B, 128]
-        public int Logits; // output logits [T, B, 42]
-        public int Probabilities; // softmax of the logits [T, B, 42]
-        public int LossGradient; // ∂loss/∂logits
-        public int RowWeights; // 1 for a real target step, 0 for a padded one
-        public int OutputInput_D; // ∂loss/∂(output layer input)
-        public int Writer_DHidden; // ∂loss/∂h_t of Writer at the step being processed
-        public int Writer_DInit; // ∂loss/∂h_(t−1) of Writer from one step's backward
-        public int Writer_DCell; // ∂loss/∂c_t of Writer
-        public int Writer_DInitCell; // ∂loss/∂c_(t−1) of Writer
-        public int DecoderInput_D; // ∂loss/∂x_t
-        public int Context_D; // ∂loss/∂c_t
-        public int Query_D; // ∂loss/∂(attention query)
-        public int Keys_D; // ∂loss/∂keys, summed over the steps
-        public int AttentionScratch; // attention backward scratch
-        public int Reader_DOut; // ∂loss/∂Reader output
-        public int Reader_DHidden0; // ∂loss/∂h_t of Reader, direction 0
-        public int Reader_DFinal0; // ∂loss/∂(final hidden state) of Reader, direction 0
-        public int Reader_DFinalCell0; // ∂loss/∂(final cell state) of Reader, direction 0
-        public int Reader_DHidden1; // ∂loss/∂h_t of Reader, direction 1
-        public int Reader_DFinal1; // ∂loss/∂(final hidden state) of Reader, direction 1
-        public int Reader_DFinalCell1; // ∂loss/∂(final cell state) of Reader, direction 1
-        public int Spelling_DOut; // ∂loss/∂source embeddings
-
-        // checked: a batch too large for one array must fail here, not as a negative offset later.
-        // start: where the first buffer begins (a 64-byte boundary of the workspace); every buffer starts on a cache line.
-        public static Layout Compute(int B, int S, int T, int start)
-        {
-            checked
-            {
-                Layout L = default;
-                L.Batch = B;
-                L.Source = S;
-                L.Time = T;
-                int o = start;
-                L.Spelling_Out = o; o += global::RnnGen.Generated.Buffers.Align(B * S * 16);
-                L.Reader_Hidden0 = o; o += global::RnnGen.Generated.Buffers.Align(B * S * 32);
-                L.Reader_Final0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 32);
-                L.Reader_FinalCell0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 32);
-                L.Reader_Cache0 = o; o += global::RnnGen.Generated.Buffers.Align(global::RnnGen.Layers.LstmKernel.CacheSize<ReaderShape>(B, S));
-                L.Reader_Hidden1 = o; o += global::RnnGen.Generated.Buffers.Align(B * S * 32);
-                L.Reader_Final1 = o; o += global::RnnGen.Generated.Buffers.Align(B * 32);
-                L.Reader_FinalCell1 = o; o += global::RnnGen.Generated.Buffers.Align(B * 32);
-                L.Reader_Cache1 = o; o += global::RnnGen.Generated.Buffers.Align(global::RnnGen.Layers.LstmKernel.CacheSize<ReaderShape>(B, S));
-                L.Reader_Out = o; o += global::RnnGen.Generated.Buffers.Align(B * S * 64);
-                L.Keys = o; o += global::RnnGen.Generated.Buffers.Align(B * S * 32);
-                L.Writer_Init = o; o += global::RnnGen.Generated.Buffers.Align(B * 64);
-                L.Writer_InitCell = o; o += global::RnnGen.Generated.Buffers.Align(B * 64);
-                L.Writer_Hidden = o; o += global::RnnGen.Generated.Buffers.Align(T * B * 64);
-                L.Writer_Final = o; o += global::RnnGen.Generated.Buffers.Align(T * B * 64);
-                L.Writer_FinalCell = o; o += global::RnnGen.Generated.Buffers.Align(T * B * 64);
-                L.Writer_Cache = o; o += global::RnnGen.Generated.Buffers.Align(T * global::RnnGen.Layers.LstmKernel.CacheSize<WriterShape>(B, 1));
-                L.DecoderInput = o; o += global::RnnGen.Generated.Buffers.Align(T * B * 80);
-                L.Weights = o; o += global::RnnGen.Generated.Buffers.Align(T * B * S);
-                L.Context = o; o += global::RnnGen.Generated.Buffers.Align(T * B * 64);
-                L.AttentionCache = o; o += global::RnnGen.Generated.Buffers.Align(T * global::RnnGen.Layers.AttentionKernel.CacheSize(global::RnnGen.AttentionScore.Additive, B, S, 32));
-                L.OutputInput = o; o += global::RnnGen.Generated.Buffers.Align(T * B * 128);
-                L.Logits = o; o += global::RnnGen.Generated.Buffers.Align(T * B * 42);
-                L.Probabilities = o; o += global::RnnGen.Generated.Buffers.Align(T * B * 42);
-                L.LossGradient = o; o += global::RnnGen.Generated.Buffers.Align(T * B * 42);
-                L.RowWeights = o; o += global::RnnGen.Generated.Buffers.Align(T * B);
-                L.BackwardStart = o;
-                L.OutputInput_D = o; o += global::RnnGen.Generated.Buffers.Align(T * B * 128);
-                L.Writer_DHidden = o; o += global::RnnGen.Generated.Buffers.Align(B * 64);
-                L.Writer_DInit = o; o += global::RnnGen.Generated.Buffers.Align(B * 64);
-                L.Writer_DCell = o; o += global::RnnGen.Generated.Buffers.Align(B * 64);
-                L.Writer_DInitCell = o; o += global::RnnGen.Generated.Buffers.Align(B * 64);
-                L.DecoderInput_D = o; o += global::RnnGen.Generated.Buffers.Align(B * 80);
-                L.Context_D = o; o += global::RnnGen.Generated.Buffers.Align(B * 64);
-                L.Query_D = o; o += global::RnnGen.Generated.Buffers.Align(B * 64);
-                L.Keys_D = o; o += global::RnnGen.Generated.Buffers.Align(B * S * 32);
-                L.AttentionScratch = o; o += global::RnnGen.Generated.Buffers.Align(B * S + B * 32);
-                L.Reader_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * S * 64);
-                L.Reader_DHidden0 = o; o += global::RnnGen.Generated.Buffers.Align(B * S * 32);
-                L.Reader_DFinal0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 32);
-                L.Reader_DFinalCell0 = o; o += global::RnnGen.Generated.Buffers.Align(B * 32);
-                L.Reader_DHidden1 = o; o += global::RnnGen.Generated.Buffers.Align(B * S * 32);
-                L.Reader_DFinal1 = o; o += global::RnnGen.Generated.Buffers.Align(B * 32);
-                L.Reader_DFinalCell1 = o; o += global::RnnGen.Generated.Buffers.Align(B * 32);
-                L.Spelling_DOut = o; o += global::RnnGen.Generated.Buffers.Align(B * S * 16);
-                L.Total = o;
-                return L;
-            }
-        }
-    }
-
-    /// <summary>Checks a source batch, sizes the workspace for it and copies the source and its lengths.</summary>
-    private Layout Prepare(global::System.ReadOnlySpan<int> source, int batchSize, int sourceSteps, global::System.ReadOnlySpan<int> sourceLengths, int targetSteps, ref float[] workspace)
-    {
-        global::RnnGen.Generated.Guard.Positive("batchSize", batchSize);
-        global::RnnGen.Generated.Guard.Positive("sourceSteps", sourceSteps);
-        global::RnnGen.Generated.Guard.Positive("targetSteps", targetSteps);
-        global::RnnGen.Generated.Guard.Length("source", source.Length, batchSize, sourceSteps, 1, "[batchSize, sourceSteps]");
-        global::RnnGen.Generated.Guard.Lengths("sourceLengths", sourceLengths, batchSize, sourceSteps);
-        global::RnnGen.Generated.Guard.Tokens("source", source, SourceVocabularySize);
-        Layout L;
-        try
-        {
-            // laid out from the workspace's 64-byte boundary; a grown (new) workspace has its own boundary
-            L = Layout.Compute(batchSize, sourceSteps, targetSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));
-            if (global::RnnGen.Generated.Buffers.EnsureAligned(ref workspace, L.Total)) L = Layout.Compute(batchSize, sourceSteps, targetSteps, global::RnnGen.Generated.Buffers.AlignedStart(workspace));
-        }
-        catch (global::System.OverflowException) { throw global::RnnGen.Generated.Guard.WorkspaceTooLarge(batchSize, sourceSteps * targetSteps); }
-        global::RnnGen.Generated.Buffers.Ensure(ref _source, batchSize * sourceSteps);
-        global::RnnGen.Generated.Buffers.Ensure(ref _sourceLengths, batchSize);
-        global::RnnGen.Generated.Buffers.Ensure(ref _inputTokens, batchSize * targetSteps);
-        global::RnnGen.Generated.Buffers.Ensure(ref _stepTargets, batchSize * targetSteps);
-        source.CopyTo(_source);
-        if (sourceLengths.IsEmpty) _sourceLengths.AsSpan(0, batchSize).Fill(sourceSteps);
-        else sourceLengths.CopyTo(_sourceLengths);
-        return L;
-    }
-
-    /// <summary>The encoder over the whole source, the attention keys, and the decoder's initial states.</summary>
-    private void Encode(in Layout L, global::System.Span<float> ws)
-    {
-        global::System.Span<float> p = _parameters;
-        int B = L.Batch, S = L.Source;
-        // Spelling: e[B, S, 16] = weight[source[b, s], :]
-        global::RnnGen.Layers.EmbeddingKernel.Forward(28, 16, _source.AsSpan(0, B * S), p.Slice(0, 448), ws.Slice(L.Spelling_Out, B * S * 16));
-        // Reader, forward direction over the source: [i f g o] = [σ σ tanh σ](x · W_ihᵀ + h · W_hhᵀ + b), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c')
-        global::RnnGen.Layers.LstmKernel.Forward<ReaderShape>(ReaderWeights(0), ReaderSequence(0, L, ws));
-        // Reader, backward direction over the source: [i f g o] = [σ σ tanh σ](x · W_ihᵀ + h · W_hhᵀ + b), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c')
-        global::RnnGen.Layers.LstmKernel.Forward<ReaderShape>(ReaderWeights(1), ReaderSequence(1, L, ws));
-        global::RnnGen.Layers.MergeKernel.Forward(global::RnnGen.MergeMode.Concat, B * S, 32, ws.Slice(L.Reader_Hidden0, B * S * 32), ws.Slice(L.Reader_Hidden1, B * S * 32), ws.Slice(L.Reader_Out, B * S * 64));
-        // Attend: keys k_j = W h_j for every source step, once (not once per decoder step)
-        global::RnnGen.Layers.AttentionKernel.ProjectKeys(B * S, 64, 32, ws.Slice(L.Reader_Out, B * S * 64), p.Slice(52832, 2048), ws.Slice(L.Keys, B * S * 32));
-        // Writer starts from the final state of Reader
-        global::RnnGen.Layers.MergeKernel.Forward(global::RnnGen.MergeMode.Concat, B, 32, ws.Slice(L.Reader_Final0, B * 32), ws.Slice(L.Reader_Final1, B * 32), ws.Slice(L.Writer_Init, B * 64));
-        global::RnnGen.Layers.MergeKernel.Forward(global::RnnGen.MergeMode.Concat, B, 32, ws.Slice(L.Reader_FinalCell0, B * 32), ws.Slice(L.Reader_FinalCell1, B * 32), ws.Slice(L.Writer_InitCell, B * 64));
-    }
-
-    /// <summary>
-    /// Decoder step t for all B rows, reading the tokens in _inputTokens[t·B …]: attention with the top layer's previous state as query, x_t = [embedding(y_(t−1)); c_t], the decoder layers, and the logits of y_t = Phoneme([s_t; c_t]).
-    /// </summary>
-    private void DecoderStep(in Layout L, global::System.Span<float> ws, int t)
-    {
-        global::System.Span<float> p = _parameters;
-        int B = L.Batch;
-        // Attend: α = softmax(score(s_(t−1), h_j)) over the real source steps, c_t = Σ_j α_j h_j
-        global::RnnGen.Layers.AttentionKernel.Forward(AttentionArguments(L, ws, t));
-        // x_t = [Sounds(y_(t−1)); c_t]
-        global::System.Span<float> x = ws.Slice(L.DecoderInput + t * B * 80, B * 80);
-        global::System.ReadOnlySpan<float> table = p.Slice(12992, 672);
-        for (int b = 0; b < B; b++)
-        {
-            table.Slice(_inputTokens[t * B + b] * 16, 16).CopyTo(x.Slice(b * 80, 16));
-            ws.Slice(L.Context + (t * B + b) * 64, 64).CopyTo(x.Slice(b * 80 + 16, 64));
-        }
-        // Writer: [i f g o] = [σ σ tanh σ](x · W_ihᵀ + h · W_hhᵀ + b), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c')
-        global::RnnGen.Layers.LstmKernel.Forward<WriterShape>(WriterWeights(0), WriterStep(L, ws, t));
-        // [s_t; c_t]
-        global::System.Span<float> o = ws.Slice(L.OutputInput + t * B * 128, B * 128);
-        for (int b = 0; b < B; b++)
-        {
-            ws.Slice(L.Writer_Hidden + t * B * 64 + b * 64, 64).CopyTo(o.Slice(b * 128, 64));
-            ws.Slice(L.Context + (t * B + b) * 64, 64).CopyTo(o.Slice(b * 128 + 64, 64));
-        }
-        // Phoneme: logits z_t = W [s_t; c_t] + b (the softmax is applied with the loss or when decoding)
-        global::RnnGen.Layers.DenseKernel.Forward(B, 128, 42, global::RnnGen.Activation.Linear, ws.Slice(L.OutputInput + t * B * 128, B * 128), 128, p.Slice(54912, 5376), p.Slice(60288, 42), ws.Slice(L.Logits + t * B * 42, B * 42));
-    }
-
-    /// <summary>Runs the decoder over T steps: step t is fed y_(t−1) — the target (teacher forcing, with probability <paramref name="teacherForcing"/>) or the model's own most likely token. Returns the steps run.</summary>
-    private int DecodeSteps(in Layout L, global::System.Span<float> ws, global::System.ReadOnlySpan<int> targets, float teacherForcing, bool stopAtEnd)
-    {
-        int B = L.Batch, T = L.Time;
-        for (int t = 0; t < T; t++)
-        {
-            bool allEnded = t > 0;
-            for (int b = 0; b < B; b++)
-            {
-                int token;
-                if (t == 0) token = StartToken;
-                else if (stopAtEnd && t > 1 && _inputTokens[(t - 1) * B + b] == EndToken) token = EndToken; // decoding: a row that ended stays ended
-                else if (!targets.IsEmpty && (teacherForcing >= 1f || (teacherForcing > 0f && _random.NextFloat() < teacherForcing))) token = targets[b * T + t - 1];
-                else token = global::RnnGen.Generation.TokenSampler.ArgMax(ws.Slice(L.Logits + ((t - 1) * B + b) * 42, 42));
-                _inputTokens[t * B + b] = token;
-                allEnded &= token == EndToken;
-            }
-            if (stopAtEnd && allEnded) return t;
-            DecoderStep(L, ws, t);
-        }
-        return T;
-    }
-
-    /// <summary>
-    /// Training-mode forward pass over a batch of (source, target) pairs with teacher forcing: returns the mean cross-entropy of
-    /// the real target steps, keeps what <see cref="Backward"/> needs, and writes the probabilities [B, T, TargetVocabularySize]
-    /// to <paramref name="outputs"/> when it is not empty.
-    /// </summary>
-    public float Forward(in global::RnnGen.Seq2Seq.Seq2SeqBatch batch, global::System.Span<float> outputs = default)
-    {
-        int B = batch.BatchSize, S = batch.SourceSteps, T = batch.TargetSteps;
-        // every check before Prepare copies the source in: a rejected batch leaves the last Forward's caches for Backward intact
-        global::RnnGen.Generated.Guard.Positive("batch.BatchSize", B);
-        global::RnnGen.Generated.Guard.Positive("batch.TargetSteps", T);
-        global::RnnGen.Generated.Guard.Length("batch.Targets", batch.Targets.Length, B, T, 1, "[batchSize, targetSteps]");
-        global::RnnGen.Generated.Guard.Lengths("batch.TargetLengths", batch.TargetLengths, B, T);
-        global::RnnGen.Generated.Guard.Tokens("batch.Targets", batch.Targets, TargetVocabularySize);
-        global::RnnGen.Generated.Guard.Probability("batch.TeacherForcing", batch.TeacherForcing);
-        if (!outputs.IsEmpty) global::RnnGen.Generated.Guard.Length(nameof(outputs), outputs.Length, B, T, TargetVocabularySize, "[batchSize, targetSteps, TargetVocabularySize]");
-        Layout L = Prepare(batch.Source, B, S, batch.SourceLengths, T, ref _workspace);
-        _hasTrained = false;
-        global::System.Span<float> ws = _workspace;
-        Encode(L, ws);
-        DecodeSteps(L, ws, batch.Targets, batch.TeacherForcing, stopAtEnd: false);
-        // the loss over the real steps: targets and row weights step-major, like the logits
-        global::System.Span<float> rowWeights = ws.Slice(L.RowWeights, T * B);
-        for (int t = 0; t < T; t++)
-        {
-            for (int b = 0; b < B; b++)
-            {
-                _stepTargets[t * B + b] = batch.Targets[b * T + t];
-                rowWeights[t * B + b] = batch.TargetLengths.IsEmpty || t < batch.TargetLengths[b] ? 1f : 0f;
-            }
-        }
-        float loss = global::RnnGen.Training.Losses.SoftmaxCrossEntropy(T * B, 42, ws.Slice(L.Logits, T * B * 42), _stepTargets.AsSpan(0, T * B), rowWeights, ws.Slice(L.Probabilities, T * B * 42), ws.Slice(L.LossGradient, T * B * 42));
-        if (!outputs.IsEmpty)
-        {
-            for (int t = 0; t < T; t++)
-                for (int b = 0; b < B; b++)
-                    ws.Slice(L.Probabilities + (t * B + b) * 42, 42).CopyTo(outputs.Slice((b * T + t) * 42, 42));
-        }
-        _trained = L;
-        _hasTrained = true;
-        return loss;
-    }
-
-    /// <summary>Backpropagation through the decoder steps (in reverse), the attention and the encoder: accumulates ∂loss/∂parameters of the last <see cref="Forward"/> into <see cref="Gradients"/>.</summary>
-    public void Backward()
-    {
-        if (!_hasTrained) throw new global::System.InvalidOperationException("Backward() needs a Forward(batch) first.");
-        Layout L = _trained;
-        int B = L.Batch, S = L.Source, T = L.Time;
-        global::System.Span<float> ws = _workspace;
-        global::System.Span<float> p = _parameters;
-        global::System.Span<float> g = _gradients;
-        ws.Slice(L.BackwardStart, L.Total - L.BackwardStart).Clear();
-
-        // Phoneme over all steps at once (softmax fused with the loss: ∂z = p − onehot(y)): ∂W += ∂zᵀ · x, ∂x = ∂z · W
-        global::RnnGen.Layers.DenseKernel.Backward(T * B, 128, 42, global::RnnGen.Activation.Softmax, ws.Slice(L.OutputInput, T * B * 128), 128, p.Slice(54912, 5376), ws.Slice(L.Probabilities, T * B * 42), ws.Slice(L.LossGradient, T * B * 42), true, g.Slice(54912, 5376), g.Slice(60288, 42), ws.Slice(L.OutputInput_D, T * B * 128));
-
-        // The decoder steps in reverse. _DHidden holds ∂loss/∂h_t of each layer: what flows back from step t + 1 (recurrence and, for the top layer, the attention query) plus what arrives at step t.
-        for (int t = T - 1; t >= 0; t--)
-        {
-            global::System.Span<float> dOut = ws.Slice(L.OutputInput_D + t * B * 128, B * 128);
-            global::System.Span<float> dContext = ws.Slice(L.Context_D, B * 64);
-            for (int b = 0; b < B; b++)
-            {
-                global::System.Span<float> dTop = ws.Slice(L.Writer_DHidden + b * 64, 64);
-                global::System.Numerics.Tensors.TensorPrimitives.Add(dTop, dOut.Slice(b * 128, 64), dTop);
-                dOut.Slice(b * 128 + 64, 64).CopyTo(dContext.Slice(b * 64, 64));
-            }
-            ws.Slice(L.DecoderInput_D, B * 80).Clear();
-            // Writer at step t; its input gradient joins ∂h_t of the layer below (or ∂x_t)
-            global::RnnGen.Layers.LstmKernel.Backward<WriterShape>(WriterWeights(0), WriterGradients(0), WriterStep(L, ws, t),
-                new global::RnnGen.Layers.RecurrentSequenceGradients
-                {
-                    Hidden = ws.Slice(L.Writer_DHidden, B * 64),
-                    FinalCell = ws.Slice(L.Writer_DCell, B * 64),
-                    Input = ws.Slice(L.DecoderInput_D, B * 80),
-                    InitialHidden = ws.Slice(L.Writer_DInit, B * 64),
-                    InitialCell = ws.Slice(L.Writer_DInitCell, B * 64),
-                });
-            ws.Slice(L.Writer_DInit, B * 64).CopyTo(ws.Slice(L.Writer_DHidden, B * 64));
-            ws.Slice(L.Writer_DInitCell, B * 64).CopyTo(ws.Slice(L.Writer_DCell, B * 64));
-            // x_t = [embedding(y_(t−1)); c_t]: rows of the embedding gradient, and ∂c_t
-            global::System.Span<float> dTable = g.Slice(12992, 672);
-            for (int b = 0; b < B; b++)
-            {
-                global::System.Span<float> dRow = dTable.Slice(_inputTokens[t * B + b] * 16, 16);
-                global::System.Numerics.Tensors.TensorPrimitives.Add(dRow, ws.Slice(L.DecoderInput_D + b * 80, 16), dRow);
-                global::System.Span<float> dc = dContext.Slice(b * 64, 64);
-                global::System.Numerics.Tensors.TensorPrimitives.Add(dc, ws.Slice(L.DecoderInput_D + b * 80 + 16, 64), dc);
-            }
-            // Attend at step t: its query was the top layer's previous state, so ∂query joins ∂h_(t−1)
-            ws.Slice(L.Query_D, B * 64).Clear();
-            global::RnnGen.Layers.AttentionKernel.Backward(AttentionArguments(L, ws, t), new global::RnnGen.Layers.AttentionStepGradients
-            {
-                Context = dContext,
-                Query = ws.Slice(L.Query_D, B * 64),
-                Keys = ws.Slice(L.Keys_D, B * S * 32),
-                Values = ws.Slice(L.Reader_DOut, B * S * 64),
-                QueryWeight = g.Slice(50784, 2048),
-                Energy = g.Slice(54880, 32),
-                Scratch = ws.Slice(L.AttentionScratch, B * S + B * 32),
-            });
-            global::System.Numerics.Tensors.TensorPrimitives.Add(ws.Slice(L.Writer_DHidden, B * 64), ws.Slice(L.Query_D, B * 64), ws.Slice(L.Writer_DHidden, B * 64));
-        }
-
-        // keys k_j = W h_j: ∂W += ∂kᵀ · h, ∂h += ∂k · W (once for all steps)
-        global::RnnGen.Layers.AttentionKernel.ProjectKeysBackward(B * S, 64, 32, ws.Slice(L.Reader_Out, B * S * 64), p.Slice(52832, 2048), ws.Slice(L.Keys_D, B * S * 32), g.Slice(52832, 2048), ws.Slice(L.Reader_DOut, B * S * 64));
-        // Writer started from the final state of Reader
-        global::RnnGen.Layers.MergeKernel.Backward(global::RnnGen.MergeMode.Concat, B, 32, ws.Slice(L.Reader_Final0, B * 32), ws.Slice(L.Reader_Final1, B * 32), ws.Slice(L.Writer_DHidden, B * 64), ws.Slice(L.Reader_DFinal0, B * 32), ws.Slice(L.Reader_DFinal1, B * 32));
-        global::RnnGen.Layers.MergeKernel.Backward(global::RnnGen.MergeMode.Concat, B, 32, ws.Slice(L.Reader_FinalCell0, B * 32), ws.Slice(L.Reader_FinalCell1, B * 32), ws.Slice(L.Writer_DCell, B * 64), ws.Slice(L.Reader_DFinalCell0, B * 32), ws.Slice(L.Reader_DFinalCell1, B * 32));
-
-        // Reader: split the merged gradient (Concat) between the two directions
-        global::RnnGen.Layers.MergeKernel.Backward(global::RnnGen.MergeMode.Concat, B * S, 32, ws.Slice(L.Reader_Hidden0, B * S * 32), ws.Slice(L.Reader_Hidden1, B * S * 32), ws.Slice(L.Reader_DOut, B * S * 64), ws.Slice(L.Reader_DHidden0, B * S * 32), ws.Slice(L.Reader_DHidden1, B * S * 32));
-        // Reader, forward direction: BPTT over the source
-        global::RnnGen.Layers.LstmKernel.Backward<ReaderShape>(ReaderWeights(0), ReaderGradients(0), ReaderSequence(0, L, ws),
-            new global::RnnGen.Layers.RecurrentSequenceGradients
-            {
-                Hidden = ws.Slice(L.Reader_DHidden0, B * S * 32),
-                FinalHidden = ws.Slice(L.Reader_DFinal0, B * 32),
-                FinalCell = ws.Slice(L.Reader_DFinalCell0, B * 32),
-                Input = ws.Slice(L.Spelling_DOut, B * S * 16),
-            });
-        // Reader, backward direction: BPTT over the source
-        global::RnnGen.Layers.LstmKernel.Backward<ReaderShape>(ReaderWeights(1), ReaderGradients(1), ReaderSequence(1, L, ws),
-            new global::RnnGen.Layers.RecurrentSequenceGradients
-            {
-                Hidden = ws.Slice(L.Reader_DHidden1, B * S * 32),
-                FinalHidden = ws.Slice(L.Reader_DFinal1, B * 32),
-                FinalCell = ws.Slice(L.Reader_DFinalCell1, B * 32),
-                Input = ws.Slice(L.Spelling_DOut, B * S * 16),
-            });
-        // Spelling: ∂weight[source[b, s], :] += ∂e[b, s, :]
-        global::RnnGen.Layers.EmbeddingKernel.Backward(28, 16, _source.AsSpan(0, B * S), ws.Slice(L.Spelling_DOut, B * S * 16), g.Slice(0, 448));
-    }
-
-    /// <summary>
-    /// Greedy decoding of a batch: each source gets up to <paramref name="maxLength"/> tokens in its row of <paramref name="output"/>
-    /// [batchSize, maxLength] (the end token not included, the rest of the row filled with it) and its length in <paramref name="outputLengths"/>.
-    /// </summary>
-    public void Decode(global::System.ReadOnlySpan<int> source, int batchSize, int sourceSteps, global::System.ReadOnlySpan<int> sourceLengths, global::System.Span<int> output, int maxLength, global::System.Span<int> outputLengths)
-    {
-        global::RnnGen.Generated.Guard.Positive(nameof(maxLength), maxLength);
-        global::RnnGen.Generated.Guard.Length(nameof(output), output.Length, batchSize, maxLength, 1, "[batchSize, maxLength]");
-        global::RnnGen.Generated.Guard.Length(nameof(outputLengths), outputLengths.Length, batchSize, 1, 1, "[batchSize]");
-        Layout L = Prepare(source, batchSize, sourceSteps, sourceLengths, maxLength + 1, ref _decodeWorkspace);
-        global::System.Span<float> ws = _decodeWorkspace;
-        Encode(L, ws);
-        int steps = DecodeSteps(L, ws, default, 0f, stopAtEnd: true);
-        int B = batchSize;
-        for (int b = 0; b < B; b++)
-        {
-            // output token i is the input of step i + 1; steps ran up to index min(steps, maxLength)
-            int length = 0, last = global::System.Math.Min(steps, maxLength);
-            while (length < maxLength && length + 1 <= last && _inputTokens[(length + 1) * B + b] != EndToken) length++;
-            for (int i = 0; i < maxLength; i++) output[b * maxLength + i] = i < length ? _inputTokens[(i + 1) * B + b] : EndToken;
-            outputLengths[b] = length;
-        }
-    }
-
-    /// <summary>
-    /// Greedy decoding of one source: writes up to <c>output.Length</c> tokens (the end token not included) and returns their number.
-    /// When <paramref name="attention"/> is not empty ([output.Length, source.Length]), row i receives the attention weights of the step that produced output token i.
-    /// </summary>
-    public int Decode(global::System.ReadOnlySpan<int> source, global::System.Span<int> output, global::System.Span<float> attention = default)
-    {
-        int S = source.Length, maxLength = output.Length;
-        global::RnnGen.Generated.Guard.Positive("output.Length", maxLength);
-        if (!attention.IsEmpty) global::RnnGen.Generated.Guard.Length(nameof(attention), attention.Length, maxLength, S, 1, "[output.Length, source.Length]");
-        Layout L = Prepare(source, 1, S, default, maxLength + 1, ref _decodeWorkspace);
-        global::System.Span<float> ws = _decodeWorkspace;
-        Encode(L, ws);
-        int steps = DecodeSteps(L, ws, default, 0f, stopAtEnd: true);
-        int length = 0, last = global::System.Math.Min(steps, maxLength);
-        while (length < maxLength && length + 1 <= last && _inputTokens[length + 1] != EndToken) length++;
-        for (int i = 0; i < length; i++) output[i] = _inputTokens[i + 1];
-        if (!attention.IsEmpty)
-        {
-            attention.Clear();
-            for (int i = 0; i < length; i++) ws.Slice(L.Weights + i * S, S).CopyTo(attention.Slice(i * S, S));
-        }
-        return length;
-    }
-
-    /// <summary>Beam search decoding of one source with <paramref name="beamWidth"/> hypotheses (1: greedy); returns the number of tokens written (end token excluded).</summary>
-    public int DecodeBeam(global::System.ReadOnlySpan<int> source, global::System.Span<int> output, int beamWidth, out float logProbability)
-    {
-        return _beamSearch.Decode(this, source, output, beamWidth, output.Length, out logProbability);
-    }
-
-    /// <summary>Encodes <paramref name="source"/> once per beam and sets every beam's decoder state from it (see <see cref="global::RnnGen.Generation.ITokenDecoder"/>).</summary>
-    public void BeginDecoding(global::System.ReadOnlySpan<int> source, int beams)
-    {
-        global::RnnGen.Generated.Guard.Positive(nameof(beams), beams);
-        int S = source.Length;
-        global::RnnGen.Generated.Buffers.Ensure(ref _beamScratch, beams * S);
-        for (int k = 0; k < beams; k++) source.CopyTo(_beamScratch.AsSpan(k * S, S));
-        _beamLayout = Prepare(_beamScratch.AsSpan(0, beams * S), beams, S, default, 1, ref _decodeWorkspace);
-        Encode(_beamLayout, _decodeWorkspace);
-        _beamSteps = 0;
-    }
-
-    /// <summary>One step of every beam: beam i continues beam parents[i] with input tokens[i]; writes log p(y) [beams, TargetVocabularySize].</summary>
-    public void DecodeStep(global::System.ReadOnlySpan<int> parents, global::System.ReadOnlySpan<int> tokens, global::System.Span<float> logProbabilities)
-    {
-        Layout L = _beamLayout;
-        int B = L.Batch;
-        if (B == 0) throw new global::System.InvalidOperationException("DecodeStep needs a BeginDecoding first.");
-        global::RnnGen.Generated.Guard.Length(nameof(parents), parents.Length, B, 1, 1, "[beams]");
-        global::RnnGen.Generated.Guard.Length(nameof(tokens), tokens.Length, B, 1, 1, "[beams]");
-        global::RnnGen.Generated.Guard.Length(nameof(logProbabilities), logProbabilities.Length, B, 1, 42, "[beams, TargetVocabularySize]");
-        global::RnnGen.Generated.Guard.Tokens(nameof(tokens), tokens, TargetVocabularySize);
-        global::System.Span<float> ws = _decodeWorkspace;
-        if (_beamSteps > 0)
-        {
-            // the state each beam continues: the parent's state after the last step, gathered into the step's initial state
-            Gather(ws.Slice(L.Writer_Final, B * 64), ws.Slice(L.Writer_Init, B * 64), parents, 64);
-            Gather(ws.Slice(L.Writer_FinalCell, B * 64), ws.Slice(L.Writer_InitCell, B * 64), parents, 64);
-        }
-        tokens.CopyTo(_inputTokens);
-        DecoderStep(L, ws, 0);
-        _beamSteps++;
-        for (int b = 0; b < B; b++)
-        {
-            global::System.Span<float> row = logProbabilities.Slice(b * 42, 42);
-            ws.Slice(L.Logits + b * 42, 42).CopyTo(row);
-            global::RnnGen.Kernels.Activations.LogSoftmax(row);
-        }
-    }
-
-    private static void Gather(global::System.Span<float> from, global::System.Span<float> to, global::System.ReadOnlySpan<int> parents, int width)
-    {
-        for (int b = 0; b < parents.Length; b++) from.Slice(parents[b] * width, width).CopyTo(to.Slice(b * width, width));
-    }
-
-    // PyTorch has two biases where this model has one: on load bias_hh is added to bias_ih; on save it is written as zeros.
-    private static readonly global::RnnGen.IO.FoldedTensor[] FoldedTensors = new global::RnnGen.IO.FoldedTensor[]
-    {
-        new global::RnnGen.IO.FoldedTensor("Reader.bias_ih_l0", "Reader.bias_hh_l0"),
-        new global::RnnGen.IO.FoldedTensor("Reader.bias_ih_l0_reverse", "Reader.bias_hh_l0_reverse"),
-        new global::RnnGen.IO.FoldedTensor("Writer.bias_ih_l0", "Writer.bias_hh_l0"),
-    };
-
+    public void ZeroGradients() => _core.ZeroGradients();
+    /// <summary>The Keras-style table of Speller's layers, their output shapes and parameter counts.</summary>
+    public string Summary() => _core.Summary;
     /// <summary>Writes the parameters as a safetensors file with PyTorch names and shapes (atomically: a temporary file, then a move).</summary>
-    public void SaveWeights(string path) => global::RnnGen.IO.WeightFile.Save(path, _namedParameters, FoldedTensors);
-
+    public void SaveWeights(string path) => _core.SaveWeights(path);
     /// <summary>Reads a safetensors file (ours or PyTorch's state_dict); a file that does not fit leaves the model unchanged and throws, naming the tensor.</summary>
-    public void LoadWeights(string path) => global::RnnGen.IO.WeightFile.Load(path, _namedParameters, FoldedTensors);
+    public void LoadWeights(string path) => _core.LoadWeights(path);
+    /// <summary>Restarts the random numbers of scheduled sampling (<see cref="global::RnnGen.Seq2Seq.Seq2SeqBatch.TeacherForcing"/> below 1) and of dropout.</summary>
+    public void ResetRandom(int seed) => _core.ResetRandom(seed);
 
-    /// <summary>Views of Reader's parameters for one direction.</summary>
-    private global::RnnGen.Layers.RecurrentWeights ReaderWeights(int direction)
+    /// <summary>Creates the model with the default (Keras) initialisation, deterministic for a given <paramref name="seed"/>.</summary>
+    public Speller(int seed = 0) : this(seed, global::RnnGen.Initializer.Keras) { }
+    /// <summary>Creates the model with the given initialisation, deterministic for a given <paramref name="seed"/>.</summary>
+    public Speller(int seed, global::RnnGen.Initializer initializer) => _core = new("Speller", seed, initializer,
+        global::RnnGen.Generated.ModelLayer.Embedding<SpellingShape>("Spelling"),
+        global::RnnGen.Generated.ModelLayer.Recurrent<ReaderShape>("Reader"),
+        global::RnnGen.Generated.ModelLayer.Embedding<SoundsShape>("Sounds"),
+        global::RnnGen.Generated.ModelLayer.Recurrent<WriterShape>("Writer", decoder: true),
+        global::RnnGen.Generated.ModelLayer.Attention<AttendShape>("Attend"),
+        global::RnnGen.Generated.ModelLayer.Dense<PhonemeShape>("Phoneme"));
+
+    /// <summary>Training-mode forward pass over (source, target) pairs with teacher forcing: the mean cross-entropy of the real target steps; writes the probabilities [B, T, TargetVocabularySize] unless <paramref name="outputs"/> is empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public float Forward(in global::RnnGen.Seq2Seq.Seq2SeqBatch batch, global::System.Span<float> outputs = default) => _core.Forward(batch, outputs);
+    /// <summary>Backpropagation through the decoder steps (in reverse), the attention and the encoder: accumulates ∂loss/∂parameters of the last <see cref="Forward"/> into <see cref="Gradients"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Backward() => _core.Backward();
+    /// <summary>Greedy decoding of a batch: up to <paramref name="maxLength"/> tokens per source in its row of <paramref name="output"/> [batchSize, maxLength] (end token excluded, the rest filled with it), its length in <paramref name="outputLengths"/>.</summary>
+    public void Decode(global::System.ReadOnlySpan<int> source, int batchSize, int sourceSteps, global::System.ReadOnlySpan<int> sourceLengths, global::System.Span<int> output, int maxLength, global::System.Span<int> outputLengths)
+        => _core.Decode(source, batchSize, sourceSteps, sourceLengths, output, maxLength, outputLengths);
+    /// <summary>Greedy decoding of one source: up to <c>output.Length</c> tokens (end token excluded), returns their number; row i of <paramref name="attention"/> [output.Length, source.Length], when given, gets the weights of the step that produced token i.</summary>
+    public int Decode(global::System.ReadOnlySpan<int> source, global::System.Span<int> output, global::System.Span<float> attention = default) => _core.Decode(source, output, attention);
+    /// <summary>Beam search decoding of one source with <paramref name="beamWidth"/> hypotheses (1: greedy); returns the number of tokens written (end token excluded).</summary>
+    public int DecodeBeam(global::System.ReadOnlySpan<int> source, global::System.Span<int> output, int beamWidth, out float logProbability) => _core.DecodeBeam(this, source, output, beamWidth, out logProbability);
+    /// <summary>Encodes <paramref name="source"/> once per beam and starts every beam's decoder state from it (see <see cref="global::RnnGen.Generation.ITokenDecoder"/>).</summary>
+    public void BeginDecoding(global::System.ReadOnlySpan<int> source, int beams) => _core.BeginDecoding(source, beams);
+    /// <summary>One step of every beam: beam i continues beam parents[i] with input tokens[i]; writes log p(y) [beams, TargetVocabularySize].</summary>
+    public void DecodeStep(global::System.ReadOnlySpan<int> parents, global::System.ReadOnlySpan<int> tokens, global::System.Span<float> logProbabilities) => _core.DecodeStep(parents, tokens, logProbabilities);
+
+    /// <summary>Spelling: Embedding, 0 → 16, 448 parameters.</summary>
+    private readonly struct SpellingShape : global::RnnGen.Generated.IEmbeddingShape
     {
-        global::System.Span<float> p = _parameters;
-        if (direction == 0)
-            return new global::RnnGen.Layers.RecurrentWeights { Input = p.Slice(448, 2048), Recurrent = p.Slice(2496, 4096), Bias = p.Slice(6592, 128), RecurrentBias = default, Peepholes = default };
-        return new global::RnnGen.Layers.RecurrentWeights { Input = p.Slice(6720, 2048), Recurrent = p.Slice(8768, 4096), Bias = p.Slice(12864, 128), RecurrentBias = default, Peepholes = default };
+        public static int VocabularySize => Sizes.SpellingVocabularySize;
+        public static int Dimension => Sizes.SpellingUnits;
+        public static int ParameterOffset => 0;
     }
 
-    /// <summary>Views of Reader's gradients for one direction.</summary>
-    private global::RnnGen.Layers.RecurrentGradients ReaderGradients(int direction)
+    /// <summary>Reader: Bidirectional(LSTM), 16 → 64, 12,544 parameters.</summary>
+    private readonly struct ReaderShape : global::RnnGen.Generated.IRecurrentLayerShape
     {
-        global::System.Span<float> p = _gradients;
-        if (direction == 0)
-            return new global::RnnGen.Layers.RecurrentGradients { Input = p.Slice(448, 2048), Recurrent = p.Slice(2496, 4096), Bias = p.Slice(6592, 128), RecurrentBias = default, Peepholes = default };
-        return new global::RnnGen.Layers.RecurrentGradients { Input = p.Slice(6720, 2048), Recurrent = p.Slice(8768, 4096), Bias = p.Slice(12864, 128), RecurrentBias = default, Peepholes = default };
+        public static int InputSize => Sizes.ReaderInputSize;
+        public static int Units => Sizes.ReaderUnits;
+        public static global::RnnGen.CellKind Cell => global::RnnGen.CellKind.Lstm;
+        public static bool ReturnSequences => true;
+        public static bool Bidirectional => true;
+        public static int ParameterOffset => SpellingShape.ParameterOffset + Sizes.SpellingParameterCount;
     }
 
-    /// <summary>Views of Writer's parameters for one direction.</summary>
-    private global::RnnGen.Layers.RecurrentWeights WriterWeights(int direction)
+    /// <summary>Sounds: Embedding, 1 → 16, 672 parameters.</summary>
+    private readonly struct SoundsShape : global::RnnGen.Generated.IEmbeddingShape
     {
-        global::System.Span<float> p = _parameters;
-        return new global::RnnGen.Layers.RecurrentWeights { Input = p.Slice(13664, 20480), Recurrent = p.Slice(34144, 16384), Bias = p.Slice(50528, 256), RecurrentBias = default, Peepholes = default };
+        public static int VocabularySize => Sizes.SoundsVocabularySize;
+        public static int Dimension => Sizes.SoundsUnits;
+        public static int ParameterOffset => ReaderShape.ParameterOffset + Sizes.ReaderParameterCount;
     }
 
-    /// <summary>Views of Writer's gradients for one direction.</summary>
-    private global::RnnGen.Layers.RecurrentGradients WriterGradients(int direction)
+    /// <summary>Writer: LSTM, 80 → 64, 37,120 parameters.</summary>
+    private readonly struct WriterShape : global::RnnGen.Generated.IRecurrentLayerShape
     {
-        global::System.Span<float> p = _gradients;
-        return new global::RnnGen.Layers.RecurrentGradients { Input = p.Slice(13664, 20480), Recurrent = p.Slice(34144, 16384), Bias = p.Slice(50528, 256), RecurrentBias = default, Peepholes = default };
+        public static int InputSize => Sizes.WriterInputSize;
+        public static int Units => Sizes.WriterUnits;
+        public static global::RnnGen.CellKind Cell => global::RnnGen.CellKind.Lstm;
+        public static int ParameterOffset => SoundsShape.ParameterOffset + Sizes.SoundsParameterCount;
     }
 
-    /// <summary>Reader's arguments for one direction over the source batch.</summary>
-    private global::RnnGen.Layers.RecurrentSequence ReaderSequence(int direction, in Layout L, global::System.Span<float> ws)
+    /// <summary>Attend: AdditiveAttention, 64 → 64, 4,128 parameters.</summary>
+    private readonly struct AttendShape : global::RnnGen.Generated.IAttentionShape
     {
-        int B = L.Batch, S = L.Source;
-        return new global::RnnGen.Layers.RecurrentSequence
+        public static global::RnnGen.AttentionScore Score => global::RnnGen.AttentionScore.Additive;
+        public static int QuerySize => Sizes.AttendInputSize;
+        public static int ValueSize => Sizes.AttendOutputSize;
+        public static int Units => Sizes.AttendUnits;
+        public static int ParameterOffset => WriterShape.ParameterOffset + Sizes.WriterParameterCount;
+    }
+
+    /// <summary>Phoneme: Dense, 128 → 42, 5,418 parameters.</summary>
+    private readonly struct PhonemeShape : global::RnnGen.Generated.IDenseShape
+    {
+        public static int InputSize => Sizes.PhonemeInputSize;
+        public static int Units => Sizes.PhonemeUnits;
+        public static global::RnnGen.Activation Activation => global::RnnGen.Activation.Softmax;
+        public static bool Sequence => true;
+        public static int ParameterOffset => AttendShape.ParameterOffset + Sizes.AttendParameterCount;
+    }
+
+    /// <summary>The model as the runtime core runs it: the workspace buffers of each layer, the encoder's ops over the source and the decoder's ops of one step.</summary>
+    private struct Network : global::RnnGen.Generated.IEncoderDecoderNetwork<Network>
+    {
+        public global::RnnGen.Generated.LayerBuffers Spelling, Reader, Sounds, Writer;
+
+        static global::RnnGen.Generated.EncoderDecoderInfo global::RnnGen.Generated.IEncoderDecoderNetwork<Network>.Info => new(SourceVocabularySize, TargetVocabularySize, StartToken, EndToken, ParameterCount,
+            encoderStateSize: 128, decoderStateSize: 128);
+        static void global::RnnGen.Generated.IEncoderDecoderNetwork<Network>.LayEncoder(ref Network L, ref global::RnnGen.Generated.WorkspaceBuilder b) { b.Embedding<SpellingShape>(ref L.Spelling); b.Recurrent<ReaderShape>(ref L.Reader); }
+        static void global::RnnGen.Generated.IEncoderDecoderNetwork<Network>.LayDecoder(ref Network L, ref global::RnnGen.Generated.WorkspaceBuilder b) { b.Embedding<SoundsShape>(ref L.Sounds); b.Recurrent<WriterShape>(ref L.Writer); }
+        static global::RnnGen.Generated.LayerBuffers global::RnnGen.Generated.IEncoderDecoderNetwork<Network>.EncoderOutput(in Network L) => L.Reader;
+        static global::RnnGen.Generated.LayerBuffers global::RnnGen.Generated.IEncoderDecoderNetwork<Network>.TargetEmbedding(in Network L) => L.Sounds;
+        static global::RnnGen.Generated.LayerBuffers global::RnnGen.Generated.IEncoderDecoderNetwork<Network>.DecoderOutput(in Network L) => L.Writer;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] static void global::RnnGen.Generated.IEncoderDecoderNetwork<Network>.Encode(in Network L, in global::RnnGen.Generated.SequencePass f)
         {
-            Batch = B,
-            Time = S,
-            Reverse = direction == 1,
-            Lengths = _sourceLengths.AsSpan(0, B),
-            Input = ws.Slice(L.Spelling_Out, B * S * 16),
-            InputStride = 16,
-            Hidden = ws.Slice((direction == 0 ? L.Reader_Hidden0 : L.Reader_Hidden1), B * S * 32),
-            FinalHidden = ws.Slice((direction == 0 ? L.Reader_Final0 : L.Reader_Final1), B * 32),
-            FinalCell = ws.Slice((direction == 0 ? L.Reader_FinalCell0 : L.Reader_FinalCell1), B * 32),
-            Cache = ws.Slice((direction == 0 ? L.Reader_Cache0 : L.Reader_Cache1), global::RnnGen.Layers.LstmKernel.CacheSize<ReaderShape>(B, S)),
-        };
-    }
+            // Spelling: e[B, T, 16] = weight[tokens[b, t], :]
+            global::RnnGen.Generated.LayerOps.Embedding<SpellingShape>(f, L.Spelling);
+            // Reader (both directions, merged: Concat), x[B, T, 16] → [B, T, 64]:
+            //   [i f g o] = [σ σ tanh σ](x · W_ihᵀ + h · W_hhᵀ + b), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c')
+            global::RnnGen.Generated.LayerOps.Recurrent<ReaderShape>(f, f.Out(L.Spelling), L.Reader);
+        }
 
-    /// <summary>Writer's arguments for decoder step t: one step over the batch, from the state after step t − 1 (or the encoder's).</summary>
-    private static global::RnnGen.Layers.RecurrentSequence WriterStep(in Layout L, global::System.Span<float> ws, int t)
-    {
-        int B = L.Batch;
-        int cache = global::RnnGen.Layers.LstmKernel.CacheSize<WriterShape>(B, 1);
-        return new global::RnnGen.Layers.RecurrentSequence
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] static void global::RnnGen.Generated.IEncoderDecoderNetwork<Network>.EncodeBackward(in Network L, in global::RnnGen.Generated.SequencePass f)
         {
-            Batch = B,
-            Time = 1,
-            Input = ws.Slice(L.DecoderInput + t * B * 80, B * 80),
-            InputStride = 80,
-            InitialHidden = ws.Slice((t == 0 ? L.Writer_Init : L.Writer_Final + (t - 1) * B * 64), B * 64),
-            InitialCell = ws.Slice((t == 0 ? L.Writer_InitCell : L.Writer_FinalCell + (t - 1) * B * 64), B * 64),
-            Hidden = ws.Slice(L.Writer_Hidden + t * B * 64, B * 64),
-            FinalHidden = ws.Slice(L.Writer_Final + t * B * 64, B * 64),
-            FinalCell = ws.Slice(L.Writer_FinalCell + t * B * 64, B * 64),
-            Cache = ws.Slice(L.Writer_Cache + t * cache, cache),
-        };
-    }
+            // Reader: backpropagation through time, from the last step to the first (each direction)
+            global::RnnGen.Generated.LayerOps.RecurrentBackward<ReaderShape>(f, f.Out(L.Spelling), f.Gradient(L.Spelling), L.Reader);
+            // Spelling: ∂weight[tokens[b, t], :] += ∂e[b, t, :]
+            global::RnnGen.Generated.LayerOps.EmbeddingBackward<SpellingShape>(f, L.Spelling);
+        }
 
-    /// <summary>Attend's arguments for decoder step t.</summary>
-    private global::RnnGen.Layers.AttentionStep AttentionArguments(in Layout L, global::System.Span<float> ws, int t)
-    {
-        int B = L.Batch, S = L.Source;
-        global::System.Span<float> p = _parameters;
-        int cache = global::RnnGen.Layers.AttentionKernel.CacheSize(global::RnnGen.AttentionScore.Additive, B, S, 32);
-        return new global::RnnGen.Layers.AttentionStep
+        // Writer starts from the final state of Reader (directions merged: Concat), h and c
+        static void global::RnnGen.Generated.IEncoderDecoderNetwork<Network>.StartDecoder(in Network L, in global::RnnGen.Generated.DecoderStates s) { global::RnnGen.Generated.DecoderStateOps.StartFrom<ReaderShape, WriterShape>(s, L.Reader, L.Writer); }
+        static void global::RnnGen.Generated.IEncoderDecoderNetwork<Network>.StartDecoderBackward(in Network L, in global::RnnGen.Generated.DecoderStates s) { global::RnnGen.Generated.DecoderStateOps.StartFromBackward<ReaderShape, WriterShape>(s, L.Reader, L.Writer); }
+        static void global::RnnGen.Generated.IEncoderDecoderNetwork<Network>.GatherDecoderStates(in Network L, in global::RnnGen.Generated.DecoderStates s, global::System.ReadOnlySpan<int> parents) { global::RnnGen.Generated.DecoderStateOps.Gather<WriterShape>(s, L.Writer, parents); }
+
+        // Sounds: e[B, 16] = weight[y_(t−1), :]
+        static void global::RnnGen.Generated.IEncoderDecoderNetwork<Network>.Embed(in Network L, in global::RnnGen.Generated.SequencePass f) => global::RnnGen.Generated.LayerOps.Embedding<SoundsShape>(f, L.Sounds);
+        static void global::RnnGen.Generated.IEncoderDecoderNetwork<Network>.EmbedBackward(in Network L, in global::RnnGen.Generated.SequencePass f) => global::RnnGen.Generated.LayerOps.EmbeddingBackward<SoundsShape>(f, L.Sounds);
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] static void global::RnnGen.Generated.IEncoderDecoderNetwork<Network>.Decode(in Network L, in global::RnnGen.Generated.SequencePass f)
         {
-            Score = global::RnnGen.AttentionScore.Additive,
-            Batch = B,
-            Source = S,
-            QuerySize = 64,
-            ValueSize = 64,
-            Units = 32,
-            Lengths = _sourceLengths.AsSpan(0, B),
-            Query = ws.Slice((t == 0 ? L.Writer_Init : L.Writer_Final + (t - 1) * B * 64), B * 64),
-            Keys = ws.Slice(L.Keys, B * S * 32),
-            Values = ws.Slice(L.Reader_Out, B * S * 64),
-            QueryWeight = p.Slice(50784, 2048),
-            Energy = p.Slice(54880, 32),
-            Weights = ws.Slice(L.Weights + t * B * S, B * S),
-            Context = ws.Slice(L.Context + t * B * 64, B * 64),
-            Cache = ws.Slice(L.AttentionCache + t * cache, cache),
-        };
-    }
+            // one step from the decoder's state, input x_t = [Sounds(y_(t−1)); c_t] [B, 80]
+            // Writer (one step), x[B, 80] → [B, 64]:
+            //   [i f g o] = [σ σ tanh σ](x · W_ihᵀ + h · W_hhᵀ + b), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c')
+            global::RnnGen.Generated.LayerOps.Recurrent<WriterShape>(f, f.Input, L.Writer);
+        }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] static void global::RnnGen.Generated.IEncoderDecoderNetwork<Network>.DecodeBackward(in Network L, in global::RnnGen.Generated.SequencePass f)
+        {
+            // Writer: backpropagation through time, from the last step to the first
+            global::RnnGen.Generated.LayerOps.RecurrentBackward<WriterShape>(f, f.Input, f.InputGradient, L.Writer);
+        }
+    }
 }

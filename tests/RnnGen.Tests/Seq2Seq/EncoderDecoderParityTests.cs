@@ -96,20 +96,27 @@ public sealed class EncoderDecoderParityTests
     [MemberData(nameof(Cases))]
     public void Gradients_match_finite_differences(string name)
     {
-        // Central differences of the float32 loss along a random direction per tensor: (L(p + εd) − L(p − εd)) / 2ε = ∇L · d.
         Case c = Load(name);
-        IEncoderDecoderModel model = c.Model;
+        CheckFiniteDifferences(name, c.Model, Named(c.Model, "NamedParameters"), () => c.Model.Forward(c.Batch, default));
+    }
+
+    /// <summary>
+    /// Central differences of the float32 loss along a random direction per tensor, (L(p + εd) − L(p − εd)) / 2ε = ∇L · d,
+    /// against Backward's gradient of the same <paramref name="loss"/> (a training Forward; it must draw the same dropout masks every call).
+    /// </summary>
+    internal static void CheckFiniteDifferences(string name, IEncoderDecoderModel model, IReadOnlyList<NamedTensor> parameters, Func<float> loss)
+    {
         model.Gradients.Clear();
-        model.Forward(c.Batch, default);
+        loss();
         model.Backward();
         float[] gradients = model.Gradients.ToArray();
         var random = new Random(5);
-        foreach (NamedTensor p in Named(model, "NamedParameters"))
+        int offset = 0;
+        foreach (NamedTensor p in parameters)
         {
             Span<float> values = p.Values.Span;
             var direction = new float[values.Length];
             double analytic = 0;
-            int offset = Offset(model, p);
             for (int i = 0; i < direction.Length; i++)
             {
                 direction[i] = (float)(random.NextDouble() * 2 - 1);
@@ -119,24 +126,14 @@ public sealed class EncoderDecoderParityTests
             const float eps = 2e-3f;
             float[] saved = values.ToArray();
             for (int i = 0; i < values.Length; i++) values[i] = saved[i] + eps * direction[i];
-            double plus = model.Forward(c.Batch, default);
+            double plus = loss();
             for (int i = 0; i < values.Length; i++) values[i] = saved[i] - eps * direction[i];
-            double minus = model.Forward(c.Batch, default);
+            double minus = loss();
             saved.CopyTo(values);
             double numeric = (plus - minus) / (2 * eps);
             Assert.True(Math.Abs(numeric - analytic) <= 2e-3 + 2e-2 * Math.Abs(analytic), $"{name}: {p.Name}: finite difference {numeric}, backward {analytic}");
+            Assert.True(analytic != 0, $"{name}: {p.Name} got no gradient");
+            offset += p.Length;
         }
-    }
-
-    private static int Offset(IEncoderDecoderModel model, NamedTensor tensor)
-    {
-        int offset = 0;
-        foreach (NamedTensor t in Named(model, "NamedParameters"))
-        {
-            if (t.Name == tensor.Name) return offset;
-            offset += t.Length;
-        }
-
-        throw new InvalidOperationException(tensor.Name);
     }
 }
