@@ -11,7 +11,7 @@ using TreeArithmetic;
 bool smoke = args.Contains("--smoke");
 int trainCount = smoke ? 300 : 12_000, testCount = smoke ? 200 : 2_000, epochs = smoke ? 1 : 12, maxOperations = 4;
 const int Seed = 7, BatchSize = 32;
-Parallelism.Threads = 2;
+if (!smoke) Parallelism.Threads = 2; // process-wide: the smoke run (in the tests' process) leaves it alone
 var clock = Stopwatch.StartNew();
 
 var random = new DeterministicRandom(Seed);

@@ -16,6 +16,7 @@ internal static class SampleRunner
     {
         var console = new StringWriter();
         TextWriter previous = Console.Out;
+        int threads = Parallelism.Threads; // a sample may set the process-wide thread count; the other tests expect it back
         Console.SetOut(console);
         try
         {
@@ -28,6 +29,7 @@ internal static class SampleRunner
         finally
         {
             Console.SetOut(previous);
+            Parallelism.Threads = threads;
         }
 
         return console.ToString();

@@ -7,16 +7,7 @@ public sealed class TreeArithmeticSampleTests
     [Fact]
     public void Smoke_mode_trains_the_tree_and_the_sequence_model_and_scores_both()
     {
-        string text;
-        try
-        {
-            text = SampleRunner.Run(typeof(TreeArithmetic.Expressions).Assembly, "--smoke");
-        }
-        finally
-        {
-            // the sample sets the process-wide thread count; the tests that read it expect the default back
-            Parallelism.Threads = 1;
-        }
+        string text = SampleRunner.Run(typeof(TreeArithmetic.Expressions).Assembly, "--smoke");
 
         Assert.InRange(SampleRunner.Figure(text, "held-out accuracy, Tree-LSTM:"), 0, 1);
         Assert.InRange(SampleRunner.Figure(text, "held-out accuracy, sequential LSTM:"), 0, 1);
