@@ -149,11 +149,17 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
     /// <summary>Restarts the random numbers of dropout.</summary>
     public void ResetRandom(int seed) => _dropoutRandom?.Reset(seed);
 
-    /// <summary>Writes the parameters as a safetensors file with PyTorch names and shapes (atomically).</summary>
+    /// <summary>
+    /// Writes the parameters as a safetensors file with PyTorch names and shapes, atomically: the target is never
+    /// half-written; a killed process may leave a <c>.tmp</c> sibling (see <see cref="WeightFile.Save"/>).
+    /// </summary>
     public void SaveWeights(string path) => WeightFile.Save(path, _namedParameters, _folded);
 
-    /// <summary>Reads a safetensors file (ours or PyTorch's state_dict); a file that does not fit leaves the model unchanged and throws.</summary>
-    public void LoadWeights(string path) => WeightFile.Load(path, _namedParameters, _folded);
+    /// <summary>
+    /// Reads a safetensors file (ours or PyTorch's state_dict); a file that is invalid or does not fit throws a
+    /// <see cref="InvalidDataException"/> naming the file and the tensor and leaves the model unchanged.
+    /// </summary>
+    public void LoadWeights(string path, WeightLoadOptions? options = null) => WeightFile.Load(path, _namedParameters, _folded, strict: true, options);
 
     private static bool TakesTokens => TNetwork.Info.VocabularySize > 0;
 
