@@ -79,10 +79,17 @@ public static class SafetensorsReader
         }
 
         data = bytes.Slice(8 + (int)headerLength);
+        ReadOnlySpan<byte> headerBytes = bytes.Slice(8, (int)headerLength);
+        if (!System.Text.Unicode.Utf8.IsValid(headerBytes))
+        {
+            // JsonDocument checks UTF-8 only when a string is read, which would throw InvalidOperationException later
+            throw Bad(source, "the header is not valid UTF-8");
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(bytes.Slice(8, (int)headerLength).ToArray(), JsonOptions);
+            document = JsonDocument.Parse(headerBytes.ToArray(), JsonOptions);
         }
         catch (JsonException ex)
         {

@@ -108,8 +108,23 @@ public static class WeightFile
     }
 
     /// <summary>
+    /// Reads <paramref name="path"/> into a model's <paramref name="tensors"/> (its <c>NamedParameters</c>) with
+    /// <paramref name="options"/>, folding PyTorch's second biases as the model's <c>LoadWeights</c> does: e.g.
+    /// <c>WeightFile.Load(path, model.NamedParameters, new WeightLoadOptions { AllowNonFinite = true })</c>.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or a folder.</exception>
+    /// <exception cref="InvalidDataException">The file is invalid or does not fit the model; the model is unchanged.</exception>
+    public static void Load(string path, IReadOnlyList<NamedTensor> tensors, WeightLoadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        ArgumentNullException.ThrowIfNull(options);
+        Load(path, tensors, FoldedTensorsOf(tensors), strict: true, options);
+    }
+
+    /// <summary>
     /// The tensors PyTorch has and a model folds into its own, found by name: every <c>X.bias_ih_l0</c> (or
-    /// <c>_reverse</c>) without an <c>X.bias_hh_l0</c> beside it. What generated models pass to <see cref="Load"/>.
+    /// <c>_reverse</c>) without an <c>X.bias_hh_l0</c> beside it. What generated models pass to <c>Load</c>.
     /// </summary>
     public static IReadOnlyList<FoldedTensor> FoldedTensorsOf(IEnumerable<NamedTensor> tensors)
     {

@@ -5,7 +5,9 @@ public static class WeightFileModelExtensions
 {
     /// <summary>
     /// <c>LoadWeights(path)</c> with <paramref name="options"/>, e.g. <c>new WeightLoadOptions { AllowNonFinite = true }</c>
-    /// to load a file that holds NaN or infinite weights. Everything else is checked as by <see cref="WeightFile.Load"/>.
+    /// to load a file that holds NaN or infinite weights. Everything else is checked as by <c>LoadWeights(path)</c>. Models
+    /// without a loss (not an <see cref="ILayerStack"/>) and encoder-decoder models call
+    /// <c>WeightFile.Load(path, model.NamedParameters, options)</c>.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty or a folder.</exception>
@@ -14,7 +16,6 @@ public static class WeightFileModelExtensions
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
-        NamedTensor[] tensors = [.. model.Layers.SelectMany(l => l.Parameters)];
-        WeightFile.Load(path, tensors, WeightFile.FoldedTensorsOf(tensors), strict: true, options);
+        WeightFile.Load(path, [.. model.Layers.SelectMany(l => l.Parameters)], options);
     }
 }
