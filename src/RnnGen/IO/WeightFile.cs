@@ -46,8 +46,8 @@ public static class WeightFile
     /// Reads <paramref name="path"/> into <paramref name="tensors"/>. Everything is checked before anything is copied:
     /// a corrupt file, a missing tensor, a wrong shape, an unknown dtype, a duplicate name, bytes that belong to no
     /// tensor, a non-finite value (unless <see cref="WeightLoadOptions.AllowNonFinite"/>) or (when
-    /// <paramref name="strict"/>) a tensor the model does not have throws a <see cref="InvalidDataException"/> naming the
-    /// file and the tensor, and leaves the model unchanged.
+    /// <paramref name="strict"/>) a tensor the model does not have throws an <see cref="InvalidDataException"/> naming the
+    /// file and the tensor (also in its <c>Data["path"]</c> and <c>Data["tensor"]</c>), and leaves the model unchanged.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty or a folder.</exception>
