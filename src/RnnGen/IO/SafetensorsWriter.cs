@@ -25,6 +25,8 @@ public static class SafetensorsWriter
     public static void Write(Stream stream, IReadOnlyList<(string Name, int[] Shape, ReadOnlyMemory<float> Values)> tensors,
         IReadOnlyDictionary<string, string>? metadata = null)
     {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(tensors);
         using var json = new MemoryStream();
         using (var writer = new Utf8JsonWriter(json))
         {
@@ -47,6 +49,11 @@ public static class SafetensorsWriter
                 if (name is null || name == "__metadata__" || !names.Add(name))
                 {
                     throw new ArgumentException($"{nameof(tensors)}: tensor name '{name ?? "null"}' is null, reserved or given twice; names must be unique.", nameof(tensors));
+                }
+
+                if (shape is null)
+                {
+                    throw new ArgumentException($"{nameof(tensors)}: {name}: the shape is null.", nameof(tensors));
                 }
 
                 long count = 1;
