@@ -3,7 +3,12 @@ using RnnGen.IO;
 
 namespace RnnGen.Tests.IO;
 
+/// <summary>The fuzz tests allocate hard (hundreds of models, files and exceptions): they run alone, not beside tests that count allocations.</summary>
+[CollectionDefinition(nameof(FuzzCollection), DisableParallelization = true)]
+public sealed class FuzzCollection;
+
 /// <summary>Hostile safetensors files: each loads to exactly what a plain reading gives, or throws one exception that names the file and the tensor and changes nothing.</summary>
+[Collection(nameof(FuzzCollection))]
 public sealed class WeightFileFuzzTests : IDisposable
 {
     private const int Cases = 600;

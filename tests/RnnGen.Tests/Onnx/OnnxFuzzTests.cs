@@ -12,6 +12,7 @@ public partial class OnnxFuzzModel
 }
 
 /// <summary>Hostile ONNX files: rejected with one exception naming the file and changing nothing, or loaded as a valid reading gives.</summary>
+[Collection(nameof(RnnGen.Tests.IO.FuzzCollection))]
 public sealed class OnnxFuzzTests : IDisposable
 {
     private const int Cases = 300;
