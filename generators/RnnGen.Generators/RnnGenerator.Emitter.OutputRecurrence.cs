@@ -95,6 +95,8 @@ public sealed partial class RnnGenerator
             w.Line($"global::RnnGen.Loss global::RnnGen.Training.ITrainableModel.Loss => global::RnnGen.Loss.{m.Loss};");
             w.Line("global::System.Collections.Generic.IReadOnlyList<global::RnnGen.Layer> global::RnnGen.ILayerStack.Layers => _core.Layers;");
             w.Line("bool global::RnnGen.ILayerStack.OutputRecurrence => true;");
+            w.Line($"float global::RnnGen.Training.ITrainableModel.EvaluateBatch(in global::RnnGen.Training.SequenceBatch batch, {Span} outputs) => _core.Evaluate(batch, outputs);");
+            w.Line("global::RnnGen.Generated.ConcurrencyGuard global::RnnGen.Generated.IGuardedModel.Concurrency => _core.Concurrency;");
             w.Line();
         }
     }

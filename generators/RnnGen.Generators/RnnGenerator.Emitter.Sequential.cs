@@ -43,6 +43,10 @@ public sealed partial class RnnGenerator
             {
                 // a model with output recurrence is not an ISequenceModel, and its ITrainableModel members are its own
                 interfaceList.Add(feedback ? "global::RnnGen.ILayerStack" : "global::RnnGen.Generated.ICoreTrainableModel");
+                if (feedback)
+                {
+                    interfaceList.Add("global::RnnGen.Generated.IGuardedModel");
+                }
             }
 
             string interfaces = interfaceList.Count == 0 ? string.Empty : " : " + string.Join(", ", interfaceList);
@@ -280,6 +284,7 @@ public sealed partial class RnnGenerator
                         case LayerKind.Embedding:
                             w.Line($"public static int VocabularySize => Sizes.{n}VocabularySize;");
                             w.Line($"public static int Dimension => Sizes.{n}Units;");
+                            if (!s.Trainable) w.Line("public static bool Trainable => false;");
                             break;
                         case LayerKind.Dense:
                             w.Line($"public static int InputSize => Sizes.{n}InputSize;");

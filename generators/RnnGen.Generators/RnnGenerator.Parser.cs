@@ -311,7 +311,7 @@ public sealed partial class RnnGenerator
                 CheckDefinedArgument<ActivationKind>(diagnostics, "activation", (int)activation, layerAttribute, 1, cancellationToken);
             }
 
-            bool returnSequences = false, peepholes = false, resetAfter = true;
+            bool returnSequences = false, peepholes = false, resetAfter = true, trainable = true;
             foreach (KeyValuePair<string, TypedConstant> named in layerAttribute.NamedArguments)
             {
                 RequireValue(named.Value);
@@ -320,6 +320,7 @@ public sealed partial class RnnGenerator
                     case "ReturnSequences": returnSequences = (bool)named.Value.Value!; break;
                     case "Peepholes": peepholes = (bool)named.Value.Value!; break;
                     case "ResetAfter": resetAfter = (bool)named.Value.Value!; break;
+                    case "Trainable": trainable = (bool)named.Value.Value!; break;
                 }
             }
 
@@ -364,7 +365,7 @@ public sealed partial class RnnGenerator
             }
 
             var layer = new LayerSpec(member.Name, Accessibility(property.DeclaredAccessibility), expectedType, kind, units, vocabulary,
-                activation, returnSequences, peepholes, resetAfter, bidirectional is not null, merge, group, score, residual is not null, dropoutRate, inputDropout);
+                activation, returnSequences, peepholes, resetAfter, bidirectional is not null, merge, group, score, residual is not null, dropoutRate, inputDropout, trainable);
 
             // Size checks point at the argument that is wrong.
             Location attributeLocation = AttributeLocation(layerAttribute, cancellationToken) ?? location;

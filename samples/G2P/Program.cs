@@ -5,9 +5,15 @@ using RnnGen.Seq2Seq;
 using RnnGen.Training;
 
 // Grapheme-to-phoneme conversion on the CMU Pronouncing Dictionary with an attention encoder-decoder, trained in-process.
-const int Seed = 42, TestWords = 3000, BatchSize = 64;
-int epochs = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 4;
-int? limit = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : null;
+// Arguments: [epochs [training words]]; `--smoke` for a seconds-long run (the tests run it); `--output DIR` for the plot.
+const int Seed = 42, BatchSize = 64;
+bool smoke = args.Contains("--smoke");
+int outputAt = Array.IndexOf(args, "--output");
+string outputDirectory = outputAt >= 0 && outputAt + 1 < args.Length ? args[outputAt + 1] : Path.Combine(Environment.CurrentDirectory, "output");
+string[] numbers = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] != "--output")).ToArray();
+int epochs = numbers.Length > 0 ? int.Parse(numbers[0], System.Globalization.CultureInfo.InvariantCulture) : smoke ? 1 : 4;
+int? limit = numbers.Length > 1 ? int.Parse(numbers[1], System.Globalization.CultureInfo.InvariantCulture) : smoke ? 1000 : null;
+int testWords = smoke ? 200 : 3000;
 var clock = Stopwatch.StartNew();
 
 // One pronunciation per word (the first), letters A–Z and the apostrophe only, stress marks dropped (39 phonemes).
@@ -28,8 +34,8 @@ foreach (string line in File.ReadLines(Path.Combine(AppContext.BaseDirectory, "d
 // A split by word, fixed by the seed.
 int[] order = Enumerable.Range(0, words.Count).ToArray();
 new DeterministicRandom(Seed).Shuffle(order.AsSpan());
-var test = order.Take(TestWords).Select(i => words[i]).ToList();
-var train = order.Skip(TestWords).Take(limit ?? int.MaxValue).Select(i => words[i]).ToList();
+var test = order.Take(testWords).Select(i => words[i]).ToList();
+var train = order.Skip(testWords).Take(limit ?? int.MaxValue).Select(i => words[i]).ToList();
 Console.WriteLine($"{words.Count:N0} words: {train.Count:N0} training, {test.Count:N0} held out");
 
 var model = new Speller(seed: Seed);
@@ -41,15 +47,15 @@ model.Fit(data, new Adam(learningRate: 0.002f) { ClipNorm = 5f }, new Seq2SeqFit
     Epochs = epochs,
     BatchSize = BatchSize,
     Seed = Seed,
-    ConsoleProgress = true,
+    ConsoleProgress = !smoke,
 });
 
 // Held-out words, greedy decoding: word accuracy and phoneme error rate (edit distance / reference length).
-var decoded = new int[TestWords * 24];
-var lengths = new int[TestWords];
+var decoded = new int[testWords * 24];
+var lengths = new int[testWords];
 int S = test.Max(w => w.Letters.Length);
-var source = new int[TestWords * S];
-var sourceLengths = new int[TestWords];
+var source = new int[testWords * S];
+var sourceLengths = new int[testWords];
 for (int i = 0; i < test.Count; i++)
 {
     test[i].Letters.CopyTo(source, i * S);
@@ -86,7 +92,7 @@ var (shown, shownLetters, _) = test.First(w => w.Word.Length >= 8);
 var alignmentOutput = new int[24];
 var attention = new float[24 * shownLetters.Length];
 int alignedLength = model.Decode(shownLetters, alignmentOutput, attention);
-string svg = Path.Combine(Environment.CurrentDirectory, "output", "attention.svg");
+string svg = Path.Combine(outputDirectory, "attention.svg");
 RnnGen.Plotting.SvgHeatMap.Save(svg, $"Attention of {shown}", attention.AsSpan(0, alignedLength * shownLetters.Length), alignedLength, shownLetters.Length,
     shown.Select(c => c.ToString()).ToArray(), alignmentOutput.Take(alignedLength).Select(p => phonemeNames[p - 3]).ToArray());
 

@@ -5,7 +5,11 @@ using RnnGen.Training;
 using Sentiment;
 
 // Sentiment classification of review sentences (IMDB, Amazon, Yelp; Kotzias et al. 2015), trained in-process.
+// `-- --smoke`: a seconds-long run on a slice of the data (the tests run it); `--output DIR` for the plot.
 const int Seed = 42, MaxLength = 40;
+bool smoke = args.Contains("--smoke");
+int outputAt = Array.IndexOf(args, "--output");
+string outputDirectory = outputAt >= 0 && outputAt + 1 < args.Length ? args[outputAt + 1] : Path.Combine(Environment.CurrentDirectory, "output");
 var clock = Stopwatch.StartNew();
 string dataDirectory = Path.Combine(AppContext.BaseDirectory, "data");
 var sentences = new List<(string Text, int Label)>();
@@ -25,6 +29,10 @@ int trainCount = sentences.Count * 8 / 10, validationCount = sentences.Count / 1
 var train = order.Take(trainCount).Select(i => sentences[i]).ToList();
 var validation = order.Skip(trainCount).Take(validationCount).Select(i => sentences[i]).ToList();
 var test = order.Skip(trainCount + validationCount).Select(i => sentences[i]).ToList();
+if (smoke)
+{
+    train = train.Take(400).ToList();
+}
 
 // The vocabulary comes from the training sentences only.
 Vocabulary vocabulary = Vocabulary.Build(train.Select(s => Tokenizer.Words(s.Text)), SentimentModel.Words);
@@ -42,12 +50,12 @@ Console.WriteLine(model.Summary());
 
 TrainingHistory history = model.Fit(trainSet, new Adam(learningRate: 0.003f), new FitOptions
 {
-    Epochs = 12,
+    Epochs = smoke ? 1 : 12,
     BatchSize = 32,
     Seed = Seed,
     ValidationData = validationSet,
     EarlyStoppingPatience = 3,
-    ConsoleProgress = true,
+    ConsoleProgress = !smoke,
 });
 
 EvaluationResult result = model.Evaluate(testSet);
@@ -55,7 +63,7 @@ Console.WriteLine($"best epoch: {history.BestEpoch} (of {history.Epochs.Count})"
 Console.WriteLine($"test loss: {result.Loss:F4}");
 Console.WriteLine($"test accuracy: {result.Metric:F2}");
 
-string plot = Path.Combine(Environment.CurrentDirectory, "output", "training.svg");
+string plot = Path.Combine(outputDirectory, "training.svg");
 history.SavePlot(plot, "Sentiment: bidirectional LSTM on review sentences");
 Console.WriteLine($"curves: {plot}");
 Console.WriteLine($"time: {clock.Elapsed.TotalSeconds:F1} s");

@@ -62,6 +62,9 @@ public sealed class EmbeddingLayer : Layer
 
     /// <summary>The <c>[vocabularySize, dimension]</c> table.</summary>
     public NamedTensor Weight => Parameters[0];
+
+    /// <summary>False when the table is frozen (<c>[Embedding(…, Trainable = false)]</c>).</summary>
+    public bool Trainable { get; init; } = true;
 }
 
 /// <summary>The kind of cell of a <see cref="RecurrentLayer"/>.</summary>

@@ -80,7 +80,8 @@ internal sealed record LayerSpec(
     ScoreKind Score = ScoreKind.Additive,
     bool Residual = false,
     double Dropout = 0,
-    double InputDropout = 0)
+    double InputDropout = 0,
+    bool Trainable = true)
 {
     public bool IsRecurrent => Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
 

@@ -38,6 +38,13 @@ public sealed class EmbeddingAttribute : LayerAttribute
 
     /// <summary>Length of each token's vector.</summary>
     public int Dimension { get; }
+
+    /// <summary>
+    /// False freezes the table (Keras <c>trainable=False</c>, PyTorch <c>from_pretrained(freeze=True)</c>): no gradient
+    /// reaches it, so no optimizer changes it, and <c>Summary()</c> counts it as non-trainable. Fill it with pretrained
+    /// vectors through the layer's <c>Weight</c> (e.g. <c>WordVectors.CopyTo</c>). Sequential models only. Default true.
+    /// </summary>
+    public bool Trainable { get; set; } = true;
 }
 
 /// <summary>Elman recurrent layer: <c>h' = act(W_ih x + W_hh h + b)</c>.</summary>

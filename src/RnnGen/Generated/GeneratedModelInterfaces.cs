@@ -22,8 +22,14 @@ public interface ISequentialCore
     /// <summary>The layer views in declaration order.</summary>
     IReadOnlyList<Layer> Layers { get; }
 
+    /// <summary>The instance's concurrency contract.</summary>
+    ConcurrencyGuard Concurrency { get; }
+
     /// <summary>A zero state for <paramref name="batchSize"/> streams.</summary>
     IRecurrentState CreateRecurrentState(int batchSize);
+
+    /// <summary>Inference-mode loss of one batch (dropout off, nothing kept for Backward).</summary>
+    float Evaluate(in SequenceBatch batch, Span<float> outputs);
 
     /// <summary>Training-mode forward pass over float sequences; <paramref name="state"/> must be the model's own <c>State</c>.</summary>
     void Forward(ReadOnlySpan<float> inputs, int batchSize, int timeSteps, Span<float> outputs, ReadOnlySpan<int> lengths, IRecurrentState? state);
@@ -32,12 +38,22 @@ public interface ISequentialCore
     void Backward(ReadOnlySpan<float> outputGradient, IRecurrentState? finalStateGradient, Span<float> inputGradient, IRecurrentState? initialStateGradient);
 }
 
+/// <summary>A generated model whose members keep the concurrency contract: the training loop holds its guard for a whole <c>Fit</c>.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public interface IGuardedModel
+{
+    /// <summary>The instance's concurrency contract.</summary>
+    ConcurrencyGuard Concurrency { get; }
+}
+
 /// <summary>A generated model that runs on a runtime core.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public interface ICoreModel
+public interface ICoreModel : IGuardedModel
 {
     /// <summary>The model's runtime core.</summary>
     ISequentialCore Core { get; }
+
+    ConcurrencyGuard IGuardedModel.Concurrency => Core.Concurrency;
 }
 
 /// <summary><see cref="ISequenceModel"/> for a generated float-input model: what its own members cannot implement, written once here.</summary>
@@ -70,4 +86,6 @@ public interface ICoreTrainableModel : ITrainableModel, ICoreModel, ILayerStack
     bool ITrainableModel.TakesTokens => Core.Info.VocabularySize > 0;
 
     Loss ITrainableModel.Loss => Core.Info.Loss;
+
+    float ITrainableModel.EvaluateBatch(in SequenceBatch batch, Span<float> outputs) => Core.Evaluate(batch, outputs);
 }

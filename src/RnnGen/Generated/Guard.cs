@@ -85,6 +85,37 @@ public static class Guard
         }
     }
 
+    /// <summary>
+    /// Throws unless every class id in <paramref name="ids"/> is in 0 … <paramref name="classes"/> − 1. With
+    /// <paramref name="lengths"/>, <paramref name="ids"/> is <c>[B, time]</c> and padded steps (t ≥ lengths[b]), which the
+    /// loss ignores, may hold anything.
+    /// </summary>
+    public static void ClassIds(string name, ReadOnlySpan<int> ids, int classes, ReadOnlySpan<int> lengths = default, int time = 0)
+    {
+        for (int i = 0; i < ids.Length; i++)
+        {
+            if ((uint)ids[i] >= (uint)classes && !IsPadding(i, lengths, time))
+            {
+                throw new ArgumentOutOfRangeException(name, ids[i], $"{name}[{i}]: expected a class id in 0…{classes - 1} but got {ids[i]}.");
+            }
+        }
+    }
+
+    /// <summary>Throws unless every value of <paramref name="values"/> (<c>[…, width]</c>) is in [0, 1], as binary cross-entropy targets are; padded steps as in <see cref="ClassIds"/>.</summary>
+    public static void Probabilities(string name, ReadOnlySpan<float> values, int width, ReadOnlySpan<int> lengths = default, int time = 0)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!(values[i] >= 0f && values[i] <= 1f) && !IsPadding(i / width, lengths, time))
+            {
+                throw new ArgumentOutOfRangeException(name, values[i], $"{name}[{i}]: expected a binary cross-entropy target in [0, 1] but got {values[i]}.");
+            }
+        }
+    }
+
+    /// <summary>Whether row <paramref name="row"/> of a <c>[B, time]</c> tensor lies past its sequence's length.</summary>
+    private static bool IsPadding(int row, ReadOnlySpan<int> lengths, int time) => !lengths.IsEmpty && row % time >= lengths[row / time];
+
     /// <summary>Throws unless <paramref name="value"/> is in [0, 1].</summary>
     public static void Probability(string name, float value)
     {

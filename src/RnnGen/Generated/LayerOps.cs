@@ -26,6 +26,11 @@ public static class LayerOps
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void EmbeddingBackward<TShape>(in SequencePass f, in LayerBuffers layer) where TShape : IEmbeddingShape
     {
+        if (!TShape.Trainable)
+        {
+            return; // frozen: nothing below the table needs this gradient
+        }
+
         DropoutBackward(f, TShape.DropoutAfter, layer);
         int size = TShape.VocabularySize * TShape.Dimension;
         EmbeddingKernel.Backward(TShape.VocabularySize, TShape.Dimension, f.Tokens, f.Gradient(layer), f.Gradients.Slice(TShape.ParameterOffset, size));

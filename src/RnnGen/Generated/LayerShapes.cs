@@ -27,6 +27,9 @@ public interface IEmbeddingShape : ILayerShape
 
     /// <summary>Floats per embedded token.</summary>
     static abstract int Dimension { get; }
+
+    /// <summary>False for a frozen table: Backward leaves its gradient at zero.</summary>
+    static virtual bool Trainable => true;
 }
 
 /// <summary>A dense layer <c>y = act(x · Wᵀ + b)</c>, W <c>[Units, InputSize]</c>.</summary>

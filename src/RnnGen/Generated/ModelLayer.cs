@@ -37,6 +37,9 @@ public sealed class ModelLayer
     /// <summary>Floats of the layer's parameters.</summary>
     public int ParameterCount => _tensors.Sum(t => Length(t.Shape));
 
+    /// <summary>False for a frozen layer, whose parameters no gradient reaches.</summary>
+    public bool Trainable { get; private init; } = true;
+
     internal string SummaryType { get; }
 
     internal string OutputShape { get; }
@@ -45,9 +48,10 @@ public sealed class ModelLayer
     public static ModelLayer Embedding<TShape>(string name) where TShape : IEmbeddingShape
     {
         int v = TShape.VocabularySize, d = TShape.Dimension, o = TShape.ParameterOffset;
+        bool trainable = TShape.Trainable;
         var layer = new ModelLayer(name, o, "Embedding", true, d,
-            (p, g) => new EmbeddingLayer(name, v, d, p, g),
-            (init, p, rng) => ModelInitialization.Embedding(init, p.Slice(o, v * d), rng));
+            (p, g) => new EmbeddingLayer(name, v, d, p, g) { Trainable = trainable },
+            (init, p, rng) => ModelInitialization.Embedding(init, p.Slice(o, v * d), rng)) { Trainable = trainable };
         layer._tensors.Add((name + ".weight", new[] { v, d }, o));
         return layer;
     }
@@ -146,8 +150,9 @@ public sealed class ModelLayer
 
         sb.Append('=', rule.Length).Append('\n');
         sb.Append("Total params: ").Append(Thousands(total)).Append('\n');
-        sb.Append("Trainable params: ").Append(Thousands(total)).Append('\n');
-        sb.Append("Non-trainable params: 0\n").Append(rule).Append('\n');
+        int frozen = layers.Where(l => !l.Trainable).Sum(l => l.ParameterCount);
+        sb.Append("Trainable params: ").Append(Thousands(total - frozen)).Append('\n');
+        sb.Append("Non-trainable params: ").Append(Thousands(frozen)).Append('\n').Append(rule).Append('\n');
         return sb.ToString();
     }
 

@@ -17,11 +17,8 @@ public sealed class OutputRecurrentCore<TNetwork, TState>
     where TState : FeedbackState, IModelState<TState>
 {
     private readonly SequentialCore<TNetwork, TState> _network;
-    private float[] _teacherInputs = Array.Empty<float>();
-    private float[] _stepInput = Array.Empty<float>();
-    private float[] _row = Array.Empty<float>();
-    private float[] _rowOutput = Array.Empty<float>();
-    private TState? _predictState;
+    private readonly WorkspacePool<Scratch> _scratch = new();
+    private float[] _teacherInputs = Array.Empty<float>(); // training only
 
     /// <summary>Creates the network of the model <paramref name="name"/> and initialises its parameters.</summary>
     public OutputRecurrentCore(string name, int seed, Initializer initializer, params ModelLayer[] layers)
@@ -71,6 +68,9 @@ public sealed class OutputRecurrentCore<TNetwork, TState>
     /// <summary>A zero state for <paramref name="batchSize"/> streams.</summary>
     public TState CreateState(int batchSize) => TState.Create(batchSize);
 
+    /// <summary>The instance's concurrency contract (the wrapped network's).</summary>
+    public ConcurrencyGuard Concurrency => _network.Concurrency;
+
     /// <summary>
     /// Training-mode forward pass with teacher forcing: step t reads [x_t; y*_(t−1)], the true previous output (one-hot of
     /// the previous class target for cross-entropy), zeros at t = 0. Returns the mean loss.
@@ -78,43 +78,27 @@ public sealed class OutputRecurrentCore<TNetwork, TState>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float Forward(in SequenceBatch batch, Span<float> outputs)
     {
-        int B = batch.BatchSize, T = batch.TimeSteps, width = I + O;
-        Guard.Positive("batch.BatchSize", B);
-        Guard.Positive("batch.TimeSteps", T);
-        Guard.Length("batch.Inputs", batch.Inputs.Length, B, T, I, "[batchSize, timeSteps, InputSize]");
-        bool classes = TNetwork.Info.Loss == Loss.CrossEntropy;
-        if (classes)
-        {
-            Guard.Length("batch.ClassTargets", batch.ClassTargets.Length, B, T, 1, "[batchSize, timeSteps]");
-            Guard.Tokens("batch.ClassTargets", batch.ClassTargets, O);
-        }
-        else
-        {
-            Guard.Length("batch.Targets", batch.Targets.Length, B, T, O, "[batchSize, timeSteps, OutputSize]");
-        }
-
-        Buffers.Ensure(ref _teacherInputs, checked(B * T * width));
-        Span<float> x = _teacherInputs.AsSpan(0, B * T * width);
-        for (int b = 0; b < B; b++)
-        {
-            for (int t = 0; t < T; t++)
-            {
-                Span<float> row = x.Slice((b * T + t) * width, width);
-                batch.Inputs.Slice((b * T + t) * I, I).CopyTo(row);
-                Span<float> fed = row.Slice(I, O);
-                fed.Clear();
-                if (t > 0 && classes)
-                {
-                    fed[batch.ClassTargets[b * T + t - 1]] = 1f;
-                }
-                else if (t > 0)
-                {
-                    batch.Targets.Slice((b * T + t - 1) * O, O).CopyTo(fed);
-                }
-            }
-        }
-
+        using ConcurrencyGuard.TrainingScope use = _network.Concurrency.Train("Forward");
+        CheckTargets(batch);
+        Span<float> x = TeacherInputs(batch, ref _teacherInputs);
         return _network.Forward(batch with { Inputs = x }, outputs);
+    }
+
+    /// <summary>Inference-mode loss of one batch: teacher-forced as in <see cref="Forward"/>, with dropout off and nothing kept for Backward.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public float Evaluate(in SequenceBatch batch, Span<float> outputs)
+    {
+        CheckTargets(batch);
+        Scratch scratch = _scratch.Rent();
+        try
+        {
+            Span<float> x = TeacherInputs(batch, ref scratch.TeacherInputs);
+            return _network.Evaluate(batch with { Inputs = x }, outputs);
+        }
+        finally
+        {
+            _scratch.Return(scratch);
+        }
     }
 
     /// <summary>Accumulates ∂loss/∂parameters of the last <see cref="Forward"/>.</summary>
@@ -126,18 +110,18 @@ public sealed class OutputRecurrentCore<TNetwork, TState>
     public void Step(ReadOnlySpan<float> input, Span<float> output, TState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        int B = state.BatchSize, width = I + O;
+        int B = state.BatchSize;
         Guard.Length(nameof(input), input.Length, B, 1, I, "[state.BatchSize, InputSize]");
         Guard.Length(nameof(output), output.Length, B, 1, O, "[state.BatchSize, OutputSize]");
-        Buffers.Ensure(ref _stepInput, checked(B * width));
-        for (int b = 0; b < B; b++)
+        Scratch scratch = _scratch.Rent();
+        try
         {
-            input.Slice(b * I, I).CopyTo(_stepInput.AsSpan(b * width, I));
-            state.PreviousOutput.AsSpan(b * O, O).CopyTo(_stepInput.AsSpan(b * width + I, O));
+            StepCore(scratch, input, output, state);
         }
-
-        _network.Step(_stepInput.AsSpan(0, B * width), output, state);
-        output.Slice(0, B * O).CopyTo(state.PreviousOutput);
+        finally
+        {
+            _scratch.Return(scratch);
+        }
     }
 
     /// <summary>Runs the model over a batch free-running: each step is fed the model's own previous output. Padded steps output zeros.</summary>
@@ -149,34 +133,125 @@ public sealed class OutputRecurrentCore<TNetwork, TState>
         Guard.Length(nameof(inputs), inputs.Length, batchSize, timeSteps, I, "[batchSize, timeSteps, InputSize]");
         Guard.Length(nameof(outputs), outputs.Length, batchSize, timeSteps, O, "[batchSize, timeSteps, OutputSize]");
         Guard.Lengths(nameof(lengths), lengths, batchSize, timeSteps);
-        if (_predictState is null || _predictState.BatchSize != batchSize)
+        Scratch scratch = _scratch.Rent();
+        try
         {
-            _predictState = CreateState(batchSize);
-        }
-
-        _predictState.Reset();
-        Buffers.Ensure(ref _row, batchSize * I);
-        Buffers.Ensure(ref _rowOutput, batchSize * O);
-        for (int t = 0; t < timeSteps; t++)
-        {
-            for (int b = 0; b < batchSize; b++)
+            if (scratch.State is null || scratch.State.BatchSize != batchSize)
             {
-                inputs.Slice((b * timeSteps + t) * I, I).CopyTo(_row.AsSpan(b * I, I));
+                scratch.State = CreateState(batchSize);
             }
 
-            Step(_row.AsSpan(0, batchSize * I), _rowOutput.AsSpan(0, batchSize * O), _predictState);
-            for (int b = 0; b < batchSize; b++)
+            TState state = scratch.State;
+            state.Reset();
+            Buffers.Ensure(ref scratch.Row, batchSize * I);
+            Buffers.Ensure(ref scratch.RowOutput, batchSize * O);
+            Span<float> row = scratch.Row.AsSpan(0, batchSize * I), rowOutput = scratch.RowOutput.AsSpan(0, batchSize * O);
+            for (int t = 0; t < timeSteps; t++)
             {
-                Span<float> target = outputs.Slice((b * timeSteps + t) * O, O);
-                if (!lengths.IsEmpty && t >= lengths[b])
+                for (int b = 0; b < batchSize; b++)
                 {
-                    target.Clear();
+                    inputs.Slice((b * timeSteps + t) * I, I).CopyTo(row.Slice(b * I, I));
+                }
+
+                StepCore(scratch, row, rowOutput, state);
+                for (int b = 0; b < batchSize; b++)
+                {
+                    Span<float> target = outputs.Slice((b * timeSteps + t) * O, O);
+                    if (!lengths.IsEmpty && t >= lengths[b])
+                    {
+                        target.Clear();
+                    }
+                    else
+                    {
+                        rowOutput.Slice(b * O, O).CopyTo(target);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            _scratch.Return(scratch);
+        }
+    }
+
+    /// <summary>One step of every stream with [input; state.PreviousOutput] built in <paramref name="scratch"/>; the sizes are checked.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void StepCore(Scratch scratch, ReadOnlySpan<float> input, Span<float> output, TState state)
+    {
+        int B = state.BatchSize, width = I + O;
+        Buffers.Ensure(ref scratch.StepInput, checked(B * width));
+        Span<float> stepInput = scratch.StepInput.AsSpan(0, B * width);
+        for (int b = 0; b < B; b++)
+        {
+            input.Slice(b * I, I).CopyTo(stepInput.Slice(b * width, I));
+            state.PreviousOutput.AsSpan(b * O, O).CopyTo(stepInput.Slice(b * width + I, O));
+        }
+
+        _network.Step(stepInput, output, state);
+        output.Slice(0, B * O).CopyTo(state.PreviousOutput);
+    }
+
+    /// <summary>The checks of a teacher-forced batch that the wrapped network cannot make on the inputs it is given.</summary>
+    private static void CheckTargets(in SequenceBatch batch)
+    {
+        int B = batch.BatchSize, T = batch.TimeSteps;
+        Guard.Positive("batch.BatchSize", B);
+        Guard.Positive("batch.TimeSteps", T);
+        Guard.Length("batch.Inputs", batch.Inputs.Length, B, T, I, "[batchSize, timeSteps, InputSize]");
+        Guard.Lengths("batch.Lengths", batch.Lengths, B, T);
+        if (TNetwork.Info.Loss == Loss.CrossEntropy)
+        {
+            Guard.Length("batch.ClassTargets", batch.ClassTargets.Length, B, T, 1, "[batchSize, timeSteps]");
+            Guard.ClassIds("batch.ClassTargets", batch.ClassTargets, O, batch.Lengths, T);
+        }
+        else
+        {
+            Guard.Length("batch.Targets", batch.Targets.Length, B, T, O, "[batchSize, timeSteps, OutputSize]");
+        }
+    }
+
+    /// <summary>[x_t; y*_(t−1)] for every step of the (checked) batch, in <paramref name="buffer"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Span<float> TeacherInputs(in SequenceBatch batch, ref float[] buffer)
+    {
+        int B = batch.BatchSize, T = batch.TimeSteps, width = I + O;
+        bool classes = TNetwork.Info.Loss == Loss.CrossEntropy;
+        Buffers.Ensure(ref buffer, checked(B * T * width));
+        Span<float> x = buffer.AsSpan(0, B * T * width);
+        for (int b = 0; b < B; b++)
+        {
+            for (int t = 0; t < T; t++)
+            {
+                Span<float> row = x.Slice((b * T + t) * width, width);
+                batch.Inputs.Slice((b * T + t) * I, I).CopyTo(row);
+                Span<float> fed = row.Slice(I, O);
+                fed.Clear();
+                if (t == 0 || (!batch.Lengths.IsEmpty && t >= batch.Lengths[b]))
+                {
+                    continue; // nothing before the first step; a padded step is zeroed by the network
+                }
+
+                if (classes)
+                {
+                    fed[batch.ClassTargets[b * T + t - 1]] = 1f;
                 }
                 else
                 {
-                    _rowOutput.AsSpan(b * O, O).CopyTo(target);
+                    batch.Targets.Slice((b * T + t - 1) * O, O).CopyTo(fed);
                 }
             }
         }
+
+        return x;
+    }
+
+    /// <summary>The buffers of one inference call (several threads each rent their own).</summary>
+    private sealed class Scratch
+    {
+        public float[] TeacherInputs = Array.Empty<float>();
+        public float[] StepInput = Array.Empty<float>();
+        public float[] Row = Array.Empty<float>();
+        public float[] RowOutput = Array.Empty<float>();
+        public TState? State;
     }
 }

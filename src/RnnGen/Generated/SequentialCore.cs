@@ -30,13 +30,14 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
     private readonly Layer[] _layers;
     private readonly FoldedTensor[] _folded;
     private readonly DeterministicRandom? _dropoutRandom;
+    private readonly ConcurrencyGuard _guard = new();
 
-    // Activations and caches for the largest batch seen so far (grown, never shrunk).
+    // Training: activations and caches for the largest batch seen so far (grown, never shrunk). Inference calls rent their
+    // own buffers from the pool, so they run on several threads at once and never touch what Backward needs.
     private float[] _workspace = Array.Empty<float>();
-    private float[] _stepWorkspace = Array.Empty<float>();
+    private readonly WorkspacePool<InferenceBuffers> _inference = new();
     private int[] _tokens = Array.Empty<int>();
     private int[] _lengths = Array.Empty<int>();
-    private float[] _generated = Array.Empty<float>();
 
     // What Backward needs to know about the last training-mode Forward.
     private Frame _trainedFrame;
@@ -46,7 +47,6 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
     private bool _trainedWithLengths;
     private bool _trainedFused;
     private bool _lossGradientReady;
-    private bool _training;
 
     /// <summary>Creates the buffers and views of the model <paramref name="name"/> and initialises its parameters.</summary>
     public SequentialCore(string name, int seed, Initializer initializer, params ModelLayer[] layers)
@@ -98,10 +98,15 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
     /// <inheritdoc/>
     public NetworkInfo Info => TNetwork.Info;
 
+    /// <inheritdoc/>
+    public ConcurrencyGuard Concurrency => _guard;
+
     /// <summary>A zero state for <paramref name="batchSize"/> streams.</summary>
     public TState CreateState(int batchSize) => TState.Create(batchSize);
 
     IRecurrentState ISequentialCore.CreateRecurrentState(int batchSize) => TState.Create(batchSize);
+
+    float ISequentialCore.Evaluate(in SequenceBatch batch, Span<float> outputs) => Evaluate(batch, outputs);
 
     void ISequentialCore.Forward(ReadOnlySpan<float> inputs, int batchSize, int timeSteps, Span<float> outputs, ReadOnlySpan<int> lengths, IRecurrentState? state)
         => Forward(inputs, batchSize, timeSteps, outputs, lengths, AsState(state));
@@ -136,6 +141,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
     /// <summary>(Re)initialises every parameter, deterministic for a given <paramref name="seed"/>.</summary>
     public void InitializeParameters(int seed, Initializer initializer)
     {
+        using ConcurrencyGuard.TrainingScope use = _guard.Train(nameof(InitializeParameters));
         var random = new DeterministicRandom(seed);
         foreach (ModelLayer layer in _modelLayers)
         {
@@ -144,10 +150,18 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
     }
 
     /// <summary>Sets every gradient to zero.</summary>
-    public void ZeroGradients() => Array.Clear(_gradients);
+    public void ZeroGradients()
+    {
+        using ConcurrencyGuard.TrainingScope use = _guard.Train(nameof(ZeroGradients));
+        Array.Clear(_gradients);
+    }
 
     /// <summary>Restarts the random numbers of dropout.</summary>
-    public void ResetRandom(int seed) => _dropoutRandom?.Reset(seed);
+    public void ResetRandom(int seed)
+    {
+        using ConcurrencyGuard.TrainingScope use = _guard.Train(nameof(ResetRandom));
+        _dropoutRandom?.Reset(seed);
+    }
 
     /// <summary>
     /// Writes the parameters as a safetensors file with PyTorch names and shapes, atomically: the target is never
@@ -156,10 +170,14 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
     public void SaveWeights(string path) => WeightFile.Save(path, _namedParameters, _folded);
 
     /// <summary>
-    /// Reads a safetensors file (ours or PyTorch's state_dict); a file that is invalid or does not fit throws a
+    /// Reads a safetensors file (ours or PyTorch's state_dict); a file that is invalid or does not fit throws an
     /// <see cref="InvalidDataException"/> naming the file and the tensor and leaves the model unchanged.
     /// </summary>
-    public void LoadWeights(string path, WeightLoadOptions? options = null) => WeightFile.Load(path, _namedParameters, _folded, strict: true, options);
+    public void LoadWeights(string path, WeightLoadOptions? options = null)
+    {
+        using ConcurrencyGuard.TrainingScope use = _guard.Train(nameof(LoadWeights));
+        WeightFile.Load(path, _namedParameters, _folded, strict: true, options);
+    }
 
     private static bool TakesTokens => TNetwork.Info.VocabularySize > 0;
 
@@ -203,9 +221,51 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float Forward(in SequenceBatch batch, Span<float> outputs)
     {
+        using ConcurrencyGuard.TrainingScope use = _guard.Train("Forward");
+        CheckBatch(batch, outputs);
+        int B = batch.BatchSize, T = batch.TimeSteps;
+        ReadOnlySpan<int> tokens = TakesTokens ? batch.Tokens : default;
+        Frame frame = Prepare(batch.Tokens, batch.Inputs, B, T, batch.Lengths, ref _workspace, out TNetwork layout, training: true);
+        RememberBatch(tokens, batch.Lengths, frame, layout);
+        Run(frame, layout, _workspace, tokens, batch.Lengths, default, training: true, logits: TNetwork.Info.FusedLoss);
+        float loss = ComputeLoss(frame, _workspace, batch, outputs);
+        _trainedWithState = false;
+        _trainedFused = TNetwork.Info.FusedLoss;
+        _lossGradientReady = true;
+        _hasTrained = true;
+        return loss;
+    }
+
+    /// <summary>
+    /// Inference-mode loss of one batch: the same loss as <see cref="Forward(in SequenceBatch, Span{float})"/> with dropout
+    /// off and nothing kept for Backward (so it is repeatable, equals what <c>Predict</c> gives, and runs on several threads).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public float Evaluate(in SequenceBatch batch, Span<float> outputs)
+    {
+        CheckBatch(batch, outputs);
+        using ConcurrencyGuard.InferenceScope use = _guard.Infer("Evaluate");
+        InferenceBuffers buffers = _inference.Rent();
+        try
+        {
+            ReadOnlySpan<int> tokens = TakesTokens ? batch.Tokens : default;
+            Frame frame = Prepare(batch.Tokens, batch.Inputs, batch.BatchSize, batch.TimeSteps, batch.Lengths, ref buffers.Workspace, out TNetwork layout, training: false);
+            Run(frame, layout, buffers.Workspace, tokens, batch.Lengths, default, training: false, logits: TNetwork.Info.FusedLoss);
+            return ComputeLoss(frame, buffers.Workspace, batch, outputs);
+        }
+        finally
+        {
+            _inference.Return(buffers);
+        }
+    }
+
+    /// <summary>Every check of a batch with targets, before anything changes: inputs, lengths, outputs and targets (class ids in range, binary cross-entropy targets in [0, 1]).</summary>
+    private static void CheckBatch(in SequenceBatch batch, Span<float> outputs)
+    {
         int B = batch.BatchSize, T = batch.TimeSteps;
         int rows = TNetwork.Info.OutputIsSequence ? T : 1;
-        Frame frame = Prepare(batch.Tokens, batch.Inputs, B, T, batch.Lengths, ref _workspace, out TNetwork layout);
+        CheckInputs(batch.Tokens, batch.Inputs, B, T, batch.Lengths);
+        ReadOnlySpan<int> padded = TNetwork.Info.OutputIsSequence ? batch.Lengths : default; // targets of padded steps are ignored
         if (!outputs.IsEmpty)
         {
             Guard.Length(nameof(outputs), outputs.Length, B, rows, TNetwork.Info.OutputSize, OutputShape);
@@ -214,15 +274,24 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
         if (TNetwork.Info.Loss == Loss.CrossEntropy)
         {
             Guard.Length("batch.ClassTargets", batch.ClassTargets.Length, B, rows, 1, TNetwork.Info.OutputIsSequence ? "[batchSize, timeSteps]" : "[batchSize]");
+            Guard.ClassIds("batch.ClassTargets", batch.ClassTargets, TNetwork.Info.OutputSize, padded, T);
         }
         else
         {
             Guard.Length("batch.Targets", batch.Targets.Length, B, rows, TNetwork.Info.OutputSize, OutputShape);
+            if (TNetwork.Info.Loss == Loss.BinaryCrossEntropy)
+            {
+                Guard.Probabilities("batch.Targets", batch.Targets, TNetwork.Info.OutputSize, padded, T);
+            }
         }
+    }
 
-        RememberBatch(TakesTokens ? batch.Tokens : default, batch.Lengths, frame, layout);
-        Run(frame, layout, _workspace, TakesTokens ? batch.Tokens : default, batch.Lengths, default, training: true, logits: TNetwork.Info.FusedLoss);
-        Span<float> ws = _workspace;
+    /// <summary>The loss of the pass just run in <paramref name="workspace"/>, its gradient with respect to the last layer's output, and the outputs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float ComputeLoss(in Frame frame, float[] workspace, in SequenceBatch batch, Span<float> outputs)
+    {
+        int B = frame.Batch, T = frame.Time;
+        Span<float> ws = workspace;
         Span<float> rowWeights = default;
         if (TNetwork.Info.OutputIsSequence && !batch.Lengths.IsEmpty)
         {
@@ -231,7 +300,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
             Guard.FillRowWeights(rowWeights, batch.Lengths, T);
         }
 
-        int n = B * rows, size = n * TNetwork.Info.OutputSize;
+        int n = B * (TNetwork.Info.OutputIsSequence ? T : 1), size = n * TNetwork.Info.OutputSize;
         Span<float> output = ws.Slice(frame.Output, size), probabilities = ws.Slice(frame.Probabilities, size), gradient = ws.Slice(frame.LossGradient, size);
         float loss;
         if (TNetwork.Info.FusedLoss && TNetwork.Info.Loss == Loss.CrossEntropy)
@@ -256,9 +325,6 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
             probabilities.CopyTo(outputs);
         }
 
-        _trainedWithState = false;
-        _trainedFused = TNetwork.Info.FusedLoss;
-        _lossGradientReady = true;
         return loss;
     }
 
@@ -266,9 +332,12 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward()
     {
+        using ConcurrencyGuard.TrainingScope use = _guard.Train("Backward");
         if (!_hasTrained || !_lossGradientReady)
         {
-            throw new InvalidOperationException("Backward() needs a Forward(batch, outputs) with the loss first; Predict and Step in between discard its caches.");
+            throw new InvalidOperationException(_hasTrained
+                ? "Backward() needs a Forward(batch, outputs) with the loss first, but the last training-mode Forward computed no loss; call Backward(outputGradient, …) for it."
+                : "Backward() has no valid training-mode Forward to differentiate: none has run yet, or the last one failed. Call Forward(batch, outputs) first.");
         }
 
         Frame frame = _trainedFrame;
@@ -282,9 +351,10 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward(ReadOnlySpan<float> outputGradient, TState? finalStateGradient, Span<float> inputGradient, TState? initialStateGradient)
     {
+        using ConcurrencyGuard.TrainingScope use = _guard.Train("Backward");
         if (!_hasTrained)
         {
-            throw new InvalidOperationException("Backward needs a training-mode Forward first; Predict and Step in between discard its caches.");
+            throw new InvalidOperationException($"Backward has no valid training-mode Forward to differentiate: none has run yet, or the last one failed. Call Forward({InputName}, …) first.");
         }
 
         // After Forward(batch) the last layer holds logits for the fused loss, not the outputs this gradient refers to.
@@ -296,25 +366,19 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
         Frame frame = _trainedFrame;
         int B = frame.Batch, T = frame.Time;
         Guard.Length(nameof(outputGradient), outputGradient.Length, B, TNetwork.Info.OutputIsSequence ? T : 1, TNetwork.Info.OutputSize, OutputShape);
-        if (TakesTokens)
+        if (TakesTokens && !inputGradient.IsEmpty)
         {
-            if (!inputGradient.IsEmpty)
-            {
-                throw new ArgumentException("inputGradient: this model reads token ids, which have no gradient.", nameof(inputGradient));
-            }
+            throw new ArgumentException("inputGradient: this model reads token ids, which have no gradient.", nameof(inputGradient));
         }
-        else
-        {
-            if (!inputGradient.IsEmpty)
-            {
-                Guard.Length(nameof(inputGradient), inputGradient.Length, B, T, TNetwork.Info.InputSize, "[batchSize, timeSteps, InputSize]");
-            }
 
-            inputGradient.Clear();
+        if (!TakesTokens && !inputGradient.IsEmpty)
+        {
+            Guard.Length(nameof(inputGradient), inputGradient.Length, B, T, TNetwork.Info.InputSize, "[batchSize, timeSteps, InputSize]");
         }
 
         CheckState(nameof(finalStateGradient), finalStateGradient, B);
         CheckState(nameof(initialStateGradient), initialStateGradient, B);
+        inputGradient.Clear();
         Span<float> ws = _workspace;
         ws.Slice(frame.BackwardStart, frame.Total - frame.BackwardStart).Clear();
         Span<float> dOut = ws.Slice(frame.OutputGradient, frame.OutputLength);
@@ -338,20 +402,32 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
         Guard.Positive("prefix.Length", prefix.Length);
         ArgumentNullException.ThrowIfNull(state);
         CheckState(nameof(state), state, 1);
-        Buffers.Ensure(ref _generated, TNetwork.Info.OutputSize);
-        Span<float> probabilities = _generated.AsSpan(0, TNetwork.Info.OutputSize);
-        foreach (int token in prefix)
+        Guard.Tokens(nameof(prefix), prefix, TNetwork.Info.VocabularySize);
+        using ConcurrencyGuard.InferenceScope use = _guard.Infer("Generate");
+        InferenceBuffers buffers = _inference.Rent();
+        try
         {
-            Step(token, probabilities, state);
-        }
-
-        for (int i = 0; i < output.Length; i++)
-        {
-            output[i] = sampler.Next(probabilities);
-            if (i + 1 < output.Length)
+            Buffers.Ensure(ref buffers.Probabilities, TNetwork.Info.OutputSize);
+            Span<float> probabilities = buffers.Probabilities.AsSpan(0, TNetwork.Info.OutputSize);
+            foreach (int token in prefix)
             {
-                Step(output[i], probabilities, state);
+                StepCore(buffers, MemoryMarshal.CreateReadOnlySpan(in token, 1), default, probabilities, state);
             }
+
+            for (int i = 0; i < output.Length; i++)
+            {
+                int next = sampler.Next(probabilities);
+                output[i] = next;
+                if (i + 1 < output.Length)
+                {
+                    Guard.Tokens("the sampled token", MemoryMarshal.CreateReadOnlySpan(in next, 1), TNetwork.Info.VocabularySize);
+                    StepCore(buffers, MemoryMarshal.CreateReadOnlySpan(in next, 1), default, probabilities, state);
+                }
+            }
+        }
+        finally
+        {
+            _inference.Return(buffers);
         }
     }
 
@@ -381,11 +457,20 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Predict(ReadOnlySpan<int> tokens, ReadOnlySpan<float> inputs, int batchSize, int timeSteps, Span<float> outputs, ReadOnlySpan<int> lengths)
     {
-        Frame frame = Prepare(tokens, inputs, batchSize, timeSteps, lengths, ref _workspace, out TNetwork layout);
+        CheckInputs(tokens, inputs, batchSize, timeSteps, lengths);
         Guard.Length(nameof(outputs), outputs.Length, batchSize, TNetwork.Info.OutputIsSequence ? timeSteps : 1, TNetwork.Info.OutputSize, OutputShape);
-        _hasTrained = false; // the workspace no longer holds the caches of a training Forward
-        Run(frame, layout, _workspace, tokens, lengths, default, training: false, logits: false);
-        CopyOutput(frame, _workspace, outputs, lengths);
+        using ConcurrencyGuard.InferenceScope use = _guard.Infer("Predict");
+        InferenceBuffers buffers = _inference.Rent();
+        try
+        {
+            Frame frame = Prepare(tokens, inputs, batchSize, timeSteps, lengths, ref buffers.Workspace, out TNetwork layout, training: false);
+            Run(frame, layout, buffers.Workspace, tokens, lengths, default, training: false, logits: false);
+            CopyOutput(frame, buffers.Workspace, outputs, lengths);
+        }
+        finally
+        {
+            _inference.Return(buffers);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -393,23 +478,43 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
     {
         ArgumentNullException.ThrowIfNull(state);
         int B = state.BatchSize;
-        Frame frame = Prepare(tokens, inputs, B, 1, default, ref _stepWorkspace, out TNetwork layout);
+        CheckInputs(tokens, inputs, B, 1, default);
         Guard.Length(nameof(output), output.Length, B, 1, TNetwork.Info.OutputSize, "[state.BatchSize, OutputSize]");
         CheckState(nameof(state), state, B);
-        Run(frame, layout, _stepWorkspace, tokens, default, state.Values, training: false, logits: false);
-        _stepWorkspace.AsSpan(frame.Output, B * TNetwork.Info.OutputSize).CopyTo(output);
+        using ConcurrencyGuard.InferenceScope use = _guard.Infer("Step");
+        InferenceBuffers buffers = _inference.Rent();
+        try
+        {
+            StepCore(buffers, tokens, inputs, output, state);
+        }
+        finally
+        {
+            _inference.Return(buffers);
+        }
+    }
+
+    /// <summary>One step of every stream of <paramref name="state"/> in <paramref name="buffers"/>; the arguments are checked.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void StepCore(InferenceBuffers buffers, ReadOnlySpan<int> tokens, ReadOnlySpan<float> inputs, Span<float> output, TState state)
+    {
+        int B = state.BatchSize;
+        Frame frame = Prepare(tokens, inputs, B, 1, default, ref buffers.Workspace, out TNetwork layout, training: false);
+        Run(frame, layout, buffers.Workspace, tokens, default, state.Values, training: false, logits: false);
+        buffers.Workspace.AsSpan(frame.Output, B * TNetwork.Info.OutputSize).CopyTo(output);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Forward(ReadOnlySpan<int> tokens, ReadOnlySpan<float> inputs, int batchSize, int timeSteps, Span<float> outputs, ReadOnlySpan<int> lengths, TState? state)
     {
-        Frame frame = Prepare(tokens, inputs, batchSize, timeSteps, lengths, ref _workspace, out TNetwork layout);
+        using ConcurrencyGuard.TrainingScope use = _guard.Train("Forward");
+        CheckInputs(tokens, inputs, batchSize, timeSteps, lengths);
         if (!outputs.IsEmpty)
         {
             Guard.Length(nameof(outputs), outputs.Length, batchSize, TNetwork.Info.OutputIsSequence ? timeSteps : 1, TNetwork.Info.OutputSize, OutputShape);
         }
 
         CheckState(nameof(state), state, batchSize);
+        Frame frame = Prepare(tokens, inputs, batchSize, timeSteps, lengths, ref _workspace, out TNetwork layout, training: true);
         RememberBatch(tokens, lengths, frame, layout);
         Run(frame, layout, _workspace, _tokens.AsSpan(0, tokens.Length), TrainedLengths, state is null ? default : state.Values, training: true, logits: false);
         if (!outputs.IsEmpty)
@@ -420,18 +525,19 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
         _trainedWithState = state is not null;
         _trainedFused = false;
         _lossGradientReady = false; // Backward() would otherwise reuse the loss gradient of an earlier batch
+        _hasTrained = true;
     }
 
-    /// <summary>Checks the arguments, sizes the workspace and copies the inputs into it.</summary>
+    /// <summary>The checks of a batch's inputs (sizes, token ids in the vocabulary, lengths in 1 … T): every call makes them before it changes anything.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static Frame Prepare(ReadOnlySpan<int> tokens, ReadOnlySpan<float> inputs, int batchSize, int timeSteps, ReadOnlySpan<int> lengths,
-        ref float[] workspace, out TNetwork layout)
+    private static void CheckInputs(ReadOnlySpan<int> tokens, ReadOnlySpan<float> inputs, int batchSize, int timeSteps, ReadOnlySpan<int> lengths)
     {
         Guard.Positive(nameof(batchSize), batchSize);
         Guard.Positive(nameof(timeSteps), timeSteps);
         if (TakesTokens)
         {
             Guard.Length(nameof(tokens), tokens.Length, batchSize, timeSteps, 1, "[batchSize, timeSteps]");
+            Guard.Tokens(nameof(tokens), tokens, TNetwork.Info.VocabularySize);
         }
         else
         {
@@ -439,19 +545,35 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
         }
 
         Guard.Lengths(nameof(lengths), lengths, batchSize, timeSteps);
+    }
+
+    /// <summary>
+    /// Sizes <paramref name="workspace"/> for the (checked) batch and copies the inputs into it. A <paramref name="training"/>
+    /// call first forgets the last training Forward, whose caches it is about to overwrite.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private Frame Prepare(ReadOnlySpan<int> tokens, ReadOnlySpan<float> inputs, int batchSize, int timeSteps, ReadOnlySpan<int> lengths,
+        ref float[] workspace, out TNetwork layout, bool training)
+    {
         Frame frame;
         try
         {
             // laid out from the workspace's 64-byte boundary; a grown (new) workspace has its own boundary
             frame = Frame.Lay(batchSize, timeSteps, Buffers.AlignedStart(workspace), out layout);
-            if (Buffers.EnsureAligned(ref workspace, frame.Total))
-            {
-                frame = Frame.Lay(batchSize, timeSteps, Buffers.AlignedStart(workspace), out layout);
-            }
         }
         catch (OverflowException)
         {
             throw Guard.WorkspaceTooLarge(batchSize, timeSteps);
+        }
+
+        if (training)
+        {
+            _hasTrained = false;
+        }
+
+        if (Buffers.EnsureAligned(ref workspace, frame.Total))
+        {
+            frame = Frame.Lay(batchSize, timeSteps, Buffers.AlignedStart(workspace), out layout);
         }
 
         if (!TakesTokens)
@@ -473,28 +595,21 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
     private void Run(in Frame frame, in TNetwork layout, float[] workspace, ReadOnlySpan<int> tokens, ReadOnlySpan<int> lengths, Span<float> state, bool training, bool logits)
     {
         Span<float> ws = workspace;
-        _training = training && TNetwork.Info.HasDropout;
-        try
+        bool dropout = training && TNetwork.Info.HasDropout;
+        TNetwork.Forward(layout, new SequencePass
         {
-            TNetwork.Forward(layout, new SequencePass
-            {
-                Batch = frame.Batch,
-                Time = frame.Time,
-                Workspace = ws,
-                Parameters = _parameters,
-                Tokens = tokens,
-                Lengths = lengths,
-                Input = Input(frame, ws, forward: true),
-                State = state,
-                Logits = logits,
-                Training = _training,
-                Random = _dropoutRandom,
-            });
-        }
-        finally
-        {
-            _training = false;
-        }
+            Batch = frame.Batch,
+            Time = frame.Time,
+            Workspace = ws,
+            Parameters = _parameters,
+            Tokens = tokens,
+            Lengths = lengths,
+            Input = Input(frame, ws, forward: true, dropout),
+            State = state,
+            Logits = logits,
+            Training = dropout,
+            Random = _dropoutRandom,
+        });
     }
 
     /// <summary>The layers' backward passes in reverse order; the last layer's output gradient is already in place.</summary>
@@ -512,7 +627,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
             Gradients = _gradients,
             Tokens = _tokens.AsSpan(0, TakesTokens ? B * T : 0),
             Lengths = TrainedLengths,
-            Input = Input(frame, ws, forward: false),
+            Input = Input(frame, ws, forward: false, dropout: false),
             InputGradient = inputGradient,
             UsedState = _trainedWithState,
             FinalStateGradient = finalStateGradient is null ? default : finalStateGradient.Values,
@@ -526,9 +641,9 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
         }
     }
 
-    /// <summary>What the first layer reads of a float model: the input, after dropout when the model has input dropout (applied here going forward).</summary>
+    /// <summary>What the first layer reads of a float model: the input, after dropout when the model has input dropout (applied here going forward, drawn only when <paramref name="dropout"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private Span<float> Input(in Frame frame, Span<float> ws, bool forward)
+    private Span<float> Input(in Frame frame, Span<float> ws, bool forward, bool dropout)
     {
         if (TakesTokens)
         {
@@ -545,7 +660,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
         Span<float> dropped = ws.Slice(frame.InputDropped, size);
         if (forward)
         {
-            DropoutKernel.Forward(_training, TNetwork.Info.InputDropout, input, ws.Slice(frame.InputMask, size), dropped, _dropoutRandom!);
+            DropoutKernel.Forward(dropout, TNetwork.Info.InputDropout, input, ws.Slice(frame.InputMask, size), dropped, _dropoutRandom!);
         }
 
         return dropped;
@@ -561,7 +676,6 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore
         lengths.CopyTo(_lengths);
         _trainedFrame = frame;
         _trained = layout;
-        _hasTrained = true;
         _trainedWithLengths = !lengths.IsEmpty;
     }
 

@@ -35,7 +35,11 @@ public sealed class Seq2SeqFitOptions
 /// <summary>The training loop of encoder-decoder models.</summary>
 public static class Seq2SeqTrainer
 {
-    /// <summary>Trains <paramref name="model"/> on <paramref name="data"/>; returns the mean training loss of every epoch. Allocation-free per batch after the first.</summary>
+    /// <summary>
+    /// Trains <paramref name="model"/> on <paramref name="data"/>; returns the mean training loss of every epoch. Allocation-free
+    /// per batch after the first. Every token is checked before the first update; a non-finite loss or gradient stops training
+    /// (<see cref="NotFiniteNumberException"/>, naming epoch and batch) before it reaches the parameters.
+    /// </summary>
     public static IReadOnlyList<double> Fit<TModel>(this TModel model, Seq2SeqDataSet data, Optimizer optimizer, Seq2SeqFitOptions? options = null)
         where TModel : IEncoderDecoderModel
     {
@@ -45,6 +49,7 @@ public static class Seq2SeqTrainer
         options ??= new Seq2SeqFitOptions();
         if (options.Epochs < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Epochs, $"Epochs: expected ≥ 1 but got {options.Epochs}.");
         if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, $"BatchSize: expected ≥ 1 but got {options.BatchSize}.");
+        Seq2SeqDataValidation.Check(model, data);
         var random = new DeterministicRandom(options.Seed);
         var losses = new List<double>(options.Epochs);
         int batches = data.BatchCount(options.BatchSize);
@@ -58,8 +63,10 @@ public static class Seq2SeqTrainer
             {
                 Seq2SeqBatch batch = data.GetBatch(b, options.BatchSize, ratio);
                 model.Gradients.Clear();
-                total += model.Forward(batch, default);
+                float batchLoss = model.Forward(batch, default);
                 model.Backward();
+                FiniteStep.Check(batchLoss, model.Gradients, epoch, b + 1);
+                total += batchLoss;
                 optimizer.Update(model.Parameters, model.Gradients);
                 if (options.ConsoleProgress && ((b + 1) % 100 == 0 || b + 1 == batches))
                 {

@@ -36,4 +36,12 @@ public interface ITrainableModel
 
     /// <summary>Accumulates ∂loss/∂parameters of the last <see cref="Forward"/> into <see cref="Gradients"/>.</summary>
     void Backward();
+
+    /// <summary>
+    /// Inference-mode loss of one batch, what <c>Evaluate</c> and the validation of <c>Fit</c> use: the loss
+    /// <see cref="Forward"/> would return with dropout off, and the outputs (written to <paramref name="outputs"/> unless
+    /// empty) that <c>Predict</c> gives — for a model with output recurrence, teacher-forced as <see cref="Forward"/> is.
+    /// Keeps nothing for <see cref="Backward"/> and may run on several threads at once.
+    /// </summary>
+    float EvaluateBatch(in SequenceBatch batch, Span<float> outputs);
 }

@@ -29,7 +29,7 @@ namespace Test;
 /// </code>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
-public partial class FeedbackForecaster : global::RnnGen.ILayerStack
+public partial class FeedbackForecaster : global::RnnGen.ILayerStack, global::RnnGen.Generated.IGuardedModel
 {
     /// <summary>Features per time step.</summary>
     public const int InputSize = 2;
@@ -169,6 +169,8 @@ public partial class FeedbackForecaster : global::RnnGen.ILayerStack
     global::RnnGen.Loss global::RnnGen.Training.ITrainableModel.Loss => global::RnnGen.Loss.MeanSquaredError;
     global::System.Collections.Generic.IReadOnlyList<global::RnnGen.Layer> global::RnnGen.ILayerStack.Layers => _core.Layers;
     bool global::RnnGen.ILayerStack.OutputRecurrence => true;
+    float global::RnnGen.Training.ITrainableModel.EvaluateBatch(in global::RnnGen.Training.SequenceBatch batch, global::System.Span<float> outputs) => _core.Evaluate(batch, outputs);
+    global::RnnGen.Generated.ConcurrencyGuard global::RnnGen.Generated.IGuardedModel.Concurrency => _core.Concurrency;
 
     /// <summary>The model as the runtime core runs it: the workspace buffers of each layer, and each layer's forward and backward pass in order.</summary>
     private struct Network : global::RnnGen.Generated.ISequentialNetwork<Network>

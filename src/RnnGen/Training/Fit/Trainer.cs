@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using RnnGen.Data;
+using RnnGen.Generated;
 using RnnGen.Initialization;
 
 namespace RnnGen.Training;
@@ -32,14 +33,13 @@ public static class Trainer
             throw new ArgumentOutOfRangeException(nameof(options), time, $"options.TimeBudget: expected a positive time but got {time}.");
         }
         CheckData(model, data, nameof(data));
-
-        SequenceDataSet training = data, validation = options.ValidationData!;
-        if (validation is null && options.ValidationSplit > 0)
-        {
-            (training, validation) = data.SplitTail(options.ValidationSplit);
-        }
-
+        (SequenceDataSet training, SequenceDataSet? validation) = DataValidation.Split(data, options);
         if (validation is not null) CheckData(model, validation, "options.ValidationData");
+        DataValidation.Check(model, training, nameof(data));
+        if (validation is not null) DataValidation.Check(model, validation, options.ValidationData is null ? "the ValidationSplit part of data" : "options.ValidationData");
+
+        // one Fit at a time per model, and no inference on other threads while it changes the parameters
+        using ConcurrencyGuard.TrainingScope use = ((model as IGuardedModel)?.Concurrency ?? new ConcurrencyGuard()).Train(nameof(Fit));
 
         int[] order = Enumerable.Range(0, training.Count).ToArray();
         var random = new DeterministicRandom(options.Seed);
@@ -78,6 +78,7 @@ public static class Trainer
                 model.Gradients.Clear();
                 float loss = model.Forward(view, batchOutputs);
                 model.Backward();
+                FiniteStep.Check(loss, model.Gradients, epoch, batch + 1);
                 optimizer.Update(model.Parameters, model.Gradients);
                 metrics.Add(loss, view, batchOutputs, model.ModelOutputSize, model.OutputIsSequence);
                 var progress = new BatchProgress(epoch, batch + 1, batches, metrics.MeanLoss, metrics.Metric);
@@ -136,12 +137,17 @@ public static class Trainer
         return history;
     }
 
-    /// <summary>Mean loss and metric of <paramref name="model"/> on <paramref name="data"/> (no parameter changes).</summary>
+    /// <summary>
+    /// Mean loss and metric of <paramref name="model"/> on <paramref name="data"/> in inference mode (dropout off): repeatable,
+    /// the figures <c>Predict</c>'s outputs give, no parameter changes. Bad data throws before anything runs.
+    /// </summary>
     public static EvaluationResult Evaluate<TModel>(this TModel model, SequenceDataSet data, int batchSize = 32)
         where TModel : ITrainableModel
     {
         ArgumentNullException.ThrowIfNull(data);
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batchSize: expected at least 1 but got {batchSize}.");
         CheckData(model, data, nameof(data));
+        DataValidation.Check(model, data, nameof(data));
         var buffers = new BatchBuffers();
         int perExample = (model.OutputIsSequence ? data.TimeSteps : 1) * model.ModelOutputSize;
         float[] outputs = new float[batchSize * perExample];
@@ -151,7 +157,7 @@ public static class Trainer
         {
             int n = Math.Min(batchSize, data.Count - start);
             SequenceBatch view = data.FillBatch(order.AsSpan(start, n), buffers);
-            float loss = model.Forward(view, outputs.AsSpan(0, n * perExample));
+            float loss = model.EvaluateBatch(view, outputs.AsSpan(0, n * perExample));
             metrics.Add(loss, view, outputs.AsSpan(0, n * perExample), model.ModelOutputSize, model.OutputIsSequence);
         }
 

@@ -1,0 +1,27 @@
+using Microsoft.CodeAnalysis;
+
+namespace RnnGen.Generators.Tests;
+
+public class FrozenEmbeddingDiagnosticTests
+{
+    [Fact]
+    public void A_frozen_table_compiles_in_a_sequential_model()
+    {
+        var (diagnostics, _, output) = GeneratorHarness.Analyze(GeneratorHarness.Model(
+            "[Embedding(9, 4, Trainable = false)] public partial EmbeddingLayer Words { get; } [Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2, Activation.Softmax)] public partial DenseLayer Out { get; }",
+            "[RnnModel(Loss = Loss.CrossEntropy)]"));
+        Assert.Empty(diagnostics);
+        Assert.Empty(GeneratorHarness.CompileProblems(output));
+    }
+
+    [Fact]
+    public void A_frozen_table_in_an_encoder_decoder_model_is_reported_at_its_member()
+    {
+        var (diagnostics, _, _) = GeneratorHarness.Analyze(GeneratorHarness.Model(
+            "[Encoder, Embedding(11, 3, Trainable = false)] public partial EmbeddingLayer Letters { get; } [Encoder, Lstm(4, ReturnSequences = true)] public partial RecurrentLayer Reader { get; } "
+            + "[Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Lstm(4)] public partial RecurrentLayer Writer { get; } [Dense(9, Activation.Softmax)] public partial DenseLayer Out { get; }",
+            "[RnnModel(Loss = Loss.CrossEntropy)]"));
+        Diagnostic d = Assert.Single(diagnostics, x => x.Id == "RNN0022");
+        Assert.Contains("'Letters' is a frozen embedding (Trainable = false)", d.GetMessage());
+    }
+}
