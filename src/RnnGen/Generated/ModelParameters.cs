@@ -85,5 +85,5 @@ public sealed class ModelParameters
     public void Save(string path) => WeightFile.Save(path, Named, Folded);
 
     /// <summary>Reads a safetensors file (ours or PyTorch's state_dict); a file that does not fit leaves the model unchanged and throws.</summary>
-    public void Load(string path) => WeightFile.Load(path, Named, Folded);
+    public void Load(string path, WeightLoadOptions? options = null) => WeightFile.Load(path, Named, Folded, strict: true, options);
 }

@@ -131,14 +131,20 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
         _dropoutRandom?.Reset(seed);
     }
 
-    /// <summary>Writes the parameters as a safetensors file with PyTorch names and shapes (atomically).</summary>
+    /// <summary>
+    /// Writes the parameters as a safetensors file with PyTorch names and shapes, atomically: the target is never
+    /// half-written; a killed process may leave a <c>.tmp</c> sibling (see <see cref="WeightFile.Save"/>).
+    /// </summary>
     public void SaveWeights(string path) => _model.Save(path);
 
-    /// <summary>Reads a safetensors file (ours or PyTorch's state_dict); a file that does not fit leaves the model unchanged and throws.</summary>
-    public void LoadWeights(string path)
+    /// <summary>
+    /// Reads a safetensors file (ours or PyTorch's state_dict); a file that is invalid or does not fit throws an
+    /// <see cref="InvalidDataException"/> naming the file and the tensor and leaves the model unchanged.
+    /// </summary>
+    public void LoadWeights(string path, WeightLoadOptions? options = null)
     {
         using ConcurrencyGuard.TrainingScope use = _guard.Train(nameof(LoadWeights));
-        _model.Load(path);
+        _model.Load(path, options);
     }
 
     private static bool TakesTokens => TNetwork.Info.VocabularySize > 0;

@@ -10,7 +10,13 @@ namespace RnnGen.IO;
 /// </summary>
 public static class SafetensorsWriter
 {
-    /// <summary>Writes F32 tensors to <paramref name="path"/> atomically: a temporary file in the same folder, then a move.</summary>
+    /// <summary>
+    /// Writes F32 tensors to <paramref name="path"/> atomically: a temporary sibling (<c>.&lt;name prefix&gt;~&lt;random&gt;.tmp</c>),
+    /// flushed to disk, then a move, so the target is never half-written. A failure in this process deletes the
+    /// temporary file; a process killed while writing may leave it behind.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or a folder, or a tensor's name or shape is invalid.</exception>
+    /// <exception cref="IOException">The file cannot be written; the message names <paramref name="path"/>.</exception>
     public static void Write(string path, IReadOnlyList<(string Name, int[] Shape, ReadOnlyMemory<float> Values)> tensors,
         IReadOnlyDictionary<string, string>? metadata = null)
         => AtomicFile.Write(path, stream => Write(stream, tensors, metadata));
@@ -19,6 +25,8 @@ public static class SafetensorsWriter
     public static void Write(Stream stream, IReadOnlyList<(string Name, int[] Shape, ReadOnlyMemory<float> Values)> tensors,
         IReadOnlyDictionary<string, string>? metadata = null)
     {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(tensors);
         using var json = new MemoryStream();
         using (var writer = new Utf8JsonWriter(json))
         {
@@ -35,12 +43,28 @@ public static class SafetensorsWriter
             }
 
             long offset = 0;
+            var names = new HashSet<string>(StringComparer.Ordinal);
             foreach ((string name, int[] shape, ReadOnlyMemory<float> values) in tensors)
             {
+                if (name is null || name == "__metadata__" || !names.Add(name))
+                {
+                    throw new ArgumentException($"{nameof(tensors)}: tensor name '{name ?? "null"}' is null, reserved or given twice; names must be unique.", nameof(tensors));
+                }
+
+                if (shape is null)
+                {
+                    throw new ArgumentException($"{nameof(tensors)}: {name}: the shape is null.", nameof(tensors));
+                }
+
                 long count = 1;
                 foreach (int d in shape)
                 {
-                    count *= d;
+                    if (d < 0)
+                    {
+                        throw new ArgumentException($"{nameof(tensors)}: {name}: shape [{string.Join(", ", shape)}] has a negative dimension.", nameof(tensors));
+                    }
+
+                    count = Math.Min(count * d, (long)int.MaxValue + 1);
                 }
 
                 if (count != values.Length)

@@ -12,9 +12,17 @@ public sealed record FoldedTensor(string Target, string FileName);
 /// <summary>Saves and loads a model's named parameters as safetensors, with PyTorch names and shapes.</summary>
 public static class WeightFile
 {
-    /// <summary>Writes <paramref name="tensors"/> (and zero tensors for <paramref name="folded"/>) atomically.</summary>
+    /// <summary>
+    /// Writes <paramref name="tensors"/> (and zero tensors for <paramref name="folded"/>) atomically: the bytes go to a
+    /// temporary sibling (<c>.&lt;name prefix&gt;~&lt;random&gt;.tmp</c>), which is flushed to disk and then moved over
+    /// <paramref name="path"/>, so the target is never half-written. A failure in this process deletes the temporary file;
+    /// a process killed while writing may leave it behind, and the target keeps its previous content.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or a folder.</exception>
+    /// <exception cref="IOException">The file cannot be written; the message names <paramref name="path"/>.</exception>
     public static void Save(string path, IReadOnlyList<NamedTensor> tensors, IReadOnlyList<FoldedTensor>? folded = null)
     {
+        ArgumentNullException.ThrowIfNull(tensors);
         var list = new List<(string, int[], ReadOnlyMemory<float>)>();
         foreach (NamedTensor tensor in tensors)
         {
@@ -36,12 +44,20 @@ public static class WeightFile
 
     /// <summary>
     /// Reads <paramref name="path"/> into <paramref name="tensors"/>. Everything is checked before anything is copied:
-    /// an <see cref="InvalidDataException"/> for a missing tensor, a wrong shape, an unknown dtype, a corrupt file or (when <paramref name="strict"/>) a tensor the
-    /// model does not have throws, naming the tensor and the shapes, and leaves the model unchanged.
+    /// a corrupt file, a missing tensor, a wrong shape, an unknown dtype, a duplicate name, bytes that belong to no
+    /// tensor, a non-finite value (unless <see cref="WeightLoadOptions.AllowNonFinite"/>) or (when
+    /// <paramref name="strict"/>) a tensor the model does not have throws an <see cref="InvalidDataException"/> naming the
+    /// file and the tensor (also in its <c>Data["path"]</c> and <c>Data["tensor"]</c>), and leaves the model unchanged.
     /// </summary>
-    public static void Load(string path, IReadOnlyList<NamedTensor> tensors, IReadOnlyList<FoldedTensor>? folded = null, bool strict = true)
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or a folder.</exception>
+    /// <exception cref="InvalidDataException">The file is invalid or does not fit the model.</exception>
+    public static void Load(string path, IReadOnlyList<NamedTensor> tensors, IReadOnlyList<FoldedTensor>? folded = null, bool strict = true,
+        WeightLoadOptions? options = null)
     {
-        IReadOnlyDictionary<string, SafetensorsTensor> file = SafetensorsReader.Read(path);
+        ArgumentNullException.ThrowIfNull(tensors);
+        options ??= WeightLoadOptions.Default;
+        IReadOnlyDictionary<string, SafetensorsTensor> file = SafetensorsReader.Read(path, options);
         var staged = new float[tensors.Count][];
         var used = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < tensors.Count; i++)
@@ -64,6 +80,13 @@ public static class WeightFile
                         }
                     }
                 }
+
+                // two finite biases can still sum to infinity
+                int bad = options.AllowNonFinite ? -1 : NonFinite.IndexOf(values);
+                if (bad >= 0)
+                {
+                    throw WeightFileError.Create(path, target.Name, $"{path}: tensor '{target.Name}' plus its PyTorch twin is {NonFinite.Text(values[bad])} at index {bad}; {NonFinite.Advice}.");
+                }
             }
 
             staged[i] = values;
@@ -74,7 +97,7 @@ public static class WeightFile
             var unexpected = file.Keys.Where(k => !used.Contains(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
             if (unexpected.Count > 0)
             {
-                throw new InvalidDataException($"{path}: the file has tensors the model does not: {string.Join(", ", unexpected)}.");
+                throw WeightFileError.Create(path, unexpected[0], $"{path}: the file has tensors the model does not: {string.Join(", ", unexpected)}.");
             }
         }
 
@@ -84,16 +107,45 @@ public static class WeightFile
         }
     }
 
+    /// <summary>
+    /// Reads <paramref name="path"/> into a model's <paramref name="tensors"/> (its <c>NamedParameters</c>) with
+    /// <paramref name="options"/>, folding PyTorch's second biases as the model's <c>LoadWeights</c> does: e.g.
+    /// <c>WeightFile.Load(path, model.NamedParameters, new WeightLoadOptions { AllowNonFinite = true })</c>.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or a folder.</exception>
+    /// <exception cref="InvalidDataException">The file is invalid or does not fit the model; the model is unchanged.</exception>
+    public static void Load(string path, IReadOnlyList<NamedTensor> tensors, WeightLoadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        ArgumentNullException.ThrowIfNull(options);
+        Load(path, tensors, FoldedTensorsOf(tensors), strict: true, options);
+    }
+
+    /// <summary>
+    /// The tensors PyTorch has and a model folds into its own, found by name: every <c>X.bias_ih_l0</c> (or
+    /// <c>_reverse</c>) without an <c>X.bias_hh_l0</c> beside it. What generated models pass to <c>Load</c>.
+    /// </summary>
+    public static IReadOnlyList<FoldedTensor> FoldedTensorsOf(IEnumerable<NamedTensor> tensors)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        var names = new HashSet<string>(tensors.Select(t => t.Name), StringComparer.Ordinal);
+        return names.Where(n => n.Contains(".bias_ih_l", StringComparison.Ordinal) && !names.Contains(n.Replace(".bias_ih_l", ".bias_hh_l", StringComparison.Ordinal)))
+            .OrderBy(n => n, StringComparer.Ordinal)
+            .Select(n => new FoldedTensor(n, n.Replace(".bias_ih_l", ".bias_hh_l", StringComparison.Ordinal)))
+            .ToList();
+    }
+
     private static SafetensorsTensor Find(string path, IReadOnlyDictionary<string, SafetensorsTensor> file, string name, int[] shape)
     {
         if (!file.TryGetValue(name, out SafetensorsTensor? tensor))
         {
-            throw new InvalidDataException($"{path}: tensor '{name}' of shape [{string.Join(", ", shape)}] is missing from the file.");
+            throw WeightFileError.Create(path, name, $"{path}: tensor '{name}' of shape [{string.Join(", ", shape)}] is missing from the file.");
         }
 
         if (!tensor.Shape.AsSpan().SequenceEqual(shape))
         {
-            throw new InvalidDataException($"{path}: {name}: expected shape [{string.Join(", ", shape)}] but the file has {tensor.ShapeText}.");
+            throw WeightFileError.Create(path, name, $"{path}: {name}: expected shape [{string.Join(", ", shape)}] but the file has {tensor.ShapeText}.");
         }
 
         return tensor;

@@ -11,7 +11,8 @@ public sealed record CheckpointInfo(int Epoch, long Steps, float LearningRate);
 
 /// <summary>
 /// A training run saved and resumed: the model's parameters, the optimizer's state (moments, velocities, update count,
-/// base learning rate) and the epoch, in one safetensors file written atomically (a temporary file, then a move).
+/// base learning rate) and the epoch, in one safetensors file written atomically (a temporary file, then a move: the
+/// target is never half-written; a killed process may leave a <c>.tmp</c> sibling).
 /// <see cref="FitOptions.CheckpointPath"/> writes one after every epoch; a run resumed from it with
 /// <see cref="FitOptions.InitialEpoch"/> ends bitwise equal to the uninterrupted run (the shuffling of epoch e depends
 /// only on the seed and e). Not saved: a <see cref="LearningRateSchedule.ReduceOnPlateau"/> schedule's counters and
@@ -49,28 +50,44 @@ public static class Checkpoint
 
     /// <summary>
     /// Restores <paramref name="model"/>'s parameters and <paramref name="optimizer"/>'s state from <paramref name="path"/>.
-    /// Everything is checked first (format, optimizer kind, sizes): on any mismatch an exception names the file and what
-    /// differs, and neither the model nor the optimizer changes.
+    /// Everything is checked first (the file as by <see cref="SafetensorsReader"/>, format, optimizer kind, epoch, steps,
+    /// learning rate, sizes, finite values unless <see cref="WeightLoadOptions.AllowNonFinite"/>): on any defect a
+    /// <see cref="InvalidDataException"/> names the file and what differs, and neither the model nor the optimizer changes.
     /// </summary>
-    public static CheckpointInfo Load(string path, ITrainableModel model, Optimizer optimizer)
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or a folder.</exception>
+    /// <exception cref="InvalidDataException">The file is invalid or does not fit the model and optimizer.</exception>
+    public static CheckpointInfo Load(string path, ITrainableModel model, Optimizer optimizer, WeightLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
-        byte[] bytes = File.ReadAllBytes(path); // read once: the metadata first, the tensors after every check on it
+        byte[] bytes = WeightFileSource.ReadAllBytes(path); // read once: the metadata first, the tensors after every check on it
         IReadOnlyDictionary<string, string> metadata = SafetensorsReader.ReadMetadata(bytes, path);
         string Meta(string key) => metadata.TryGetValue(key, out string? value) ? value
-            : throw new InvalidDataException($"{path}: not an RnnGen checkpoint (no '{key}' in its metadata).");
-        if (Meta("format") != Format) throw new InvalidDataException($"{path}: checkpoint format '{Meta("format")}', expected '{Format}'.");
+            : throw WeightFileError.Create(path, null, $"{path}: not an RnnGen checkpoint (no '{key}' in its metadata).");
+        if (Meta("format") != Format) throw WeightFileError.Create(path, null, $"{path}: checkpoint format '{Meta("format")}', expected '{Format}'.");
         if (Meta("optimizer") != optimizer.GetType().Name)
         {
-            throw new InvalidDataException($"{path}: the checkpoint holds {Meta("optimizer")} state but the optimizer is {optimizer.GetType().Name}.");
+            throw WeightFileError.Create(path, null, $"{path}: the checkpoint holds {Meta("optimizer")} state but the optimizer is {optimizer.GetType().Name}.");
         }
 
-        int epoch = int.Parse(Meta("epoch"), CultureInfo.InvariantCulture);
-        long steps = long.Parse(Meta("steps"), CultureInfo.InvariantCulture);
-        float rate = float.Parse(Meta("learning_rate"), CultureInfo.InvariantCulture);
-        IReadOnlyDictionary<string, SafetensorsTensor> tensors = SafetensorsReader.Read(bytes, path);
+        if (!int.TryParse(Meta("epoch"), NumberStyles.None, CultureInfo.InvariantCulture, out int epoch))
+        {
+            throw BadMeta(path, "epoch", Meta("epoch"), "an integer 0 or more");
+        }
+
+        if (!long.TryParse(Meta("steps"), NumberStyles.None, CultureInfo.InvariantCulture, out long steps))
+        {
+            throw BadMeta(path, "steps", Meta("steps"), "an integer 0 or more");
+        }
+
+        if (!float.TryParse(Meta("learning_rate"), NumberStyles.Float, CultureInfo.InvariantCulture, out float rate) || !float.IsFinite(rate) || rate < 0)
+        {
+            throw BadMeta(path, "learning_rate", Meta("learning_rate"), "a finite number 0 or more");
+        }
+
+        IReadOnlyDictionary<string, SafetensorsTensor> tensors = SafetensorsReader.Read(bytes, path, options);
         int count = model.Parameters.Length;
         float[] parameters = Tensor(tensors, "parameters", count, path);
         IReadOnlyList<(string Name, float[] Values)> state = optimizer.StateFor(count);
@@ -83,12 +100,15 @@ public static class Checkpoint
         return new CheckpointInfo(epoch, steps, rate);
     }
 
+    private static InvalidDataException BadMeta(string path, string key, string value, string expected) =>
+        WeightFileError.Create(path, null, $"{path}: checkpoint metadata '{key}' is '{value}'; expected {expected}.");
+
     private static float[] Tensor(IReadOnlyDictionary<string, SafetensorsTensor> tensors, string name, int length, string path)
     {
-        if (!tensors.TryGetValue(name, out SafetensorsTensor? tensor)) throw new InvalidDataException($"{path}: the checkpoint has no tensor '{name}'.");
+        if (!tensors.TryGetValue(name, out SafetensorsTensor? tensor)) throw WeightFileError.Create(path, name, $"{path}: the checkpoint has no tensor '{name}'.");
         if (tensor.Values.Length != length)
         {
-            throw new InvalidDataException($"{path}: tensor '{name}' holds {tensor.Values.Length} values but the model and optimizer need {length}.");
+            throw WeightFileError.Create(path, name, $"{path}: tensor '{name}' holds {tensor.Values.Length} values but the model and optimizer need {length}.");
         }
 
         return tensor.Values;

@@ -38,16 +38,18 @@ internal sealed class OnnxFile
     /// <summary>Initializers and Constant node outputs by name.</summary>
     public IReadOnlyDictionary<string, OnnxTensor> Tensors { get; }
 
+    /// <summary>Reads and parses <paramref name="path"/>; every defect is a <see cref="InvalidDataException"/> naming the file (and the tensor where it is one tensor's).</summary>
     public static OnnxFile Read(string path)
     {
-        byte[] bytes = File.ReadAllBytes(path);
+        byte[] bytes = WeightFileSource.ReadAllBytes(path);
         try
         {
             return Parse(bytes);
         }
         catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"{path}: not a readable ONNX model: {e.Message}", e);
+            string? tensor = e.Data["tensor"] as string;
+            throw WeightFileError.Create(path, tensor, $"{path}: not a readable ONNX model: {e.Message}", e);
         }
     }
 
@@ -58,6 +60,11 @@ internal sealed class OnnxFile
         {
             if (f.Number == S.Model.Graph && f.WireType == 2)
             {
+                if (graph is not null)
+                {
+                    throw new InvalidDataException("the ModelProto has two graphs (field 7).");
+                }
+
                 graph = f;
             }
         }
@@ -78,15 +85,14 @@ internal sealed class OnnxFile
 
             if (f.Number == S.Graph.Initializer)
             {
-                OnnxTensor t = Tensor(f.Bytes);
-                tensors[t.Name] = t;
+                Add(tensors, Tensor(f.Bytes));
             }
             else if (f.Number == S.Graph.Node)
             {
                 OnnxNode node = Node(f.Bytes);
                 if (node.OpType == "Constant" && node.Attributes.TryGetValue("value", out object? value) && value is OnnxTensor constant && node.Outputs.Length == 1)
                 {
-                    tensors[node.Outputs[0]] = constant with { Name = node.Outputs[0] };
+                    Add(tensors, constant with { Name = node.Outputs[0] });
                 }
 
                 nodes.Add(node);
@@ -94,6 +100,15 @@ internal sealed class OnnxFile
         }
 
         return new OnnxFile(nodes, tensors);
+    }
+
+    /// <summary>A second initializer (or Constant output) of one name would make the weights depend on which one wins.</summary>
+    private static void Add(Dictionary<string, OnnxTensor> tensors, OnnxTensor tensor)
+    {
+        if (!tensors.TryAdd(tensor.Name, tensor))
+        {
+            throw Bad(tensor.Name, $"tensor '{tensor.Name}' is defined twice (initializers or Constant outputs).");
+        }
     }
 
     private static OnnxNode Node(ReadOnlyMemory<byte> message)
@@ -150,68 +165,92 @@ internal sealed class OnnxFile
         long dataType = fields.Where(f => f.Number == S.Tensor.DataType).Select(f => f.Int64).FirstOrDefault();
         if (fields.Any(f => f.Number == S.Tensor.DataLocation && f.Int64 == 1))
         {
-            throw new InvalidDataException($"tensor '{name}' keeps its data in an external file, which RnnGen does not read; save the model with its weights inside.");
+            throw Bad(name, $"tensor '{name}' keeps its data in an external file, which RnnGen does not read; save the model with its weights inside.");
         }
 
-        long count = 1;
-        foreach (long d in dims)
-        {
-            count *= d;
-        }
-
-        float[]? values = null;
         ReadOnlyMemory<byte> raw = fields.Where(f => f.Number == S.Tensor.RawData).Select(f => f.Bytes).FirstOrDefault();
-        if (dataType == S.Tensor.Float)
+        if (dataType != S.Tensor.Float && !(dataType == S.Tensor.Double && !raw.IsEmpty))
         {
-            values = new float[count];
-            if (!raw.IsEmpty)
-            {
-                Expect(name, raw.Length, count * 4);
-                for (int i = 0; i < values.Length; i++)
-                {
-                    values[i] = BinaryPrimitives.ReadSingleLittleEndian(raw.Span.Slice(i * 4));
-                }
-            }
-            else
-            {
-                var data = new List<float>();
-                foreach (ProtoField f in fields.Where(f => f.Number == S.Tensor.FloatData))
-                {
-                    if (f.WireType == 5)
-                    {
-                        data.Add(f.Float);
-                    }
-                    else
-                    {
-                        for (int i = 0; i + 4 <= f.Bytes.Length; i += 4)
-                        {
-                            data.Add(BinaryPrimitives.ReadSingleLittleEndian(f.Bytes.Span.Slice(i)));
-                        }
-                    }
-                }
+            return new OnnxTensor(name, dims, null);
+        }
 
-                Expect(name, data.Count * 4, count * 4);
-                data.CopyTo(values);
+        int size = dataType == S.Tensor.Float ? 4 : 8;
+        List<ProtoField> floatData = dataType == S.Tensor.Float && raw.IsEmpty ? [.. fields.Where(f => f.Number == S.Tensor.FloatData)] : [];
+        foreach (ProtoField f in floatData)
+        {
+            if (f.WireType != 5 && (f.WireType != 2 || f.Bytes.Length % 4 != 0))
+            {
+                throw Bad(name, $"tensor '{name}' has float_data that is neither a float nor packed floats (wire type {f.WireType}, {f.Bytes.Length} bytes).");
             }
         }
-        else if (dataType == S.Tensor.Double && !raw.IsEmpty)
+
+        long available = raw.IsEmpty ? floatData.Sum(f => f.WireType == 5 ? 4L : f.Bytes.Length) : raw.Length;
+        long count = Count(name, dims, available / size);
+        Expect(name, available, count * size);
+        var values = new float[count];
+        if (!raw.IsEmpty)
         {
-            Expect(name, raw.Length, count * 8);
-            values = new float[count];
             for (int i = 0; i < values.Length; i++)
             {
-                values[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(raw.Span.Slice(i * 8));
+                values[i] = size == 4 ? BinaryPrimitives.ReadSingleLittleEndian(raw.Span.Slice(i * 4)) : (float)BinaryPrimitives.ReadDoubleLittleEndian(raw.Span.Slice(i * 8));
+            }
+        }
+        else
+        {
+            int k = 0;
+            foreach (ProtoField f in floatData)
+            {
+                if (f.WireType == 5)
+                {
+                    values[k++] = f.Float;
+                }
+                else
+                {
+                    for (int i = 0; i < f.Bytes.Length; i += 4)
+                    {
+                        values[k++] = BinaryPrimitives.ReadSingleLittleEndian(f.Bytes.Span.Slice(i));
+                    }
+                }
             }
         }
 
         return new OnnxTensor(name, dims, values);
     }
 
+    /// <summary>The element count of <paramref name="dims"/>, checked to be at most <paramref name="limit"/> (what the data can hold) without overflowing.</summary>
+    private static long Count(string name, long[] dims, long limit)
+    {
+        long count = dims.Contains(0) ? 0 : 1;
+        foreach (long d in dims)
+        {
+            if (d < 0)
+            {
+                throw Bad(name, $"tensor '{name}' has a negative dimension in [{string.Join(", ", dims)}].");
+            }
+
+            if (count > 0 && count > limit / d)
+            {
+                throw Bad(name, $"tensor '{name}' of shape [{string.Join(", ", dims)}] needs more data than the {limit} values it holds.");
+            }
+
+            count *= d;
+        }
+
+        return count;
+    }
+
+    private static InvalidDataException Bad(string tensor, string message)
+    {
+        var e = new InvalidDataException(message);
+        e.Data["tensor"] = tensor;
+        return e;
+    }
+
     private static void Expect(string name, long bytes, long expected)
     {
         if (bytes != expected)
         {
-            throw new InvalidDataException($"tensor '{name}' holds {bytes} bytes of data but its shape needs {expected}.");
+            throw Bad(name, $"tensor '{name}' holds {bytes} bytes of data but its shape needs {expected}.");
         }
     }
 }

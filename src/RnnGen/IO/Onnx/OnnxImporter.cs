@@ -5,16 +5,21 @@ namespace RnnGen.IO.Onnx;
 /// matching declared model. The file's parameterised nodes — <c>Gather</c> of a constant table (embedding), <c>LSTM</c>,
 /// <c>GRU</c>, <c>RNN</c>, <c>Gemm</c> or <c>MatMul</c> (+ <c>Add</c>) with constant weights (dense) — are matched in graph
 /// order to the declared layers in declaration order; gate blocks are converted from ONNX's order and ONNX's two biases
-/// summed where the model holds one. Everything is checked before anything is copied: a mismatch throws
-/// <see cref="InvalidDataException"/> naming the node, the layer and both shapes, and leaves the model unchanged.
+/// summed where the model holds one. Everything is checked before anything is copied: a corrupt file, a duplicate tensor,
+/// a mismatch or a non-finite weight (unless <see cref="WeightLoadOptions.AllowNonFinite"/>) throws
+/// <see cref="InvalidDataException"/> naming the file, the node or tensor, the layer and both shapes, and leaves the model unchanged.
 /// </summary>
 public static class OnnxImporter
 {
     /// <summary>Reads <paramref name="path"/> into <paramref name="model"/>'s parameters.</summary>
-    public static void Load(string path, ILayerStack model)
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or a folder.</exception>
+    /// <exception cref="InvalidDataException">The file is invalid or does not fit the model.</exception>
+    public static void Load(string path, ILayerStack model, WeightLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(model);
+        options ??= WeightLoadOptions.Default;
         if (model.OutputRecurrence)
         {
             throw new NotSupportedException($"ONNX import: layer '{model.Layers[0].Name}' reads the model's previous output (OutputRecurrence = true), which an ONNX graph of recurrent operators does not hold.");
@@ -26,7 +31,7 @@ public static class OnnxImporter
         IReadOnlyList<Layer> layers = model.Layers;
         if (nodes.Count != layers.Count)
         {
-            throw new InvalidDataException($"{path}: the file has {nodes.Count} nodes with weights ({string.Join(", ", nodes.Select(n => n.Label))}) "
+            throw WeightFileError.Create(path, null, $"{path}: the file has {nodes.Count} nodes with weights ({string.Join(", ", nodes.Select(n => n.Label))}) "
                 + $"but the model declares {layers.Count} layers ({string.Join(", ", layers.Select(l => $"'{l.Name}' ({l.GetType().Name})"))}).");
         }
 
@@ -35,7 +40,7 @@ public static class OnnxImporter
             staging.Add(nodes[i], layers[i]);
         }
 
-        staging.Commit();
+        staging.Commit(options);
     }
 
     private sealed class Staging(string path, OnnxFile file)
@@ -68,8 +73,17 @@ public static class OnnxImporter
             }
         }
 
-        public void Commit()
+        public void Commit(WeightLoadOptions options)
         {
+            foreach ((NamedTensor target, float[] values) in _staged)
+            {
+                int bad = options.AllowNonFinite ? -1 : NonFinite.IndexOf(values);
+                if (bad >= 0)
+                {
+                    throw WeightFileError.Create(path, target.Name, $"{path}: the weights for '{target.Name}' hold {NonFinite.Text(values[bad])} at index {bad}; {NonFinite.Advice}.");
+                }
+            }
+
             foreach ((NamedTensor target, float[] values) in _staged)
             {
                 values.CopyTo(target.Values.Span);
@@ -186,7 +200,7 @@ public static class OnnxImporter
                 OnnxTensor b = Constant(biasName, rank: null) ?? throw Mismatch(node, d, $"the bias '{biasName}' is not a constant");
                 if (b.Values!.Length != d.OutputSize)
                 {
-                    throw Mismatch(node, d, $"bias '{biasName}': expected {d.Bias.ShapeText} but the file has {b.ShapeText}");
+                    throw Mismatch(node, d, $"bias '{biasName}': expected {d.Bias.ShapeText} but the file has {b.ShapeText}", biasName);
                 }
 
                 b.Values.CopyTo(bias, 0);
@@ -217,7 +231,7 @@ public static class OnnxImporter
             long[] expected = transpose ? [target.Shape[1], target.Shape[0]] : [target.Shape[0], target.Shape[1]];
             if (!source.Shape.AsSpan().SequenceEqual(expected))
             {
-                throw Mismatch(node, layer, $"{what} '{source.Name}': expected [{string.Join(", ", expected)}] but the file has {source.ShapeText}");
+                throw Mismatch(node, layer, $"{what} '{source.Name}': expected [{string.Join(", ", expected)}] but the file has {source.ShapeText}", source.Name);
             }
 
             float[] values = new float[target.Length];
@@ -257,7 +271,7 @@ public static class OnnxImporter
             OnnxTensor tensor = Constant(name, rank: null) ?? throw Mismatch(node, layer, $"input {what} '{name}' is computed in the graph, not a constant the importer can read");
             if (!tensor.Shape.AsSpan().SequenceEqual(shape))
             {
-                throw Mismatch(node, layer, $"{what} '{name}': expected [{string.Join(", ", shape)}] but the file has {tensor.ShapeText}");
+                throw Mismatch(node, layer, $"{what} '{name}': expected [{string.Join(", ", shape)}] but the file has {tensor.ShapeText}", name);
             }
 
             return tensor;
@@ -266,7 +280,7 @@ public static class OnnxImporter
         private OnnxTensor? Constant(string? name, int? rank) =>
             name is not null && file.Tensors.TryGetValue(name, out OnnxTensor? t) && t.Values is not null && (rank is null || t.Shape.Length == rank) ? t : null;
 
-        private InvalidDataException Mismatch(OnnxNode node, Layer layer, string detail) =>
-            new($"{path}: node {node.Label} does not match layer '{layer.Name}': {detail}.");
+        private InvalidDataException Mismatch(OnnxNode node, Layer layer, string detail, string? tensor = null) =>
+            WeightFileError.Create(path, tensor, $"{path}: node {node.Label} does not match layer '{layer.Name}': {detail}.");
     }
 }
