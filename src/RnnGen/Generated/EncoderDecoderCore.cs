@@ -375,6 +375,14 @@ public sealed class EncoderDecoderCore<TNetwork, TAttention, TOutput>
         Guard.Length(nameof(tokens), tokens.Length, B, 1, 1, "[beams]");
         Guard.Length(nameof(logProbabilities), logProbabilities.Length, B, 1, V, "[beams, TargetVocabularySize]");
         Guard.Tokens(nameof(tokens), tokens, V);
+        for (int i = 0; i < B; i++)
+        {
+            if ((uint)parents[i] >= (uint)B)
+            {
+                throw new ArgumentOutOfRangeException(nameof(parents), parents[i], $"parents[{i}]: expected a beam index in 0…{B - 1} but got {parents[i]}.");
+            }
+        }
+
         Span<float> ws = u.Workspace;
         int size = B * TNetwork.Info.DecoderStateSize;
         if (_beamSteps > 0)
