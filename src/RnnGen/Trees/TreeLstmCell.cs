@@ -105,7 +105,7 @@ public static class TreeLstmCell
         Span<float> dWeightIh, Span<float> dWeightHh, Span<float> dBias, Span<float> dLeafInputs, Span<float> scratch)
     {
         using DenormalScope fp = DenormalScope.Enter();
-        int H = hidden, G = GateCount * H, W = Cache.Width * H, N = s.NodeCount, widest = WidestLevel(s);
+        int H = hidden, G = GateCount * H, W = Cache.Width * H, N = s.NodeCount, widest = s.WidestLevel;
         Span<float> dCell = scratch.Slice(0, N * H);
         Span<float> dz = scratch.Slice(N * H, widest * G);
         Span<float> dChildren = scratch.Slice(N * H + widest * G, widest * 2 * H);
@@ -174,16 +174,5 @@ public static class TreeLstmCell
 
     /// <summary>Floats of scratch <see cref="Backward"/> needs for <paramref name="s"/>.</summary>
     public static int ScratchLength(TreeSchedule s, int hidden) =>
-        checked(s.NodeCount * hidden + WidestLevel(s) * (GateCount * hidden + 2 * hidden) + hidden);
-
-    internal static int WidestLevel(TreeSchedule s)
-    {
-        int widest = 0;
-        for (int level = 0; level < s.Levels; level++)
-        {
-            widest = Math.Max(widest, s.LevelStart(level + 1) - s.LevelStart(level));
-        }
-
-        return widest;
-    }
+        checked(s.NodeCount * hidden + s.WidestLevel * (GateCount * hidden + 2 * hidden) + hidden);
 }

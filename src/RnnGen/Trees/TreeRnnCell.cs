@@ -63,7 +63,7 @@ public static class TreeRnnCell
         Span<float> dWeight, Span<float> dBias, Span<float> dLeafInputs, Span<float> scratch)
     {
         using DenormalScope fp = DenormalScope.Enter();
-        int H = hidden, W = Cache.Width * H, widest = TreeLstmCell.WidestLevel(s);
+        int H = hidden, W = Cache.Width * H, widest = s.WidestLevel;
         Span<float> dz = scratch.Slice(0, widest * H), dChildren = scratch.Slice(widest * H, widest * 2 * H);
         for (int level = s.Levels - 1; level >= 1; level--)
         {
@@ -92,5 +92,5 @@ public static class TreeRnnCell
     }
 
     /// <summary>Floats of scratch <see cref="Backward"/> needs for <paramref name="s"/>.</summary>
-    public static int ScratchLength(TreeSchedule s, int hidden) => checked(TreeLstmCell.WidestLevel(s) * 3 * hidden);
+    public static int ScratchLength(TreeSchedule s, int hidden) => checked(s.WidestLevel * 3 * hidden);
 }

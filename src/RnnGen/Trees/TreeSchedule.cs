@@ -19,6 +19,9 @@ public sealed class TreeSchedule
     /// <summary>Heights present: levels 0 … <see cref="Levels"/> − 1.</summary>
     public int Levels { get; private set; }
 
+    /// <summary>The most nodes any one level holds (the rows a level's scratch needs).</summary>
+    public int WidestLevel { get; private set; }
+
     /// <summary>Slots of level h are <c>LevelStart(h) … LevelStart(h + 1) − 1</c>; level 0 holds every leaf.</summary>
     public int LevelStart(int level) => _levelStart[level];
 
@@ -91,8 +94,10 @@ public sealed class TreeSchedule
             _levelStart[_height[i] + 1]++;
         }
 
+        WidestLevel = 0;
         for (int h = 0; h < levels; h++)
         {
+            WidestLevel = Math.Max(WidestLevel, _levelStart[h + 1]);
             _levelStart[h + 1] += _levelStart[h];
         }
 

@@ -234,6 +234,7 @@ public sealed class TreeCellTests
         Assert.Equal(trees.Sum(t => t.NodeCount), s.NodeCount);
         Assert.Equal(trees.Sum(t => t.LeafCount), s.LevelStart(1));
         Assert.Equal(4, s.Levels); // tree 2 is three levels above its leaves
+        Assert.Equal(12, s.WidestLevel); // the leaves
         Assert.Equal(new[] { 0, 1, 2, 3, 4, 5, 1, 2, 3, 0, 6, 6 }, s.Tokens[..s.LevelStart(1)].ToArray()); // leaves left to right, tree by tree
         for (int level = 1; level < s.Levels; level++)
         {
