@@ -5,16 +5,6 @@ using RnnGen.Training;
 
 namespace RnnGen.Trees;
 
-/// <summary>The composition function of a <see cref="RecursiveNetwork"/>.</summary>
-public enum TreeCellKind
-{
-    /// <summary>Socher et al. 2011: <c>p = tanh(W [h_l; h_r] + b)</c>, leaves are their embeddings (embedding size = hidden size).</summary>
-    Tanh,
-
-    /// <summary>The binary Tree-LSTM of Tai et al. 2015 (<see cref="TreeLstmCell"/>).</summary>
-    Lstm,
-}
-
 /// <summary>
 /// A recursive neural network classifying binary trees by their root: token embeddings at the leaves, one composition
 /// cell applied at every inner node (the same weights everywhere in the tree), a softmax layer on the root's vector,
