@@ -204,8 +204,9 @@ public sealed class TreeCore<TNetwork> : IGuardedModel
     public TrainingHistory Fit(IReadOnlyList<BinaryTree> trees, ReadOnlySpan<float> targets, Optimizer optimizer, int epochs, int batchSize, int seed, Action<EpochResult>? onEpochEnd)
     {
         RequireLoss(classes: false);
-        CheckData(trees, targets.Length / Math.Max(1, Info.OutputSize), nameof(targets));
+        ArgumentNullException.ThrowIfNull(trees);
         Guard.Length(nameof(targets), targets.Length, trees.Count, 1, Info.OutputSize, "[trees.Count, OutputSize]");
+        CheckData(trees, trees.Count, nameof(targets));
         CheckTargets(nameof(targets), targets);
         return FitCore(trees, null, targets.ToArray(), optimizer, epochs, batchSize, seed, onEpochEnd);
     }
@@ -225,8 +226,9 @@ public sealed class TreeCore<TNetwork> : IGuardedModel
     public EvaluationResult Evaluate(IReadOnlyList<BinaryTree> trees, ReadOnlySpan<float> targets)
     {
         RequireLoss(classes: false);
-        CheckData(trees, targets.Length / Math.Max(1, Info.OutputSize), nameof(targets));
+        ArgumentNullException.ThrowIfNull(trees);
         Guard.Length(nameof(targets), targets.Length, trees.Count, 1, Info.OutputSize, "[trees.Count, OutputSize]");
+        CheckData(trees, trees.Count, nameof(targets));
         CheckTargets(nameof(targets), targets);
         return EvaluateAll(trees, null, targets.ToArray());
     }

@@ -205,6 +205,31 @@ public sealed class TreeModelTests
     }
 
     [Fact]
+    public void Fit_with_float_targets_lowers_the_squared_error_and_evaluates_the_mean_absolute_error()
+    {
+        var model = new TreeRnnRegressor(seed: 2);
+        float[] targets = { 0.5f, -0.5f, 0f, 0.25f, -0.75f, 0.1f, 0.9f, -0.2f };
+        double before = model.Evaluate(Trees, targets).Loss;
+        TrainingHistory history = model.Fit(Trees, targets, new Adam(0.02f), epochs: 80, batchSize: 2, seed: 3);
+        EvaluationResult after = model.Evaluate(Trees, targets);
+        Assert.True(after.Loss < 0.2 * before, $"loss {before} → {after.Loss}");
+        Assert.Equal("mae", after.MetricName);
+        Assert.InRange(after.Metric, 0, Math.Sqrt(after.Loss) + 1e-6); // the mean |error| is at most the root mean square
+        Assert.Contains("targets: expected [trees.Count, OutputSize] = 4·2 = 8 elements but got 7",
+            Assert.Throws<ArgumentException>(() => model.Fit(Trees, targets.AsSpan(0, 7), new Adam(0.02f), 1)).Message);
+        Assert.Equal(80, history.Epochs.Count);
+    }
+
+    [Fact]
+    public void Keras_initialisation_sets_the_tree_lstm_forget_biases_to_one_and_the_rest_to_zero()
+    {
+        var model = new TreeLstmClassifier(0, Initializer.Keras);
+        float[] bias = model.Composition.Parameters[2].Values.ToArray(); // i, f_l, f_r, o, u blocks of 4
+        Assert.Equal(Enumerable.Repeat(0f, 4).Concat(Enumerable.Repeat(1f, 8)).Concat(Enumerable.Repeat(0f, 8)), bias);
+        Assert.All(model.Composition.Parameters[0].Values.ToArray(), w => Assert.InRange(w, -MathF.Sqrt(6f / (3 + 20)), MathF.Sqrt(6f / (3 + 20))));
+    }
+
+    [Fact]
     public void A_training_step_and_a_prediction_allocate_nothing_after_warm_up()
     {
         var model = new TreeLstmClassifier();
