@@ -115,6 +115,12 @@ public sealed partial class RnnGenerator
         public IEnumerable<LayerPlan> Recurrent => Layers.Where(l => l.Spec.IsRecurrent);
         public int OutputSize => Last.OutputWidth;
 
+        /// <summary>The [Conditioned] layer, if any.</summary>
+        public LayerPlan? Conditioned => Layers.FirstOrDefault(l => l.Spec.ConditionSize > 0);
+
+        /// <summary>Floats of the condition vector (0: not conditioned).</summary>
+        public int ConditionSize => Conditioned?.Spec.ConditionSize ?? 0;
+
         /// <summary>
         /// Dropout rate applied after layer <paramref name="index"/> (−1: to the model's input), combining the layer's output
         /// dropout and the next layer's input dropout: two independent masks keep an element with probability (1 − a)(1 − b).
@@ -192,6 +198,18 @@ public sealed partial class RnnGenerator
                         {
                             yield return ("weight_peephole" + suffix, new[] { 3, h });
                         }
+                    }
+
+                    // a [Conditioned] layer: h_0 = tanh(W_c v + b_c), and W_f v added to every step's gates
+                    if (spec.ConditionSize > 0 && spec.ConditionsInitialState)
+                    {
+                        yield return ("init_state.weight", new[] { h, (long)spec.ConditionSize });
+                        yield return ("init_state.bias", new[] { h });
+                    }
+
+                    if (spec.ConditionSize > 0 && spec.ConditionsEveryStep)
+                    {
+                        yield return ("weight_ic_l0", new[] { gh, (long)spec.ConditionSize });
                     }
 
                     break;

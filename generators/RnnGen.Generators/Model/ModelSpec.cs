@@ -81,8 +81,19 @@ internal sealed record LayerSpec(
     bool Residual = false,
     double Dropout = 0,
     double InputDropout = 0,
-    bool Trainable = true)
+    bool Trainable = true,
+    int ConditionSize = 0,
+    int ConditionMode = 0)
 {
+    /// <summary>Whether a [Conditioned] attribute is on this layer.</summary>
+    public bool IsConditioned => ConditionSize != 0 || ConditionMode != 0;
+
+    /// <summary>Mirror of <c>RnnGen.ConditionMode</c>: h_0 from the condition.</summary>
+    public bool ConditionsInitialState => (ConditionMode & 1) != 0;
+
+    /// <summary>Mirror of <c>RnnGen.ConditionMode</c>: the condition in every step's input.</summary>
+    public bool ConditionsEveryStep => (ConditionMode & 2) != 0;
+
     public bool IsRecurrent => Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
 
     public int Directions => Bidirectional ? 2 : 1;
