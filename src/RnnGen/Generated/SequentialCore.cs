@@ -569,7 +569,10 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
         RequireConditions(name, condition);
         if (!condition.IsEmpty)
         {
-            Guard.Length(name, condition.Length, 1, 1, TNetwork.Info.ConditionSize, $"[ConditionSize = {TNetwork.Info.ConditionSize}]");
+            if (condition.Length != TNetwork.Info.ConditionSize)
+            {
+                Guard.Length(name, condition.Length, 1, 1, TNetwork.Info.ConditionSize, $"[ConditionSize = {TNetwork.Info.ConditionSize}]");
+            }
         }
     }
 
@@ -583,7 +586,10 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
             return;
         }
 
-        Guard.Length(name, conditions.Length, batchSize, 1, TNetwork.Info.ConditionSize, $"[batchSize, ConditionSize = {TNetwork.Info.ConditionSize}]");
+        if (conditions.Length != (long)batchSize * TNetwork.Info.ConditionSize)
+        {
+            Guard.Length(name, conditions.Length, batchSize, 1, TNetwork.Info.ConditionSize, $"[batchSize, ConditionSize = {TNetwork.Info.ConditionSize}]");
+        }
     }
 
     /// <summary>Throws when a model without a <c>[Conditioned]</c> layer is given conditions.</summary>
