@@ -42,6 +42,7 @@ public static class DiagnosticDescriptors
     public const string InvalidConditionId = "RNN0032";
     public const string ConditionedLayerMismatchId = "RNN0033";
     public const string ConditionUnsupportedId = "RNN0034";
+    public const string InvalidContextToEveryStepId = "RNN0035";
     public const string InternalErrorId = "RNN9999";
 
     public static readonly DiagnosticDescriptor ClassNotPartial = Error(ClassNotPartialId,
@@ -213,6 +214,11 @@ public static class DiagnosticDescriptors
         "Conditioning not supported by this model kind",
         "Model '{0}' cannot condition layer '{1}': [Conditioned] is not supported in {2}",
         "[Conditioned] is for sequential models (one-to-many generation from a vector); an encoder-decoder model's decoder starts from its encoder, and a model with output recurrence feeds back its outputs instead.");
+
+    public static readonly DiagnosticDescriptor InvalidContextToEveryStep = Error(InvalidContextToEveryStepId,
+        "Context to every step not possible",
+        "Model '{0}' cannot use ContextToEveryStep: {1}",
+        "ContextToEveryStep = true feeds an encoder-decoder model's context C, the encoder's final state, to every decoder step (Cho et al. 2014); the model needs [Encoder] and [Decoder] layers and no attention layer, which feeds a context of its own.");
 
     public static readonly DiagnosticDescriptor InternalError = Error(InternalErrorId,
         "RnnGen failed to generate the model",

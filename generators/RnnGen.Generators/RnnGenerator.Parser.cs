@@ -100,7 +100,7 @@ public sealed partial class RnnGenerator
             int inputSize = 0;
             LossKind loss = LossKind.None;
             int initializer = 0, startToken = 1, endToken = 2;
-            bool outputRecurrence = false;
+            bool outputRecurrence = false, contextToEveryStep = false;
             foreach (KeyValuePair<string, TypedConstant> named in modelAttribute.NamedArguments)
             {
                 RequireValue(named.Value);
@@ -112,6 +112,7 @@ public sealed partial class RnnGenerator
                     case "StartToken": startToken = (int)named.Value.Value!; break;
                     case "EndToken": endToken = (int)named.Value.Value!; break;
                     case "OutputRecurrence": outputRecurrence = (bool)named.Value.Value!; break;
+                    case "ContextToEveryStep": contextToEveryStep = (bool)named.Value.Value!; break;
                 }
             }
 
@@ -148,11 +149,21 @@ public sealed partial class RnnGenerator
             {
                 if (layers.Any(l => l.Group != LayerGroup.None || l.Kind == LayerKind.Attention))
                 {
-                    ValidateEncoderDecoder(type.Name, inputSize, inputSizeLocation, loss, startToken, endToken, layers, layerLocations, diagnostics, modelLocation);
+                    ValidateEncoderDecoder(type.Name, inputSize, inputSizeLocation, loss, startToken, endToken, layers, layerLocations, diagnostics, modelLocation, contextToEveryStep);
+                    if (contextToEveryStep && layers.Any(l => l.Kind == LayerKind.Attention))
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidContextToEveryStep, ArgumentLocation(modelAttribute, "ContextToEveryStep", cancellationToken) ?? modelLocation, type.Name,
+                            "it has an attention layer, which already feeds a context c_t to every decoder step; remove one of the two"));
+                    }
                 }
                 else
                 {
                     Validate(type.Name, inputSize, inputSizeLocation, loss, layers, layerLocations, diagnostics);
+                    if (contextToEveryStep)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidContextToEveryStep, ArgumentLocation(modelAttribute, "ContextToEveryStep", cancellationToken) ?? modelLocation, type.Name,
+                            "it is not an encoder-decoder model (no [Encoder] and [Decoder] layers), so it has no context"));
+                    }
                     if (outputRecurrence)
                     {
                         ValidateOutputRecurrence(type.Name, layers, layerLocations, diagnostics, ArgumentLocation(modelAttribute, "OutputRecurrence", cancellationToken) ?? modelLocation);
@@ -178,7 +189,8 @@ public sealed partial class RnnGenerator
 
             string ns = type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString(NamespaceFormat);
             return new ModelSpec(ns, SourceWriter.Identifier(type.Name), Accessibility(type.DeclaredAccessibility), ToEquatable(containing),
-                layers.Count > 0 && layers[0].Kind == LayerKind.Embedding ? 1 : inputSize, loss, initializer, ToEquatable(layers), ToEquatable(rejected), startToken, endToken, outputRecurrence);
+                layers.Count > 0 && layers[0].Kind == LayerKind.Embedding ? 1 : inputSize, loss, initializer, ToEquatable(layers), ToEquatable(rejected), startToken, endToken, outputRecurrence,
+                ContextToEveryStep: contextToEveryStep);
         }
 
         private static LayerSpec? ParseMember(ISymbol member, List<DiagnosticInfo> diagnostics, List<RejectedMember> rejected, CancellationToken cancellationToken, out Location location)

@@ -269,7 +269,8 @@ public sealed partial class RnnGenerator
             LayerSpec? attention = specs.FirstOrDefault(l => l.Kind == LayerKind.Attention);
             LayerSpec lastEncoder = specs.Last(l => l.Group == LayerGroup.Encoder);
             LayerSpec top = specs.Last(l => l.Group == LayerGroup.Decoder);
-            int context = attention is null ? 0 : lastEncoder.OutputWidth;
+            // the context fed to every decoder step: attention's c_t, or (ContextToEveryStep) the encoder's final state C, which the top decoder layer starts from
+            int context = attention is not null ? lastEncoder.OutputWidth : model.ContextToEveryStep ? top.Units : 0;
             int offset = 0, encoderWidth = 0, decoderWidth = 0;
             for (int i = 0; i < specs.Count; i++)
             {

@@ -130,7 +130,8 @@ internal sealed record ModelSpec(
     int StartToken = 1,
     int EndToken = 2,
     bool OutputRecurrence = false,
-    bool Nested = false)
+    bool Nested = false,
+    bool ContextToEveryStep = false)
 {
     /// <summary>An encoder-decoder model: some layer is in a group, or is an attention layer.</summary>
     public bool IsEncoderDecoder
