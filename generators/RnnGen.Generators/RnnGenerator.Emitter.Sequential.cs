@@ -439,6 +439,13 @@ public sealed partial class RnnGenerator
                     string output = s.ReturnSequences && !step ? $"[B, T, {Int(layer.OutputWidth)}]" : $"[B, {Int(layer.OutputWidth)}]";
                     w.Line($"// {n} ({steps}), x[B, {(step ? string.Empty : "T, ")}{Int(layer.InputWidth)}] → {output}{(s.Residual ? " + x (residual)" : string.Empty)}{dropout}:");
                     w.Line($"//   {CellEquation(s)}");
+                    if (s.ConditionSize > 0)
+                    {
+                        string start = s.ConditionsInitialState ? "h_0 = tanh(v · W_cᵀ + b_c)" : string.Empty;
+                        string every = s.ConditionsEveryStep ? "every step's gates + v · W_fᵀ (once per sequence)" : string.Empty;
+                        w.Line($"//   conditioned on v[B, {Int(s.ConditionSize)}]: {string.Join("; ", new[] { start, every }.Where(e => e.Length > 0))}");
+                    }
+
                     w.Line($"{Ops}.Recurrent<{shape}>(f, {input}, L.{n});");
                     break;
             }
