@@ -133,8 +133,8 @@ public sealed class DiagnosticTests
     }
 
     [Theory]
-    [InlineData("RNN0032", "[Conditioned(3, Mode = [|(ConditionMode)4|]), Gru(4)] public partial RecurrentLayer Rnn { get; } [Dense(2)] public partial DenseLayer Out { get; }")]
-    [InlineData("RNN0033", "[[|Conditioned(3)|], Dense(4)] public partial DenseLayer In { get; } [Lstm(4)] public partial RecurrentLayer Rnn { get; }")]
+    [InlineData("RNN0032", "[Conditioned(3, [|Mode = (ConditionMode)4|]), Gru(4)] public partial RecurrentLayer Rnn { get; } [Dense(2)] public partial DenseLayer Out { get; }")]
+    [InlineData("RNN0033", "[Lstm(4)] public partial RecurrentLayer Rnn { get; } [[|Conditioned(3)|], Dense(2)] public partial DenseLayer Out { get; }")]
     [InlineData("RNN0033", "[[|Conditioned(3)|], Bidirectional, Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2)] public partial DenseLayer Out { get; }")]
     [InlineData("RNN0035", Seq2SeqEncoder + "[Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Lstm(4)] public partial RecurrentLayer Writer { get; } [Attention(AttentionScore.Dot)] public partial AttentionLayer Attend { get; } " + Seq2SeqOutput, true, "[RnnModel(Loss = Loss.CrossEntropy, [|ContextToEveryStep = true|])]")]
     [InlineData("RNN0034", Seq2SeqEncoder + "[Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Conditioned(3), [|Lstm(4)|]] public partial RecurrentLayer Writer { get; } " + Seq2SeqOutput, true)]

@@ -115,7 +115,7 @@ public sealed class ModelLayer
 
         ConditionTensors condition = ConditionTensors.Of<TShape>();
         var layer = new ModelLayer(name, TShape.ParameterOffset, bidirectional ? $"Bidirectional({kind})" : kind, sequences || decoder, LayerOps.RecurrentWidth<TShape>(),
-            (p, g) => new RecurrentLayer(name, cell, i, h, bidirectional, merge, sequences, p, g) { Activation = TShape.Activation, Residual = TShape.Residual },
+            (p, g) => new RecurrentLayer(name, cell, i, h, bidirectional, merge, sequences, p, g) { Activation = TShape.Activation, Residual = TShape.Residual, ConditionSize = TShape.ConditionSize },
             (init, p, rng) =>
             {
                 foreach (RecurrentTensors t in tensors)

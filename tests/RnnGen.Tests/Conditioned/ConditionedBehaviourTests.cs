@@ -1,5 +1,6 @@
 using RnnGen.Data;
 using RnnGen.Generation;
+using RnnGen.IO.Onnx;
 using RnnGen.Training;
 
 namespace RnnGen.Tests.Conditioned;
@@ -153,6 +154,17 @@ public sealed class ConditionedBehaviourTests
         Assert.Contains("WithConditions", Assert.Throws<ArgumentException>(() => model.Fit(data, new Adam(0.01f), new FitOptions { Epochs = 1 })).Message);
         Assert.Contains("conditioned on 4", Assert.Throws<ArgumentException>(() => model.Fit(data.WithConditions(new float[2], 2), new Adam(0.01f), new FitOptions { Epochs = 1 })).Message);
         Assert.Throws<ArgumentException>(() => data.WithConditions(new float[] { 1, float.NaN, 0, 0 }, 4));
+    }
+
+    [Fact]
+    public void Onnx_export_and_import_refuse_a_conditioned_layer_naming_it()
+    {
+        var model = new CaptionLstm();
+        string path = Path.Combine(Path.GetTempPath(), "rnngen-conditioned-" + Guid.NewGuid().ToString("N") + ".onnx");
+        Assert.Contains("'Decoder' is [Conditioned]", Assert.Throws<NotSupportedException>(() => model.ExportOnnx(path)).Message);
+        Assert.False(File.Exists(path));
+        Assert.Contains("'Decoder' is [Conditioned]", Assert.Throws<NotSupportedException>(() => model.LoadOnnxWeights(path)).Message);
+        Assert.Equal(4, model.Decoder.ConditionSize);
     }
 
     [Fact]
