@@ -147,7 +147,12 @@ public sealed partial class RnnGenerator
 
             if (layers.Count > 0)
             {
-                if (layers.Any(l => l.Group != LayerGroup.None || l.Kind == LayerKind.Attention))
+                if (layers.Any(l => l.IsTree))
+                {
+                    ValidateTree(type.Name, inputSize, inputSizeLocation, loss, outputRecurrence, ArgumentLocation(modelAttribute, "OutputRecurrence", cancellationToken) ?? modelLocation,
+                        layers, layerLocations, diagnostics);
+                }
+                else if (layers.Any(l => l.Group != LayerGroup.None || l.Kind == LayerKind.Attention))
                 {
                     ValidateEncoderDecoder(type.Name, inputSize, inputSizeLocation, loss, startToken, endToken, layers, layerLocations, diagnostics, modelLocation, contextToEveryStep);
                     if (contextToEveryStep && layers.Any(l => l.Kind == LayerKind.Attention))
@@ -261,6 +266,8 @@ public sealed partial class RnnGenerator
                 "Lstm" => LayerKind.Lstm,
                 "Gru" => LayerKind.Gru,
                 "Attention" => LayerKind.Attention,
+                "TreeLstm" => LayerKind.TreeLstm,
+                "TreeRnn" => LayerKind.TreeRnn,
                 _ => LayerKind.Dense,
             };
             string expectedType = kind switch
@@ -268,6 +275,7 @@ public sealed partial class RnnGenerator
                 LayerKind.Embedding => "EmbeddingLayer",
                 LayerKind.Dense => "DenseLayer",
                 LayerKind.Attention => "AttentionLayer",
+                LayerKind.TreeLstm or LayerKind.TreeRnn => "TreeLayer",
                 _ => "RecurrentLayer",
             };
 
@@ -711,6 +719,8 @@ public sealed partial class RnnGenerator
                 "GruAttribute" => "Gru",
                 "DenseAttribute" => "Dense",
                 "AttentionAttribute" => "Attention",
+                "TreeLstmAttribute" => "TreeLstm",
+                "TreeRnnAttribute" => "TreeRnn",
                 _ => null,
             };
         }

@@ -116,3 +116,17 @@ internal readonly record struct ConditionTensors(int InitialWeight, int InitialB
         return new ConditionTensors(weight, bias, step, c, h, gh);
     }
 }
+
+/// <summary>A tree layer over binary trees: <c>weight_ih [5H, InputSize]</c> (Tree-LSTM only), <c>weight_hh [G·H, 2H]</c>, <c>bias [G·H]</c>.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public interface ITreeLayerShape : ILayerShape
+{
+    /// <summary>Features of a leaf's input.</summary>
+    static abstract int InputSize { get; }
+
+    /// <summary>Hidden units H.</summary>
+    static abstract int Units { get; }
+
+    /// <summary>The composition cell.</summary>
+    static abstract Trees.TreeCellKind Cell { get; }
+}
