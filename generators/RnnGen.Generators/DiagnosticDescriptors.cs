@@ -39,6 +39,10 @@ public static class DiagnosticDescriptors
     public const string MemberClashId = "RNN0029";
     public const string UnsupportedModelClassId = "RNN0030";
     public const string UndefinedEnumValueId = "RNN0031";
+    public const string InvalidConditionId = "RNN0032";
+    public const string ConditionedLayerMismatchId = "RNN0033";
+    public const string ConditionUnsupportedId = "RNN0034";
+    public const string InvalidContextToEveryStepId = "RNN0035";
     public const string TreeLayerCountId = "RNN0040";
     public const string TreeNeedsEmbeddingId = "RNN0041";
     public const string NotInTreeModelId = "RNN0042";
@@ -200,6 +204,26 @@ public static class DiagnosticDescriptors
         "Value is not defined by the enum",
         "{0} is {1}, which is not a value of RnnGen.{2} ({3})",
         "A cast integer such as (Activation)42 names no activation, loss, merge mode, attention score or initializer; use one of the enum's members.");
+
+    public static readonly DiagnosticDescriptor InvalidCondition = Error(InvalidConditionId,
+        "Condition size or mode out of range",
+        "Layer '{0}' cannot be [Conditioned]: {1}",
+        "[Conditioned(size, Mode = …)] conditions a recurrent layer on a vector of size floats per sequence (1 or more), taken as its initial state (ConditionMode.InitialState), in every step's input (ConditionMode.EveryStep) or both.");
+
+    public static readonly DiagnosticDescriptor ConditionedLayerMismatch = Error(ConditionedLayerMismatchId,
+        "Layer cannot be conditioned",
+        "Layer '{0}' cannot be [Conditioned]: {1}",
+        "A condition vector starts or feeds the first recurrent layer of a sequential model, which must run forwards only: a Dense, Embedding or Attention layer has no state to start, a bidirectional layer reads the future, and a later recurrent layer is reached through the first.");
+
+    public static readonly DiagnosticDescriptor ConditionUnsupported = Error(ConditionUnsupportedId,
+        "Conditioning not supported by this model kind",
+        "Model '{0}' cannot condition layer '{1}': [Conditioned] is not supported in {2}",
+        "[Conditioned] is for sequential models (one-to-many generation from a vector); an encoder-decoder model's decoder starts from its encoder, and a model with output recurrence feeds back its outputs instead.");
+
+    public static readonly DiagnosticDescriptor InvalidContextToEveryStep = Error(InvalidContextToEveryStepId,
+        "Context to every step not possible",
+        "Model '{0}' cannot use ContextToEveryStep: {1}",
+        "ContextToEveryStep = true feeds an encoder-decoder model's context C, the encoder's final state, to every decoder step (Cho et al. 2014); the model needs [Encoder] and [Decoder] layers and no attention layer, which feeds a context of its own.");
 
     public static readonly DiagnosticDescriptor TreeLayerCount = Error(TreeLayerCountId,
         "More than one tree layer",

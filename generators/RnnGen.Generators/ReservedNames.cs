@@ -29,7 +29,7 @@ internal static class ReservedNames
         "NamedParameters", "NamedGradients", "Summary", "SaveWeights", "LoadWeights", "Layers", "Loss",
         "ModelInputSize", "ModelOutputSize", "TakesTokens", "Decode", "BeginDecoding", "DecodeStep", "StartToken",
         "EndToken", "SourceVocabularySize", "TargetVocabularySize", "SourceSize", "ResetRandom", "Attention",
-        "InitializeParameters", "CreateRecurrentState", "DecodeBeam", "Generate", "StepInputSize",
+        "InitializeParameters", "CreateRecurrentState", "DecodeBeam", "Generate", "StepInputSize", "ConditionSize",
     };
 
     /// <summary>Names the generated code uses without declaring them: '_' discards.</summary>

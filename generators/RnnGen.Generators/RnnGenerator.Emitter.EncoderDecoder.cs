@@ -108,7 +108,10 @@ public sealed partial class RnnGenerator
                 w.Line($"public {Buffers} " + string.Join(", ", encoder.Concat(decoder).Select(l => Id(l))) + ";");
                 w.Line();
                 int StateSize(IEnumerable<LayerPlan> part) => part.Where(l => l.Spec.IsRecurrent).Sum(l => l.Spec.Directions * (l.Spec.Kind == LayerKind.Lstm ? 2 : 1) * l.Units);
-                var options = plan.HasDropout ? " { HasDropout = true }" : string.Empty;
+                var optionList = new List<string>();
+                if (plan.HasDropout) optionList.Add("HasDropout = true");
+                if (plan.Model.ContextToEveryStep && plan.Attention is null) optionList.Add($"ContextSize = {Int(plan.TopUnits)}");
+                string options = optionList.Count == 0 ? string.Empty : " { " + string.Join(", ", optionList) + " }";
                 w.Line($"static global::RnnGen.Generated.EncoderDecoderInfo {self}.Info => new(SourceVocabularySize, TargetVocabularySize, StartToken, EndToken, ParameterCount,");
                 w.Line($"    encoderStateSize: {Int(StateSize(encoder))}, decoderStateSize: {Int(StateSize(decoder))}){options};");
                 w.Line($"static void {self}.LayEncoder(ref Network L, ref global::RnnGen.Generated.WorkspaceBuilder b) {{ {string.Join(" ", encoder.Select(l => $"b.{KindOf(l)}<{l.ShapeStruct}>(ref L.{Id(l)});"))} }}");

@@ -172,6 +172,12 @@ public sealed partial class RnnGenerator
                         slots.Add((layer.Name + "Cell" + suffix, $"{layer.Name} {direction}cell state [BatchSize, {Int(layer.Units)}]", layer.Units));
                     }
                 }
+
+                if (layer.Spec.ConditionSize > 0 && layer.Spec.ConditionsEveryStep)
+                {
+                    int width = layer.Spec.Gates * layer.Units;
+                    slots.Add((layer.Name + "Condition", $"{layer.Name}'s condition projected once per stream, W_f v [BatchSize, {Int(width)}]", width));
+                }
             }
 
             string layers = string.Join(", ", plan.Recurrent.Select(l => l.Name));
@@ -216,6 +222,12 @@ public sealed partial class RnnGenerator
                 return;
             }
 
+            if (plan.ConditionSize > 0)
+            {
+                EmitConditionedInference(w, plan);
+                return;
+            }
+
             string input = InputParameter(plan), name = InputName(plan);
             string padding = plan.OutputIsSequence ? "padding (their output rows are zero)" : "padding";
             w.Line($"/// <summary>Runs the model over a batch: {InputText(plan)} → {OutputText(plan, "outputs")}; steps past the optional [batchSize] lengths are {padding}.</summary>");
@@ -238,8 +250,7 @@ public sealed partial class RnnGenerator
             w.Line($"/// <summary>Advances every stream of the state by one step: {stepInput} → output [state.BatchSize, {Int(plan.OutputSize)}], what Predict would output if the sequences ended here.</summary>");
             w.Line(Hot + $"public void Step({input}, {Span} output, State state) => _core.Step({name}, output, state);");
             w.Line();
-            if (plan.TakesTokens && plan.OutputIsSequence && plan.Last.Spec.Kind == LayerKind.Dense && plan.Last.Spec.Activation == ActivationKind.Softmax
-                && plan.OutputSize <= plan.Layers[0].Spec.VocabularySize)
+            if (Generates(plan))
             {
                 w.Line("/// <summary>Generates <c>output.Length</c> tokens: steps through <paramref name=\"prefix\"/> to prime <paramref name=\"state\"/>, then feeds back each token <paramref name=\"sampler\"/> chooses. Allocates nothing.</summary>");
                 w.Line($"public void Generate({ReadOnlySpan}<int> prefix, global::System.Span<int> output, global::RnnGen.Generation.TokenSampler sampler, State state) => _core.Generate(prefix, output, sampler, state);");
@@ -261,6 +272,33 @@ public sealed partial class RnnGenerator
             }
 
             ModelSpec m = plan.Model;
+            if (plan.ConditionSize > 0)
+            {
+                EmitConditionedForward(w, plan);
+            }
+            else
+            {
+                EmitPlainForward(w, plan);
+            }
+
+            if (m.Loss == LossKind.None)
+            {
+                return;
+            }
+
+            string targets = m.Loss == LossKind.CrossEntropy ? "class targets" : "targets";
+            string conditions = plan.ConditionSize > 0 ? " (each sequence from its row of batch.Conditions)" : string.Empty;
+            w.Line($"/// <summary>Training-mode forward pass with the loss, {m.Loss} against the batch's {targets}{conditions}: returns the mean over the batch (padded steps masked out); writes {OutputText(plan, "outputs")} unless empty.</summary>");
+            w.Line(Hot + $"public float Forward(in global::RnnGen.Training.SequenceBatch batch, {Span} outputs) => _core.Forward(batch, outputs);");
+            w.Line("/// <summary>Accumulates ∂loss/∂parameters of the last <see cref=\"Forward(in global::RnnGen.Training.SequenceBatch, global::System.Span{float})\"/> into <see cref=\"Gradients\"/>.</summary>");
+            w.Line(Hot + "public void Backward() => _core.Backward();");
+            w.Line();
+        }
+
+        /// <summary>Forward and Backward of a model without a condition (a state in, a state out).</summary>
+        private static void EmitPlainForward(SourceWriter w, ModelPlan plan)
+        {
+            ModelSpec m = plan.Model;
             string input = InputParameter(plan), name = InputName(plan);
             w.Line($"/// <summary>Training-mode Predict that keeps what Backward needs: {InputText(plan)} → {OutputText(plan, "outputs")} (may be empty); a <paramref name=\"state\"/> gives the initial states and gets the final ones (truncated BPTT).</summary>");
             w.Line(Hot + $"public void Forward({input}, int batchSize, int timeSteps, {Span} outputs,");
@@ -269,17 +307,6 @@ public sealed partial class RnnGenerator
             w.Line($"/// <summary>Backpropagation through time of the last Forward into <see cref=\"Gradients\"/>: {OutputText(plan, "outputGradient")} = ∂loss/∂outputs (+ ∂loss/∂final state) in; ∂loss/∂inputs {inputGradient} and ∂loss/∂(initial state) out when given.</summary>");
             w.Line(Hot + $"public void Backward({ReadOnlySpan}<float> outputGradient, State? finalStateGradient = null,");
             w.Line($"    {Span} inputGradient = default, State? initialStateGradient = null) => _core.Backward(outputGradient, finalStateGradient, inputGradient, initialStateGradient);");
-            w.Line();
-            if (m.Loss == LossKind.None)
-            {
-                return;
-            }
-
-            string targets = m.Loss == LossKind.CrossEntropy ? "class targets" : "targets";
-            w.Line($"/// <summary>Training-mode forward pass with the loss, {m.Loss} against the batch's {targets}: returns the mean over the batch (padded steps masked out); writes {OutputText(plan, "outputs")} unless empty.</summary>");
-            w.Line(Hot + $"public float Forward(in global::RnnGen.Training.SequenceBatch batch, {Span} outputs) => _core.Forward(batch, outputs);");
-            w.Line("/// <summary>Accumulates ∂loss/∂parameters of the last <see cref=\"Forward(in global::RnnGen.Training.SequenceBatch, global::System.Span{float})\"/> into <see cref=\"Gradients\"/>.</summary>");
-            w.Line(Hot + "public void Backward() => _core.Backward();");
             w.Line();
         }
 
@@ -340,6 +367,12 @@ public sealed partial class RnnGenerator
                             if (s.Residual) w.Line("public static bool Residual => true;");
                             if (s.Kind == LayerKind.Gru && !s.ResetAfter) w.Line("public static bool ResetAfter => false;");
                             if (s.Kind == LayerKind.Lstm && s.Peepholes) w.Line("public static bool Peepholes => true;");
+                            if (s.ConditionSize > 0)
+                            {
+                                w.Line($"public static int ConditionSize => Sizes.{n}ConditionSize;");
+                                w.Line($"public static global::RnnGen.ConditionMode ConditionMode => {ConditionModeText(s)};");
+                            }
+
                             break;
                     }
 
@@ -366,6 +399,7 @@ public sealed partial class RnnGenerator
                 if (plan.FusedLoss) options.Add("FusedLoss = true");
                 if (plan.InputDropoutRate > 0) options.Add("InputDropout = " + Rate(plan.InputDropoutRate));
                 if (plan.HasDropout) options.Add("HasDropout = true");
+                if (plan.ConditionSize > 0) options.Add("ConditionSize = ConditionSize");
                 w.Line($"static global::RnnGen.Generated.NetworkInfo {self}.Info");
                 w.Line($"    => new({(m.OutputRecurrence ? "StepInputSize" : "InputSize")}, {vocabulary}, OutputSize, ParameterCount, OutputIsSequence, State.SizePerStream, global::RnnGen.Loss.{m.Loss})" +
                        (options.Count == 0 ? ";" : " { " + string.Join(", ", options) + " };"));
@@ -424,6 +458,13 @@ public sealed partial class RnnGenerator
                     string output = s.ReturnSequences && !step ? $"[B, T, {Int(layer.OutputWidth)}]" : $"[B, {Int(layer.OutputWidth)}]";
                     w.Line($"// {n} ({steps}), x[B, {(step ? string.Empty : "T, ")}{Int(layer.InputWidth)}] → {output}{(s.Residual ? " + x (residual)" : string.Empty)}{dropout}:");
                     w.Line($"//   {CellEquation(s)}");
+                    if (s.ConditionSize > 0)
+                    {
+                        string start = s.ConditionsInitialState ? "h_0 = tanh(v · W_cᵀ + b_c)" : string.Empty;
+                        string every = s.ConditionsEveryStep ? "every step's gates + v · W_fᵀ (once per sequence)" : string.Empty;
+                        w.Line($"//   conditioned on v[B, {Int(s.ConditionSize)}]: {string.Join("; ", new[] { start, every }.Where(e => e.Length > 0))}");
+                    }
+
                     w.Line($"{Ops}.Recurrent<{shape}>(f, {input}, L.{n});");
                     break;
             }

@@ -187,6 +187,12 @@ public sealed partial class RnnGenerator
             w.Line("public const int ParameterCount = " + Int(plan.ParameterCount) + ";");
             w.Line("/// <summary>Whether the model outputs every step ([batch, time, OutputSize]) rather than one row per sequence.</summary>");
             w.Line("public const bool OutputIsSequence = " + (plan.OutputIsSequence ? "true" : "false") + ";");
+            if (plan.ConditionSize > 0)
+            {
+                w.Line($"/// <summary>Floats of the condition vector each sequence starts from ({plan.Conditioned!.Name} is [Conditioned]).</summary>");
+                w.Line("public const int ConditionSize = " + Int(plan.ConditionSize) + ";");
+            }
+
             w.Line();
             EmitSizes(w, plan);
         }
@@ -209,6 +215,10 @@ public sealed partial class RnnGenerator
                     w.Line($"public const int {layer.Name}Units = {Int(layer.Units)};");
                     w.Line($"public const int {layer.Name}OutputSize = {Int(layer.OutputWidth)};");
                     w.Line($"public const int {layer.Name}ParameterCount = {Int(layer.ParameterCount)};");
+                    if (layer.Spec.ConditionSize > 0)
+                    {
+                        w.Line($"public const int {layer.Name}ConditionSize = {Int(layer.Spec.ConditionSize)};");
+                    }
                 }
             }
 

@@ -14,7 +14,7 @@ public sealed partial class RnnGenerator
         /// unidirectional, and the size relations — decoder state vs encoder state, dot attention widths, output vs decoder vocabulary.
         /// </summary>
         private static void ValidateEncoderDecoder(string modelName, int inputSize, Location inputSizeLocation, LossKind loss, int startToken, int endToken,
-            List<LayerSpec> layers, List<Location> locations, List<DiagnosticInfo> diagnostics, Location modelLocation)
+            List<LayerSpec> layers, List<Location> locations, List<DiagnosticInfo> diagnostics, Location modelLocation, bool contextToEveryStep = false)
         {
             void Structure(int index, string message)
                 => diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EncoderDecoderStructure, index < 0 ? modelLocation : locations[index], modelName, message));
@@ -90,7 +90,9 @@ public sealed partial class RnnGenerator
                 Structure(encoder[encoder.Count - 1], $"attention reads every step of the encoder's last layer '{lastEncoder.Name}'; set ReturnSequences = true on it");
             }
 
-            CheckEncoderDecoderModifiers(layers, locations, diagnostics, encoder, decoder, rest, attention.Count == 1 ? lastEncoder.OutputWidth : 0, Structure);
+            // the context fed to every decoder step: attention's c_t, or the encoder's final state C (as wide as the top decoder layer)
+            int fixedContext = contextToEveryStep && decoder.Count > 0 ? layers[decoder[decoder.Count - 1]].Units : 0;
+            CheckEncoderDecoderModifiers(layers, locations, diagnostics, encoder, decoder, rest, attention.Count == 1 ? lastEncoder.OutputWidth : fixedContext, Structure);
 
             // decoder layer k from the top starts from encoder layer k from the top
             int encoderRecurrent = encoder.Count - 1, decoderRecurrent = decoder.Count - 1;
@@ -130,7 +132,7 @@ public sealed partial class RnnGenerator
             if (!diagnostics.Any(d => d.Id == DiagnosticDescriptors.SizeOutOfRangeId))
             {
                 // every size is in range, but the parameters must also fit one array
-                int context = attention.Count == 1 ? lastEncoder.OutputWidth : 0;
+                int context = attention.Count == 1 ? lastEncoder.OutputWidth : fixedContext;
                 long total = 0;
                 long width = 0;
                 for (int i = 0; i < layers.Count; i++)

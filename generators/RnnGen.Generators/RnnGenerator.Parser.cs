@@ -100,7 +100,7 @@ public sealed partial class RnnGenerator
             int inputSize = 0;
             LossKind loss = LossKind.None;
             int initializer = 0, startToken = 1, endToken = 2;
-            bool outputRecurrence = false;
+            bool outputRecurrence = false, contextToEveryStep = false;
             foreach (KeyValuePair<string, TypedConstant> named in modelAttribute.NamedArguments)
             {
                 RequireValue(named.Value);
@@ -112,6 +112,7 @@ public sealed partial class RnnGenerator
                     case "StartToken": startToken = (int)named.Value.Value!; break;
                     case "EndToken": endToken = (int)named.Value.Value!; break;
                     case "OutputRecurrence": outputRecurrence = (bool)named.Value.Value!; break;
+                    case "ContextToEveryStep": contextToEveryStep = (bool)named.Value.Value!; break;
                 }
             }
 
@@ -153,16 +154,31 @@ public sealed partial class RnnGenerator
                 }
                 else if (layers.Any(l => l.Group != LayerGroup.None || l.Kind == LayerKind.Attention))
                 {
-                    ValidateEncoderDecoder(type.Name, inputSize, inputSizeLocation, loss, startToken, endToken, layers, layerLocations, diagnostics, modelLocation);
+                    ValidateEncoderDecoder(type.Name, inputSize, inputSizeLocation, loss, startToken, endToken, layers, layerLocations, diagnostics, modelLocation, contextToEveryStep);
+                    if (contextToEveryStep && layers.Any(l => l.Kind == LayerKind.Attention))
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidContextToEveryStep, ArgumentLocation(modelAttribute, "ContextToEveryStep", cancellationToken) ?? modelLocation, type.Name,
+                            "it has an attention layer, which already feeds a context c_t to every decoder step; remove one of the two"));
+                    }
                 }
                 else
                 {
                     Validate(type.Name, inputSize, inputSizeLocation, loss, layers, layerLocations, diagnostics);
+                    if (contextToEveryStep)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidContextToEveryStep, ArgumentLocation(modelAttribute, "ContextToEveryStep", cancellationToken) ?? modelLocation, type.Name,
+                            "it is not an encoder-decoder model (no [Encoder] and [Decoder] layers), so it has no context"));
+                    }
                     if (outputRecurrence)
                     {
                         ValidateOutputRecurrence(type.Name, layers, layerLocations, diagnostics, ArgumentLocation(modelAttribute, "OutputRecurrence", cancellationToken) ?? modelLocation);
                     }
                 }
+            }
+
+            if (layers.Any(l => l.IsConditioned))
+            {
+                ValidateConditions(type.Name, layers.Any(l => l.Group != LayerGroup.None || l.Kind == LayerKind.Attention), outputRecurrence, layers, layerLocations, diagnostics);
             }
 
             if (layers.Count > 0)
@@ -178,7 +194,8 @@ public sealed partial class RnnGenerator
 
             string ns = type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString(NamespaceFormat);
             return new ModelSpec(ns, SourceWriter.Identifier(type.Name), Accessibility(type.DeclaredAccessibility), ToEquatable(containing),
-                layers.Count > 0 && layers[0].Kind == LayerKind.Embedding ? 1 : inputSize, loss, initializer, ToEquatable(layers), ToEquatable(rejected), startToken, endToken, outputRecurrence);
+                layers.Count > 0 && layers[0].Kind == LayerKind.Embedding ? 1 : inputSize, loss, initializer, ToEquatable(layers), ToEquatable(rejected), startToken, endToken, outputRecurrence,
+                ContextToEveryStep: contextToEveryStep);
         }
 
         private static LayerSpec? ParseMember(ISymbol member, List<DiagnosticInfo> diagnostics, List<RejectedMember> rejected, CancellationToken cancellationToken, out Location location)
@@ -189,6 +206,7 @@ public sealed partial class RnnGenerator
             LayerGroup group = LayerGroup.None;
             AttributeData? residual = null;
             AttributeData? dropout = null;
+            AttributeData? conditioned = null;
             foreach (AttributeData attribute in member.GetAttributes())
             {
                 string? name = LayerAttributeName(attribute.AttributeClass);
@@ -215,6 +233,10 @@ public sealed partial class RnnGenerator
                 else if (IsRnnGenAttribute(attribute.AttributeClass, "ResidualAttribute"))
                 {
                     residual = attribute;
+                }
+                else if (IsRnnGenAttribute(attribute.AttributeClass, "ConditionedAttribute"))
+                {
+                    conditioned = attribute;
                 }
                 else if (IsRnnGenAttribute(attribute.AttributeClass, "EncoderAttribute"))
                 {
@@ -372,8 +394,15 @@ public sealed partial class RnnGenerator
                 }
             }
 
+            int conditionSize = 0, conditionMode = 0;
+            if (conditioned is not null)
+            {
+                ParseCondition(member.Name, conditioned, diagnostics, location, cancellationToken, out conditionSize, out conditionMode);
+            }
+
             var layer = new LayerSpec(member.Name, Accessibility(property.DeclaredAccessibility), expectedType, kind, units, vocabulary,
-                activation, returnSequences, peepholes, resetAfter, bidirectional is not null, merge, group, score, residual is not null, dropoutRate, inputDropout, trainable);
+                activation, returnSequences, peepholes, resetAfter, bidirectional is not null, merge, group, score, residual is not null, dropoutRate, inputDropout, trainable,
+                conditionSize, conditionMode);
 
             // Size checks point at the argument that is wrong.
             Location attributeLocation = AttributeLocation(layerAttribute, cancellationToken) ?? location;
@@ -399,6 +428,13 @@ public sealed partial class RnnGenerator
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BidirectionalOnNonRecurrent, AttributeLocation(bidirectional, cancellationToken) ?? location, member.Name, attributeName));
             }
 
+            if (conditioned is not null && (!layer.IsRecurrent || layer.Bidirectional))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConditionedLayerMismatch, AttributeLocation(conditioned, cancellationToken) ?? location, member.Name,
+                    layer.IsRecurrent ? "a bidirectional layer reads the sequence both ways; only a forward recurrent layer can be started or fed by a condition"
+                        : $"a condition starts or feeds a recurrent layer, not a {attributeName} layer"));
+            }
+
             if (residual is not null && !layer.IsRecurrent)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ResidualMismatch, AttributeLocation(residual, cancellationToken) ?? location, member.Name,
@@ -412,6 +448,60 @@ public sealed partial class RnnGenerator
 
             location = attributeLocation;
             return layer;
+        }
+
+        /// <summary>[Conditioned(size, Mode = …)]: a positive size and a mode of InitialState, EveryStep or both (RNN0032).</summary>
+        private static void ParseCondition(string member, AttributeData conditioned, List<DiagnosticInfo> diagnostics, Location location, CancellationToken cancellationToken,
+            out int size, out int mode)
+        {
+            size = conditioned.ConstructorArguments.Length > 0 && conditioned.ConstructorArguments[0].Value is int s ? s : 0;
+            mode = 1;
+            foreach (KeyValuePair<string, TypedConstant> named in conditioned.NamedArguments)
+            {
+                if (named.Key == "Mode" && named.Value.Value is int m)
+                {
+                    mode = m;
+                }
+            }
+
+            Location attribute = AttributeLocation(conditioned, cancellationToken) ?? location;
+            if (size < 1 || size > MaxSize)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidCondition, ConstructorArgumentLocation(conditioned, 0, cancellationToken) ?? attribute, member,
+                    $"the condition size is {size}; expected 1 … {MaxSize} floats"));
+            }
+
+            if (mode is < 1 or > 3)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidCondition, ArgumentLocation(conditioned, "Mode", cancellationToken) ?? attribute, member,
+                    $"Mode is {mode}; expected ConditionMode.InitialState, ConditionMode.EveryStep or both"));
+            }
+        }
+
+        /// <summary>A condition goes on the first recurrent layer of a sequential model, once (RNN0033), and not with output recurrence (RNN0034).</summary>
+        private static void ValidateConditions(string modelName, bool encoderDecoder, bool outputRecurrence, List<LayerSpec> layers, List<Location> locations, List<DiagnosticInfo> diagnostics)
+        {
+            int first = layers.FindIndex(l => l.IsRecurrent);
+            for (int i = 0; i < layers.Count; i++)
+            {
+                LayerSpec layer = layers[i];
+                if (!layer.IsConditioned)
+                {
+                    continue;
+                }
+
+                if (encoderDecoder || outputRecurrence)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConditionUnsupported, locations[i], modelName, layer.Name,
+                        encoderDecoder ? "an encoder-decoder model (its decoder starts from the encoder)"
+                            : "a model with OutputRecurrence"));
+                }
+                else if (layer.IsRecurrent && i != first)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConditionedLayerMismatch, locations[i], layer.Name,
+                        $"only the first recurrent layer, '{layers[first].Name}', can be conditioned"));
+                }
+            }
         }
 
         private static void Validate(string modelName, int inputSize, Location inputSizeLocation, LossKind loss, List<LayerSpec> layers, List<Location> locations, List<DiagnosticInfo> diagnostics)

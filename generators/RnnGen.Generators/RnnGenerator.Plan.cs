@@ -118,6 +118,12 @@ public sealed partial class RnnGenerator
         public IEnumerable<LayerPlan> Recurrent => Layers.Where(l => l.Spec.IsRecurrent);
         public int OutputSize => Last.OutputWidth;
 
+        /// <summary>The [Conditioned] layer, if any.</summary>
+        public LayerPlan? Conditioned => Layers.FirstOrDefault(l => l.Spec.ConditionSize > 0);
+
+        /// <summary>Floats of the condition vector (0: not conditioned).</summary>
+        public int ConditionSize => Conditioned?.Spec.ConditionSize ?? 0;
+
         /// <summary>
         /// Dropout rate applied after layer <paramref name="index"/> (−1: to the model's input), combining the layer's output
         /// dropout and the next layer's input dropout: two independent masks keep an element with probability (1 − a)(1 − b).
@@ -207,6 +213,18 @@ public sealed partial class RnnGenerator
                         }
                     }
 
+                    // a [Conditioned] layer: h_0 = tanh(W_c v + b_c), and W_f v added to every step's gates
+                    if (spec.ConditionSize > 0 && spec.ConditionsInitialState)
+                    {
+                        yield return ("init_state.weight", new[] { h, (long)spec.ConditionSize });
+                        yield return ("init_state.bias", new[] { h });
+                    }
+
+                    if (spec.ConditionSize > 0 && spec.ConditionsEveryStep)
+                    {
+                        yield return ("weight_ic_l0", new[] { gh, (long)spec.ConditionSize });
+                    }
+
                     break;
             }
         }
@@ -264,7 +282,8 @@ public sealed partial class RnnGenerator
             LayerSpec? attention = specs.FirstOrDefault(l => l.Kind == LayerKind.Attention);
             LayerSpec lastEncoder = specs.Last(l => l.Group == LayerGroup.Encoder);
             LayerSpec top = specs.Last(l => l.Group == LayerGroup.Decoder);
-            int context = attention is null ? 0 : lastEncoder.OutputWidth;
+            // the context fed to every decoder step: attention's c_t, or (ContextToEveryStep) the encoder's final state C, which the top decoder layer starts from
+            int context = attention is not null ? lastEncoder.OutputWidth : model.ContextToEveryStep ? top.Units : 0;
             int offset = 0, encoderWidth = 0, decoderWidth = 0;
             for (int i = 0; i < specs.Count; i++)
             {

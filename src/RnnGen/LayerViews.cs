@@ -121,6 +121,9 @@ public sealed class RecurrentLayer : Layer
 
     /// <summary>GRU in the reset-after form (two biases, <c>bias_ih</c> and <c>bias_hh</c>); read from the parameters.</summary>
     public bool ResetAfter { get; init; }
+
+    /// <summary>Floats of the condition vector of a <see cref="ConditionedAttribute"/> layer; 0: not conditioned.</summary>
+    public int ConditionSize { get; init; }
 }
 
 /// <summary>A <see cref="DenseAttribute"/> layer.</summary>

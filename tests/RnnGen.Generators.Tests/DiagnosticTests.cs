@@ -71,6 +71,14 @@ public sealed class DiagnosticTests
                      GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } public M(string name) : this(0) { }") },
         { "RNN0031", GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2, [|(Activation)42|])] public partial DenseLayer Out { get; }"),
                      GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2, Activation.Softmax)] public partial DenseLayer Out { get; }") },
+        { "RNN0032", GeneratorHarness.Model("[Conditioned([|0|]), Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2)] public partial DenseLayer Out { get; }"),
+                     GeneratorHarness.Model("[Conditioned(3), Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2)] public partial DenseLayer Out { get; }") },
+        { "RNN0033", GeneratorHarness.Model("[Lstm(4, ReturnSequences = true)] public partial RecurrentLayer First { get; } [Conditioned(3), [|Lstm(4)|]] public partial RecurrentLayer Second { get; } [Dense(2)] public partial DenseLayer Out { get; }"),
+                     GeneratorHarness.Model("[Conditioned(3), Lstm(4, ReturnSequences = true)] public partial RecurrentLayer First { get; } [Lstm(4)] public partial RecurrentLayer Second { get; } [Dense(2)] public partial DenseLayer Out { get; }") },
+        { "RNN0034", GeneratorHarness.Model("[Conditioned(3), [|Lstm(8, ReturnSequences = true)|]] public partial RecurrentLayer Memory { get; } [Dense(1)] public partial DenseLayer Next { get; }", "[RnnModel(InputSize = 2, Loss = Loss.MeanSquaredError, OutputRecurrence = true)]"),
+                     GeneratorHarness.Model("[Conditioned(3), Lstm(8, ReturnSequences = true)] public partial RecurrentLayer Memory { get; } [Dense(1)] public partial DenseLayer Next { get; }", "[RnnModel(InputSize = 2, Loss = Loss.MeanSquaredError)]") },
+        { "RNN0035", GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2)] public partial DenseLayer Out { get; }", "[RnnModel(InputSize = 2, [|ContextToEveryStep = true|])]"),
+                     GeneratorHarness.Model("[Encoder, Embedding(11, 3)] public partial EmbeddingLayer Letters { get; } [Encoder, Lstm(4)] public partial RecurrentLayer Reader { get; } [Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Lstm(4)] public partial RecurrentLayer Writer { get; } [Dense(9, Activation.Softmax)] public partial DenseLayer Out { get; }", "[RnnModel(Loss = Loss.CrossEntropy, ContextToEveryStep = true)]") },
         { "RNN0005", GeneratorHarness.Source("public partial class Helper { [[|Lstm(4)|]] public partial RecurrentLayer Rnn { get; } public partial RecurrentLayer Rnn => null!; }"),
                      GeneratorHarness.Source("[RnnModel(InputSize = 2)] public partial class Helper { [Lstm(4)] public partial RecurrentLayer Rnn { get; } }") },
         { "RNN0020", GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2)] public partial DenseLayer Out { get; }\n" +
@@ -117,6 +125,22 @@ public sealed class DiagnosticTests
     public void Encoder_decoder_dropout_and_residual_are_diagnosed_where_they_cannot_apply(string id, string invalid)
     {
         (string source, TextSpan span) = GeneratorHarness.Marked(GeneratorHarness.Model(invalid, Seq2Seq));
+        (IReadOnlyList<Diagnostic> diagnostics, GeneratorDriverRunResult result, _) = GeneratorHarness.Analyze(source);
+        Assert.Null(result.Results[0].Exception);
+        Diagnostic diagnostic = Assert.Single(diagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(span, diagnostic.Location.SourceSpan);
+    }
+
+    [Theory]
+    [InlineData("RNN0032", "[Conditioned(3, [|Mode = (ConditionMode)4|]), Gru(4)] public partial RecurrentLayer Rnn { get; } [Dense(2)] public partial DenseLayer Out { get; }")]
+    [InlineData("RNN0033", "[Lstm(4)] public partial RecurrentLayer Rnn { get; } [[|Conditioned(3)|], Dense(2)] public partial DenseLayer Out { get; }")]
+    [InlineData("RNN0033", "[[|Conditioned(3)|], Bidirectional, Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2)] public partial DenseLayer Out { get; }")]
+    [InlineData("RNN0035", Seq2SeqEncoder + "[Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Lstm(4)] public partial RecurrentLayer Writer { get; } [Attention(AttentionScore.Dot)] public partial AttentionLayer Attend { get; } " + Seq2SeqOutput, true, "[RnnModel(Loss = Loss.CrossEntropy, [|ContextToEveryStep = true|])]")]
+    [InlineData("RNN0034", Seq2SeqEncoder + "[Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Conditioned(3), [|Lstm(4)|]] public partial RecurrentLayer Writer { get; } " + Seq2SeqOutput, true)]
+    public void Conditions_and_contexts_are_diagnosed_where_they_cannot_apply(string id, string invalid, bool seq2seq = false, string? model = null)
+    {
+        (string source, TextSpan span) = GeneratorHarness.Marked(seq2seq ? GeneratorHarness.Model(invalid, model ?? Seq2Seq) : GeneratorHarness.Model(invalid));
         (IReadOnlyList<Diagnostic> diagnostics, GeneratorDriverRunResult result, _) = GeneratorHarness.Analyze(source);
         Assert.Null(result.Results[0].Exception);
         Diagnostic diagnostic = Assert.Single(diagnostics);

@@ -49,6 +49,17 @@ public sealed class SnapshotTests
                 [Dense(1)] public partial DenseLayer Next { get; }
             }
             """) },
+        { "Captioner", GeneratorHarness.Source("""
+            // Show and Tell: a caption language model started from (and fed at every step) an image's feature vector
+            [RnnModel(Loss = Loss.CrossEntropy)]
+            public partial class Captioner
+            {
+                [Embedding(1_000, 64)] public partial EmbeddingLayer Words { get; }
+                [Conditioned(512, Mode = ConditionMode.InitialState | ConditionMode.EveryStep), Lstm(128, ReturnSequences = true)]
+                public partial RecurrentLayer Decoder { get; }
+                [Dense(1_000, Activation.Softmax)] public partial DenseLayer Next { get; }
+            }
+            """) },
         { "Tagger", GeneratorHarness.Source("""
             // A part-of-speech tagger: many-to-many, stacked, bidirectional
             [RnnModel(Loss = Loss.CrossEntropy)]

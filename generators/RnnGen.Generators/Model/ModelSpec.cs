@@ -83,8 +83,19 @@ internal sealed record LayerSpec(
     bool Residual = false,
     double Dropout = 0,
     double InputDropout = 0,
-    bool Trainable = true)
+    bool Trainable = true,
+    int ConditionSize = 0,
+    int ConditionMode = 0)
 {
+    /// <summary>Whether a [Conditioned] attribute is on this layer.</summary>
+    public bool IsConditioned => ConditionSize != 0 || ConditionMode != 0;
+
+    /// <summary>Mirror of <c>RnnGen.ConditionMode</c>: h_0 from the condition.</summary>
+    public bool ConditionsInitialState => (ConditionMode & 1) != 0;
+
+    /// <summary>Mirror of <c>RnnGen.ConditionMode</c>: the condition in every step's input.</summary>
+    public bool ConditionsEveryStep => (ConditionMode & 2) != 0;
+
     public bool IsRecurrent => Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
 
     /// <summary>A recursive layer over binary trees ([TreeLstm], [TreeRnn]).</summary>
@@ -124,7 +135,8 @@ internal sealed record ModelSpec(
     int StartToken = 1,
     int EndToken = 2,
     bool OutputRecurrence = false,
-    bool Nested = false)
+    bool Nested = false,
+    bool ContextToEveryStep = false)
 {
     /// <summary>A tree model: some layer is a tree layer.</summary>
     public bool IsTree

@@ -24,6 +24,14 @@ public sealed class RnnModelAttribute : Attribute
     /// </summary>
     public bool OutputRecurrence { get; set; }
 
+    /// <summary>
+    /// Encoder-decoder models without attention (Cho et al. 2014, <c>p(y_t | …) = f(y_(t−1), s_t, C)</c>): the context
+    /// <c>C</c>, the encoder's final state that the top decoder layer starts from, is also fed to every decoder step — with
+    /// the previous token's embedding to the first decoder layer, <c>[e(y_(t−1)); C]</c>, and with the top state to the
+    /// output layer, <c>Dense([s_t; C])</c> — instead of reaching the later steps only through the recurrence.
+    /// </summary>
+    public bool ContextToEveryStep { get; set; }
+
     /// <summary>Encoder-decoder models: the token fed to the decoder before its first step (default 1).</summary>
     public int StartToken { get; set; } = 1;
 

@@ -1,3 +1,4 @@
+using RnnGen.Generated;
 using RnnGen.Initialization;
 using RnnGen.Training;
 
@@ -14,6 +15,7 @@ public sealed class SequenceDataSet
     private readonly int[]? _lengths;
     private readonly int[]? _classTargets;
     private readonly float[]? _targets;
+    private float[]? _conditions;
 
     private SequenceDataSet(int count, int timeSteps, int featureSize, int[]? tokens, float[]? inputs, int[]? lengths,
         int[]? classTargets, float[]? targets, int targetsPerExample)
@@ -55,6 +57,29 @@ public sealed class SequenceDataSet
     public static SequenceDataSet FromFloats(float[] inputs, int count, int timeSteps, int featureSize, int[] classTargets, int[]? lengths = null, bool targetsPerStep = false)
         => new(count, timeSteps, featureSize, null, Check(inputs, count * timeSteps * featureSize, nameof(inputs)), lengths, classTargets, null, targetsPerStep ? timeSteps : 1);
 
+    /// <summary>
+    /// This data set with one condition vector per example, <c>[Count, conditionSize]</c> (copied), for a model with a
+    /// <c>[Conditioned]</c> layer: each example's sequence is generated from its vector.
+    /// </summary>
+    public SequenceDataSet WithConditions(float[] conditions, int conditionSize)
+    {
+        ArgumentNullException.ThrowIfNull(conditions);
+        Guard.Positive(nameof(conditionSize), conditionSize);
+        Check(conditions, Count * conditionSize, nameof(conditions));
+        for (int i = 0; i < conditions.Length; i++)
+        {
+            if (!float.IsFinite(conditions[i]))
+            {
+                throw new ArgumentException($"conditions[{i}]: expected a finite value but got {conditions[i]}.", nameof(conditions));
+            }
+        }
+
+        var copy = new SequenceDataSet(Count, TimeSteps, FeatureSize, _tokens, _inputs, _lengths, _classTargets, _targets, TargetsPerExample);
+        copy._conditions = (float[])conditions.Clone();
+        copy.ConditionSize = conditionSize;
+        return copy;
+    }
+
     private static T[] Check<T>(T[] values, int expected, string name)
         => values.Length == expected ? values : throw new ArgumentException($"{name}: expected {expected} values but got {values.Length}.", name);
 
@@ -66,6 +91,9 @@ public sealed class SequenceDataSet
 
     /// <summary>Floats per step (0 for token inputs).</summary>
     public int FeatureSize { get; }
+
+    /// <summary>Floats of each example's condition vector (0: none; see <see cref="WithConditions"/>).</summary>
+    public int ConditionSize { get; private set; }
 
     /// <summary>Target values per example.</summary>
     public int TargetsPerExample { get; }
@@ -90,6 +118,8 @@ public sealed class SequenceDataSet
         int[]? lengths = _lengths is null ? null : new int[n];
         int[]? classes = _classTargets is null ? null : new int[n * k];
         float[]? targets = _targets is null ? null : new float[n * k];
+        int c = ConditionSize;
+        float[]? conditions = _conditions is null ? null : new float[n * c];
         for (int i = 0; i < n; i++)
         {
             int e = indices[i];
@@ -103,9 +133,10 @@ public sealed class SequenceDataSet
             if (lengths is not null) lengths[i] = _lengths![e];
             if (classes is not null) Array.Copy(_classTargets!, e * k, classes, i * k, k);
             if (targets is not null) Array.Copy(_targets!, e * k, targets, i * k, k);
+            if (conditions is not null) Array.Copy(_conditions!, e * c, conditions, i * c, c);
         }
 
-        return new SequenceDataSet(n, TimeSteps, FeatureSize, tokens, inputs, lengths, classes, targets, k);
+        return new SequenceDataSet(n, TimeSteps, FeatureSize, tokens, inputs, lengths, classes, targets, k) { _conditions = conditions, ConditionSize = c };
     }
 
     /// <summary>A seeded random split: <paramref name="firstFraction"/> of the examples, then the rest.</summary>
@@ -129,7 +160,7 @@ public sealed class SequenceDataSet
     public SequenceBatch FillBatch(ReadOnlySpan<int> indices, BatchBuffers buffers)
     {
         int n = indices.Length, w = InputWidth, k = TargetsPerExample;
-        buffers.Ensure(n * w, n, n * k);
+        buffers.Ensure(n * w, n, n * k, n * ConditionSize);
         for (int i = 0; i < n; i++)
         {
             int e = indices[i];
@@ -138,6 +169,7 @@ public sealed class SequenceDataSet
             if (_lengths is not null) buffers.Lengths[i] = _lengths[e];
             if (_classTargets is not null) _classTargets.AsSpan(e * k, k).CopyTo(buffers.ClassTargets.AsSpan(i * k));
             if (_targets is not null) _targets.AsSpan(e * k, k).CopyTo(buffers.Targets.AsSpan(i * k));
+            if (_conditions is not null) _conditions.AsSpan(e * ConditionSize, ConditionSize).CopyTo(buffers.Conditions.AsSpan(i * ConditionSize));
         }
 
         return new SequenceBatch
@@ -149,6 +181,7 @@ public sealed class SequenceDataSet
             Lengths = _lengths is null ? default : buffers.Lengths.AsSpan(0, n),
             ClassTargets = _classTargets is null ? default : buffers.ClassTargets.AsSpan(0, n * k),
             Targets = _targets is null ? default : buffers.Targets.AsSpan(0, n * k),
+            Conditions = _conditions is null ? default : buffers.Conditions.AsSpan(0, n * ConditionSize),
         };
     }
 }
@@ -161,9 +194,11 @@ public sealed class BatchBuffers
     internal int[] Lengths = Array.Empty<int>();
     internal int[] ClassTargets = Array.Empty<int>();
     internal float[] Targets = Array.Empty<float>();
+    internal float[] Conditions = Array.Empty<float>();
 
-    internal void Ensure(int inputs, int examples, int targets)
+    internal void Ensure(int inputs, int examples, int targets, int conditions = 0)
     {
+        if (Conditions.Length < conditions) Conditions = new float[conditions];
         if (Tokens.Length < inputs) Tokens = new int[inputs];
         if (Inputs.Length < inputs) Inputs = new float[inputs];
         if (Lengths.Length < examples) Lengths = new int[examples];

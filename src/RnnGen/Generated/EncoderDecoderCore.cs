@@ -67,8 +67,11 @@ public sealed class EncoderDecoderCore<TNetwork, TAttention, TOutput>
 
     private static int V => TNetwork.Info.TargetVocabularySize;
 
-    /// <summary>Width of the attention context c_t (0 without attention).</summary>
-    private static int C => TAttention.Exists ? TAttention.ValueSize : 0;
+    /// <summary>Width of the context fed to every decoder step: attention's c_t, or the encoder's final state C (ContextToEveryStep); 0: none.</summary>
+    private static int C => TAttention.Exists ? TAttention.ValueSize : TNetwork.Info.ContextSize;
+
+    /// <summary>ContextToEveryStep: every step's context is C, the top decoder layer's initial state (Cho et al. 2014).</summary>
+    private static bool FixedContext => !TAttention.Exists && TNetwork.Info.ContextSize > 0;
 
     /// <summary>Width of the projected keys.</summary>
     private static int K => !TAttention.Exists ? 0 : TAttention.Score switch
@@ -230,6 +233,13 @@ public sealed class EncoderDecoderCore<TNetwork, TAttention, TOutput>
             }
 
             TNetwork.EmbedBackward(step, pass);
+            if (FixedContext)
+            {
+                // c_t = C at every step: ∂C = Σ_t ∂c_t
+                Span<float> dC = ws.Slice(f.FixedContextGradient, B * C);
+                TensorPrimitives.Add(dC, ws.Slice(f.ContextGradient, B * C), dC);
+            }
+
             if (TAttention.Exists)
             {
                 // the query was the top layer's state before step t, so ∂query joins ∂(state before step t)
@@ -257,6 +267,13 @@ public sealed class EncoderDecoderCore<TNetwork, TAttention, TOutput>
             // keys k_j = W h_j: ∂W += ∂kᵀ · h, ∂h += ∂k · W (once for all steps)
             AttentionKernel.ProjectKeysBackward(B * S, C, K, ws.Slice(values.Output, values.Length), p.Slice(KeyOffset, K * C), ws.Slice(f.KeysGradient, B * S * K),
                 g.Slice(KeyOffset, K * C), ws.Slice(values.DOut, values.Length));
+        }
+
+        if (FixedContext)
+        {
+            // C was the top decoder layer's initial state: ∂C joins ∂(state before step 0), and flows on into the encoder
+            Span<float> dTop = ws.Slice(dState + B * TNetwork.DecoderOutput(u.Steps[0]).State, B * C);
+            TensorPrimitives.Add(dTop, ws.Slice(f.FixedContextGradient, B * C), dTop);
         }
 
         TNetwork.StartDecoderBackward(_states, new DecoderStates
@@ -486,6 +503,7 @@ public sealed class EncoderDecoderCore<TNetwork, TAttention, TOutput>
             f.DecoderInput = b.Take(T * B * f.DecoderInputWidth);
             f.Weights = b.Take(TAttention.Exists ? T * B * S : 0);
             f.Context = b.Take(T * B * C);
+            f.FixedContext = b.Take(FixedContext ? B * C : 0);
             f.AttentionCache = b.Take(TAttention.Exists ? T * AttentionCacheSize(B, S) : 0);
             f.OutputInput = b.Take(T * B * O);
             f.Logits = b.Take(T * B * V);
@@ -501,6 +519,7 @@ public sealed class EncoderDecoderCore<TNetwork, TAttention, TOutput>
             f.OutputInputGradient = b.Take(T * B * O);
             f.DecoderInputGradient = b.Take(B * f.DecoderInputWidth);
             f.ContextGradient = b.Take(B * C);
+            f.FixedContextGradient = b.Take(FixedContext ? B * C : 0);
             f.QueryGradient = b.Take(B * TAttention.QuerySize);
             f.KeysGradient = b.Take(B * S * K);
             f.AttentionScratch = b.Take(TAttention.Exists ? AttentionScratchSize(B, S) : 0);
@@ -538,6 +557,11 @@ public sealed class EncoderDecoderCore<TNetwork, TAttention, TOutput>
         }
 
         TNetwork.StartDecoder(_states, new DecoderStates { Batch = B, From = encoderState, To = ws.Slice(f.DecoderState, B * TNetwork.Info.DecoderStateSize) });
+        if (FixedContext)
+        {
+            // C = the top decoder layer's initial state, from the encoder's final state; kept for every step
+            ws.Slice(f.DecoderState + B * TNetwork.DecoderOutput(u.Steps[0]).State, B * C).CopyTo(ws.Slice(f.FixedContext, B * C));
+        }
     }
 
     /// <summary>
@@ -606,6 +630,11 @@ public sealed class EncoderDecoderCore<TNetwork, TAttention, TOutput>
             int Q = TAttention.QuerySize;
             ws.Slice(f.DecoderState + B * top.State, B * Q).CopyTo(ws.Slice(f.Queries + t * B * Q, B * Q));
             AttentionKernel.Forward(AttentionArguments(u, t));
+        }
+
+        if (FixedContext)
+        {
+            ws.Slice(f.FixedContext, B * C).CopyTo(ws.Slice(f.Context + t * B * C, B * C)); // c_t = C at every step
         }
 
         SequencePass pass = StepPass(u, t, training);
@@ -721,9 +750,9 @@ public sealed class EncoderDecoderCore<TNetwork, TAttention, TOutput>
     private struct Frame
     {
         public int Batch, Source, Time, DecoderInputWidth;
-        public int EncoderState, DecoderState, PreviousState, Keys, Queries, DecoderInput, Weights, Context, AttentionCache;
+        public int EncoderState, DecoderState, PreviousState, Keys, Queries, DecoderInput, Weights, Context, FixedContext, AttentionCache;
         public int OutputInput, Logits, Probabilities, LossGradient, RowWeights, BackwardStart;
-        public int OutputInputGradient, DecoderInputGradient, ContextGradient, QueryGradient, KeysGradient, AttentionScratch;
+        public int OutputInputGradient, DecoderInputGradient, ContextGradient, FixedContextGradient, QueryGradient, KeysGradient, AttentionScratch;
         public int StateGradient, PreviousStateGradient, EncoderStateGradient, StepGradients, StepGradientsEnd, Total;
     }
 }

@@ -97,6 +97,8 @@ public interface ICoreTrainableModel : IStatefulTrainableModel, ICoreModel, ILay
 
     bool ITrainableModel.TakesTokens => Core.Info.VocabularySize > 0;
 
+    int ITrainableModel.ConditionSize => Core.Info.ConditionSize;
+
     Loss ITrainableModel.Loss => Core.Info.Loss;
 
     float ITrainableModel.EvaluateBatch(in SequenceBatch batch, Span<float> outputs) => Core.Evaluate(batch, outputs);

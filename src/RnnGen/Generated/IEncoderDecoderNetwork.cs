@@ -98,6 +98,12 @@ public readonly struct EncoderDecoderInfo
 
     /// <summary>Whether any layer has dropout.</summary>
     public bool HasDropout { get; init; }
+
+    /// <summary>
+    /// <c>ContextToEveryStep</c> models: the width of the context C (the top decoder layer's initial state, from the encoder)
+    /// fed to every decoder step and to the output layer; 0: none (the model may have attention, whose context is its own).
+    /// </summary>
+    public int ContextSize { get; init; }
 }
 
 /// <summary>The attention layer of an encoder-decoder model: score <c>(query s_(t−1), keys of the encoder outputs)</c>.</summary>

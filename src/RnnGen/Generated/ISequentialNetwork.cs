@@ -69,4 +69,7 @@ public readonly struct NetworkInfo
 
     /// <summary>Whether any layer has dropout.</summary>
     public bool HasDropout { get; init; }
+
+    /// <summary>Floats of the condition vector of the model's <c>[Conditioned]</c> layer; 0: none.</summary>
+    public int ConditionSize { get; init; }
 }

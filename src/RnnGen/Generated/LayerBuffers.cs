@@ -67,6 +67,18 @@ public struct LayerBuffers
     /// <summary>Bidirectional layers: the backward direction.</summary>
     public DirectionBuffers Reverse;
 
+    /// <summary>Conditioned layers (<see cref="ConditionMode.EveryStep"/>): <c>W_f v</c> <c>[B, G·H]</c>, the per-sequence pre-activation.</summary>
+    public int Condition;
+
+    /// <summary>Conditioned layers (<see cref="ConditionMode.EveryStep"/>): where <c>W_f v</c> sits in a model <c>State</c>, in floats per stream.</summary>
+    public int ConditionState;
+
+    /// <summary>Conditioned layers: ∂loss/∂h_0 <c>[B, H]</c> (<see cref="ConditionMode.InitialState"/>).</summary>
+    public int DInitial;
+
+    /// <summary>Conditioned layers: ∂loss/∂(W_f v) <c>[B, G·H]</c> (<see cref="ConditionMode.EveryStep"/>).</summary>
+    public int DCondition;
+
     /// <summary>Floats of the output.</summary>
     public readonly int Length => Rows * Width;
 }
@@ -154,6 +166,12 @@ public struct WorkspaceBuilder
                 Gradient<TShape>(ref layer.Reverse);
             }
 
+            if (TShape.ConditionSize > 0)
+            {
+                layer.DInitial = Take(checked(B * H));
+                layer.DCondition = Take(checked(B * LayerOps.GateWidth<TShape>()));
+            }
+
             return;
         }
 
@@ -162,6 +180,14 @@ public struct WorkspaceBuilder
         if (TShape.Bidirectional)
         {
             layer.Reverse = Direction<TShape>();
+        }
+
+        if (TShape.ConditionSize > 0 && (TShape.ConditionMode & ConditionMode.EveryStep) != 0)
+        {
+            // W_f v: in the workspace for a whole-sequence pass, in the State for a stream that steps on
+            layer.Condition = Take(checked(B * LayerOps.GateWidth<TShape>()));
+            layer.ConditionState = _state;
+            _state += LayerOps.GateWidth<TShape>();
         }
 
         layer.Rows = rows;

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using RnnGen.Kernels;
 using RnnGen.Layers;
 
 namespace RnnGen.Generated;
@@ -64,6 +65,11 @@ public static class LayerOps
     public static void Recurrent<TShape>(in SequencePass f, ReadOnlySpan<float> x, in LayerBuffers layer) where TShape : IRecurrentLayerShape
     {
         Span<float> ws = f.Workspace;
+        if (TShape.ConditionSize > 0)
+        {
+            Condition<TShape>(f, layer);
+        }
+
         Direction<TShape>(f, x, layer, layer.Forward, 0);
         if (TShape.Bidirectional)
         {
@@ -122,6 +128,106 @@ public static class LayerOps
         {
             DirectionBackward<TShape>(f, x, dx, layer, layer.Reverse, 1);
         }
+
+        if (TShape.ConditionSize > 0)
+        {
+            ConditionBackward<TShape>(f, layer);
+        }
+    }
+
+    /// <summary>G·H: the width of a recurrent layer's pre-activations (all gates).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int GateWidth<TShape>() where TShape : IRecurrentLayerShape
+        => (TShape.Cell switch { CellKind.Lstm => 4, CellKind.Gru => 3, _ => 1 }) * TShape.Units;
+
+    /// <summary>Whether a conditioned layer starts from <c>h_0 = tanh(W_c v + b_c)</c> held in the workspace (a pass without a state).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ConditionedStart<TShape>(in SequencePass f) where TShape : IRecurrentLayerShape
+        => TShape.ConditionSize > 0 && (TShape.ConditionMode & ConditionMode.InitialState) != 0 && f.State.IsEmpty;
+
+    /// <summary>W_f v of a conditioned layer: in the state when the pass carries one, else in the workspace; empty when the layer has none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Span<float> ConditionProjection<TShape>(in SequencePass f, in LayerBuffers layer) where TShape : IRecurrentLayerShape
+    {
+        if (TShape.ConditionSize == 0 || (TShape.ConditionMode & ConditionMode.EveryStep) == 0)
+        {
+            return default;
+        }
+
+        int width = GateWidth<TShape>();
+        return f.State.IsEmpty ? f.Workspace.Slice(layer.Condition, f.Batch * width) : f.Slot(f.State, layer.ConditionState, width);
+    }
+
+    /// <summary>
+    /// What a conditioned layer computes from the condition vectors before its steps: <c>h_0 = tanh(v · W_cᵀ + b_c)</c>
+    /// (LSTM: <c>c_0 = 0</c>) and <c>W_f v</c>, into the pass's state when it has one (a stream starting), else into the
+    /// workspace. Without conditions (a stream stepping on) the state already holds both.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Condition<TShape>(in SequencePass f, in LayerBuffers layer) where TShape : IRecurrentLayerShape
+    {
+        if (f.Conditions.IsEmpty)
+        {
+            return;
+        }
+
+        Span<float> ws = f.Workspace;
+        ConditionTensors t = ConditionTensors.Of<TShape>();
+        int B = f.Batch, H = TShape.Units, C = TShape.ConditionSize;
+        bool useState = !f.State.IsEmpty, lstm = TShape.Cell == CellKind.Lstm;
+        ReadOnlySpan<float> v = f.Conditions.Slice(0, B * C);
+        if (t.InitialWeight >= 0)
+        {
+            // h_0[B, H] = tanh(v · W_cᵀ + b_c)
+            Span<float> h0 = useState ? f.Slot(f.State, layer.State, H) : ws.Slice(layer.Forward.Init, B * H);
+            DenseKernel.Forward(B, C, H, Activation.Tanh, v, C, f.Parameters.Slice(t.InitialWeight, t.InitialWeightLength), f.Parameters.Slice(t.InitialBias, H), h0);
+            if (lstm)
+            {
+                (useState ? f.Slot(f.State, layer.State + H, H) : ws.Slice(layer.Forward.InitCell, B * H)).Clear();
+            }
+        }
+
+        if (t.StepWeight >= 0)
+        {
+            // W_f v [B, G·H], once per sequence
+            Gemm.MultiplyNT(B, t.GateWidth, C, v, C, f.Parameters.Slice(t.StepWeight, t.StepWeightLength), C, ConditionProjection<TShape>(f, layer), t.GateWidth, accumulate: false);
+        }
+    }
+
+    /// <summary>
+    /// Backward of <see cref="Condition{TShape}"/>: from ∂h_0 and ∂(W_f v), which the layer's backward pass left in the
+    /// workspace, the gradients of W_c, b_c, W_f and (when asked for) of the conditions.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ConditionBackward<TShape>(in SequencePass f, in LayerBuffers layer) where TShape : IRecurrentLayerShape
+    {
+        if (f.Conditions.IsEmpty)
+        {
+            return;
+        }
+
+        Span<float> ws = f.Workspace;
+        ConditionTensors t = ConditionTensors.Of<TShape>();
+        int B = f.Batch, H = TShape.Units, C = TShape.ConditionSize, GH = t.GateWidth;
+        ReadOnlySpan<float> v = f.Conditions.Slice(0, B * C);
+        Span<float> dv = f.ConditionGradient.IsEmpty ? default : f.ConditionGradient.Slice(0, B * C);
+        if (t.InitialWeight >= 0 && !f.UsedState)
+        {
+            // forward: h_0 = tanh(z), so ∂z = ∂h_0 ⊙ (1 − h_0²); ∂W_c += ∂zᵀ · v, ∂b_c += Σ ∂z, ∂v += ∂z · W_c
+            DenseKernel.Backward(B, C, H, Activation.Tanh, v, C, f.Parameters.Slice(t.InitialWeight, t.InitialWeightLength), ws.Slice(layer.Forward.Init, B * H),
+                ws.Slice(layer.DInitial, B * H), false, f.Gradients.Slice(t.InitialWeight, t.InitialWeightLength), f.Gradients.Slice(t.InitialBias, H), dv);
+        }
+
+        if (t.StepWeight >= 0)
+        {
+            // forward: pre[b, t] += W_f v_b, so ∂W_f += ∂(W_f v)ᵀ · v and ∂v += ∂(W_f v) · W_f
+            ReadOnlySpan<float> dProjection = ws.Slice(layer.DCondition, B * GH);
+            Gemm.MultiplyTN(GH, C, B, dProjection, GH, v, C, f.Gradients.Slice(t.StepWeight, t.StepWeightLength), C, accumulate: true);
+            if (!dv.IsEmpty)
+            {
+                Gemm.MultiplyNN(B, C, GH, dProjection, GH, f.Parameters.Slice(t.StepWeight, t.StepWeightLength), C, dv, C, accumulate: true);
+            }
+        }
     }
 
     /// <summary>Floats per output row of a recurrent layer: 2H for concatenated directions, H otherwise.</summary>
@@ -155,7 +261,7 @@ public static class LayerOps
             }
         }
 
-        RecurrentSequence sequence = Sequence<TShape>(f, x, d, direction, useState);
+        RecurrentSequence sequence = Sequence<TShape>(f, x, d, direction, useState || ConditionedStart<TShape>(f), ConditionProjection<TShape>(f, layer));
         RecurrentWeights weights = Weights<TShape>(f.Parameters, direction);
         switch (TShape.Cell)
         {
@@ -200,10 +306,11 @@ public static class LayerOps
             FinalHidden = !TShape.ReturnSequences || finalGiven ? dFinal : default,
             FinalCell = lstm ? f.Slot(f.FinalStateGradient, state + H, H) : default,
             Input = dx,
-            InitialHidden = f.Slot(f.InitialStateGradient, state, H),
+            InitialHidden = ConditionedStart<TShape>(f) ? ws.Slice(layer.DInitial, B * H) : f.Slot(f.InitialStateGradient, state, H),
             InitialCell = lstm ? f.Slot(f.InitialStateGradient, state + H, H) : default,
+            SequenceBias = TShape.ConditionSize > 0 && (TShape.ConditionMode & ConditionMode.EveryStep) != 0 ? ws.Slice(layer.DCondition, B * GateWidth<TShape>()) : default,
         };
-        RecurrentSequence sequence = Sequence<TShape>(f, x, d, direction, f.UsedState);
+        RecurrentSequence sequence = Sequence<TShape>(f, x, d, direction, f.UsedState || ConditionedStart<TShape>(f), ConditionProjection<TShape>(f, layer));
         RecurrentWeights weights = Weights<TShape>(f.Parameters, direction);
         RecurrentGradients parameterGradients = Gradients<TShape>(f.Gradients, direction);
         switch (TShape.Cell)
@@ -226,7 +333,8 @@ public static class LayerOps
         => layer.State + direction * (TShape.Cell == CellKind.Lstm ? 2 : 1) * TShape.Units;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static RecurrentSequence Sequence<TShape>(in SequencePass f, ReadOnlySpan<float> x, in DirectionBuffers d, int direction, bool useState)
+    private static RecurrentSequence Sequence<TShape>(in SequencePass f, ReadOnlySpan<float> x, in DirectionBuffers d, int direction, bool useState,
+        ReadOnlySpan<float> sequenceBias = default)
         where TShape : IRecurrentLayerShape
     {
         Span<float> ws = f.Workspace;
@@ -240,6 +348,7 @@ public static class LayerOps
             Lengths = f.Lengths,
             Input = x.Slice(0, B * T * TShape.InputSize),
             InputStride = TShape.InputSize,
+            SequenceBias = direction == 0 ? sequenceBias : default,
             InitialHidden = useState ? ws.Slice(d.Init, B * H) : default,
             InitialCell = useState && lstm ? ws.Slice(d.InitCell, B * H) : default,
             Hidden = ws.Slice(d.Hidden, B * T * H),

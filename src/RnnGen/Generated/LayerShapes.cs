@@ -76,6 +76,45 @@ public interface IRecurrentLayerShape : IRecurrentShape, ILayerShape
 
     /// <summary>LSTM: peephole connections from the cell to the i, f, o gates.</summary>
     static virtual bool Peepholes => false;
+
+    /// <summary>Floats of the condition vector of a <c>[Conditioned]</c> layer; 0: not conditioned.</summary>
+    static virtual int ConditionSize => 0;
+
+    /// <summary>How a conditioned layer takes its condition vector.</summary>
+    static virtual ConditionMode ConditionMode => ConditionMode.InitialState;
+}
+
+/// <summary>
+/// Offsets of a conditioned layer's own tensors, which follow its cell's tensors in the parameter buffer: <c>W_c</c>
+/// <c>[H, C]</c> and <c>b_c</c> <c>[H]</c> (<see cref="ConditionMode.InitialState"/>), then <c>W_f</c> <c>[G·H, C]</c>
+/// (<see cref="ConditionMode.EveryStep"/>); −1: absent.
+/// </summary>
+internal readonly record struct ConditionTensors(int InitialWeight, int InitialBias, int StepWeight, int Size, int Units, int GateWidth)
+{
+    public int InitialWeightLength => Units * Size;
+
+    public int StepWeightLength => GateWidth * Size;
+
+    public static ConditionTensors Of<TShape>() where TShape : IRecurrentLayerShape
+    {
+        int c = TShape.ConditionSize, h = TShape.Units;
+        int gh = (TShape.Cell switch { CellKind.Lstm => 4, CellKind.Gru => 3, _ => 1 }) * h;
+        int next = RecurrentTensors.Of<TShape>(0).End;
+        int weight = -1, bias = -1, step = -1;
+        if (c > 0 && (TShape.ConditionMode & ConditionMode.InitialState) != 0)
+        {
+            weight = next;
+            bias = next + h * c;
+            next = bias + h;
+        }
+
+        if (c > 0 && (TShape.ConditionMode & ConditionMode.EveryStep) != 0)
+        {
+            step = next;
+        }
+
+        return new ConditionTensors(weight, bias, step, c, h, gh);
+    }
 }
 
 /// <summary>A tree layer over binary trees: <c>weight_ih [5H, InputSize]</c> (Tree-LSTM only), <c>weight_hh [G·H, 2H]</c>, <c>bias [G·H]</c>.</summary>

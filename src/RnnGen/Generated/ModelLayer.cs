@@ -113,14 +113,26 @@ public sealed class ModelLayer
             tensors[d] = RecurrentTensors.Of<TShape>(d);
         }
 
+        ConditionTensors condition = ConditionTensors.Of<TShape>();
         var layer = new ModelLayer(name, TShape.ParameterOffset, bidirectional ? $"Bidirectional({kind})" : kind, sequences || decoder, LayerOps.RecurrentWidth<TShape>(),
-            (p, g) => new RecurrentLayer(name, cell, i, h, bidirectional, merge, sequences, p, g) { Activation = TShape.Activation, Residual = TShape.Residual },
+            (p, g) => new RecurrentLayer(name, cell, i, h, bidirectional, merge, sequences, p, g) { Activation = TShape.Activation, Residual = TShape.Residual, ConditionSize = TShape.ConditionSize },
             (init, p, rng) =>
             {
                 foreach (RecurrentTensors t in tensors)
                 {
                     ModelInitialization.Recurrent(init, cell, i, h, p.Slice(t.Input, t.InputLength), p.Slice(t.Recurrent, t.RecurrentLength), p.Slice(t.Bias, t.BiasLength),
                         t.RecurrentBias < 0 ? default : p.Slice(t.RecurrentBias, t.BiasLength), t.Peepholes < 0 ? default : p.Slice(t.Peepholes, t.PeepholeLength), rng);
+                }
+
+                // the condition's weights as a Dense layer's (W_c, b_c) and as more input columns (W_f)
+                if (condition.InitialWeight >= 0)
+                {
+                    ModelInitialization.Dense(init, p.Slice(condition.InitialWeight, condition.InitialWeightLength), p.Slice(condition.InitialBias, h), condition.Size, h, rng);
+                }
+
+                if (condition.StepWeight >= 0)
+                {
+                    ModelInitialization.Matrix(init, p.Slice(condition.StepWeight, condition.StepWeightLength), condition.Size, condition.GateWidth, rng);
                 }
             });
         for (int d = 0; d < directions; d++)
@@ -145,6 +157,17 @@ public sealed class ModelLayer
             {
                 layer._tensors.Add((name + ".weight_peephole" + suffix, new[] { 3, h }, t.Peepholes));
             }
+        }
+
+        if (condition.InitialWeight >= 0)
+        {
+            layer._tensors.Add((name + ".init_state.weight", new[] { h, condition.Size }, condition.InitialWeight));
+            layer._tensors.Add((name + ".init_state.bias", new[] { h }, condition.InitialBias));
+        }
+
+        if (condition.StepWeight >= 0)
+        {
+            layer._tensors.Add((name + ".weight_ic_l0", new[] { condition.GateWidth, condition.Size }, condition.StepWeight));
         }
 
         return layer;

@@ -32,6 +32,15 @@ public readonly ref struct SequencePass
     /// <summary>Per-sequence lengths <c>[B]</c>; empty: every sequence has T steps.</summary>
     public ReadOnlySpan<int> Lengths { get; init; }
 
+    /// <summary>
+    /// Conditioned models: the condition vectors <c>[B, ConditionSize]</c>, from which the conditioned layer starts (into the
+    /// state, when the pass has one); empty: a stream that steps on from its state.
+    /// </summary>
+    public ReadOnlySpan<float> Conditions { get; init; }
+
+    /// <summary>Backward of conditioned models: ∂loss/∂conditions <c>[B, ConditionSize]</c>, accumulated; empty: not asked for.</summary>
+    public Span<float> ConditionGradient { get; init; }
+
     /// <summary>Float models: the input <c>[B, T, InputSize]</c> the first layer reads (after input dropout).</summary>
     public Span<float> Input { get; init; }
 

@@ -35,6 +35,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
     private readonly WorkspacePool<InferenceBuffers> _inference = new();
     private int[] _tokens = Array.Empty<int>();
     private int[] _lengths = Array.Empty<int>();
+    private float[] _conditions = Array.Empty<float>();
 
     // What Backward needs to know about the last training-mode Forward.
     private Frame _trainedFrame;
@@ -42,6 +43,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
     private bool _hasTrained;
     private bool _trainedWithState;
     private bool _trainedWithLengths;
+    private bool _trainedWithConditions;
     private bool _trainedFused;
     private bool _lossGradientReady;
 
@@ -156,34 +158,70 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
     /// <summary>Runs the model over a batch of token sequences.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Predict(ReadOnlySpan<int> tokens, int batchSize, int timeSteps, Span<float> outputs, ReadOnlySpan<int> lengths)
-        => Predict(tokens, default, batchSize, timeSteps, outputs, lengths);
+        => Predict(default, tokens, default, batchSize, timeSteps, outputs, lengths);
+
+    /// <summary>Runs a conditioned model over a batch of token sequences, each from its condition vector (<c>[batchSize, ConditionSize]</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Predict(ReadOnlySpan<float> conditions, ReadOnlySpan<int> tokens, int batchSize, int timeSteps, Span<float> outputs, ReadOnlySpan<int> lengths)
+        => Predict(conditions, tokens, default, batchSize, timeSteps, outputs, lengths);
+
+    /// <summary>Runs a conditioned model over a batch of float sequences, each from its condition vector (<c>[batchSize, ConditionSize]</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Predict(ReadOnlySpan<float> conditions, ReadOnlySpan<float> inputs, int batchSize, int timeSteps, Span<float> outputs, ReadOnlySpan<int> lengths)
+        => Predict(conditions, default, inputs, batchSize, timeSteps, outputs, lengths);
 
     /// <summary>Runs the model over a batch of float sequences.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Predict(ReadOnlySpan<float> inputs, int batchSize, int timeSteps, Span<float> outputs, ReadOnlySpan<int> lengths)
-        => Predict(default, inputs, batchSize, timeSteps, outputs, lengths);
+        => Predict(default, default, inputs, batchSize, timeSteps, outputs, lengths);
 
     /// <summary>Advances one stream by one token.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Step(int token, Span<float> output, TState state) => Step(MemoryMarshal.CreateReadOnlySpan(ref token, 1), default, output, state);
+    public void Step(int token, Span<float> output, TState state) => Step(default, MemoryMarshal.CreateReadOnlySpan(ref token, 1), default, output, state);
+
+    /// <summary>Starts every stream of <paramref name="state"/> from its condition vector, then advances it by one token.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Step(ReadOnlySpan<float> conditions, ReadOnlySpan<int> tokens, Span<float> output, TState state)
+    {
+        RequireConditions(nameof(conditions), conditions);
+        Step(conditions, tokens, default, output, state);
+    }
+
+    /// <summary>Starts every stream of <paramref name="state"/> from its condition vector, then advances it by one step of floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Step(ReadOnlySpan<float> conditions, ReadOnlySpan<float> inputs, Span<float> output, TState state)
+    {
+        RequireConditions(nameof(conditions), conditions);
+        Step(conditions, default, inputs, output, state);
+    }
 
     /// <summary>Advances every stream of <paramref name="state"/> by one token.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Step(ReadOnlySpan<int> tokens, Span<float> output, TState state) => Step(tokens, default, output, state);
+    public void Step(ReadOnlySpan<int> tokens, Span<float> output, TState state) => Step(default, tokens, default, output, state);
 
     /// <summary>Advances every stream of <paramref name="state"/> by one step of floats.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Step(ReadOnlySpan<float> inputs, Span<float> output, TState state) => Step(default, inputs, output, state);
+    public void Step(ReadOnlySpan<float> inputs, Span<float> output, TState state) => Step(default, default, inputs, output, state);
 
     /// <summary>Training-mode forward pass over token sequences (see the model's <c>Forward</c>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(ReadOnlySpan<int> tokens, int batchSize, int timeSteps, Span<float> outputs, ReadOnlySpan<int> lengths, TState? state)
-        => Forward(tokens, default, batchSize, timeSteps, outputs, lengths, state);
+        => Forward(default, tokens, default, batchSize, timeSteps, outputs, lengths, state);
+
+    /// <summary>Training-mode forward pass of a conditioned model over token sequences, each from its condition vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Forward(ReadOnlySpan<float> conditions, ReadOnlySpan<int> tokens, int batchSize, int timeSteps, Span<float> outputs, ReadOnlySpan<int> lengths)
+        => Forward(conditions, tokens, default, batchSize, timeSteps, outputs, lengths, null);
+
+    /// <summary>Training-mode forward pass of a conditioned model over float sequences, each from its condition vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Forward(ReadOnlySpan<float> conditions, ReadOnlySpan<float> inputs, int batchSize, int timeSteps, Span<float> outputs, ReadOnlySpan<int> lengths)
+        => Forward(conditions, default, inputs, batchSize, timeSteps, outputs, lengths, null);
 
     /// <summary>Training-mode forward pass over float sequences (see the model's <c>Forward</c>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(ReadOnlySpan<float> inputs, int batchSize, int timeSteps, Span<float> outputs, ReadOnlySpan<int> lengths, TState? state)
-        => Forward(default, inputs, batchSize, timeSteps, outputs, lengths, state);
+        => Forward(default, default, inputs, batchSize, timeSteps, outputs, lengths, state);
 
     /// <summary>Training-mode forward pass with the model's loss: returns the mean loss of the batch (padded steps masked out).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -204,10 +242,11 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
         CheckBatch(batch, outputs);
         int B = batch.BatchSize, T = batch.TimeSteps;
         CheckState(nameof(state), state, B);
+        CheckTrainingState(nameof(state), state);
         ReadOnlySpan<int> tokens = TakesTokens ? batch.Tokens : default;
         Frame frame = Prepare(batch.Tokens, batch.Inputs, B, T, batch.Lengths, ref _workspace, out TNetwork layout, training: true);
-        RememberBatch(tokens, batch.Lengths, frame, layout);
-        Run(frame, layout, _workspace, tokens, batch.Lengths, state is null ? default : state.Values, training: true, logits: TNetwork.Info.FusedLoss);
+        RememberBatch(tokens, batch.Lengths, batch.Conditions, frame, layout);
+        Run(frame, layout, _workspace, tokens, batch.Lengths, state is null ? default : state.Values, training: true, logits: TNetwork.Info.FusedLoss, TrainedConditions);
         float loss = ComputeLoss(frame, _workspace, batch, outputs);
         _trainedWithState = state is not null;
         _trainedFused = TNetwork.Info.FusedLoss;
@@ -229,13 +268,14 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
     {
         CheckBatch(batch, outputs);
         CheckState(nameof(state), state, batch.BatchSize);
+        CheckTrainingState(nameof(state), state);
         using ConcurrencyGuard.InferenceScope use = _guard.Infer("Evaluate");
         InferenceBuffers buffers = _inference.Rent();
         try
         {
             ReadOnlySpan<int> tokens = TakesTokens ? batch.Tokens : default;
             Frame frame = Prepare(batch.Tokens, batch.Inputs, batch.BatchSize, batch.TimeSteps, batch.Lengths, ref buffers.Workspace, out TNetwork layout, training: false);
-            Run(frame, layout, buffers.Workspace, tokens, batch.Lengths, state is null ? default : state.Values, training: false, logits: TNetwork.Info.FusedLoss);
+            Run(frame, layout, buffers.Workspace, tokens, batch.Lengths, state is null ? default : state.Values, training: false, logits: TNetwork.Info.FusedLoss, batch.Conditions);
             return ComputeLoss(frame, buffers.Workspace, batch, outputs);
         }
         finally
@@ -250,6 +290,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
         int B = batch.BatchSize, T = batch.TimeSteps;
         int rows = TNetwork.Info.OutputIsSequence ? T : 1;
         CheckInputs(batch.Tokens, batch.Inputs, B, T, batch.Lengths);
+        CheckConditions("batch.Conditions", batch.Conditions, B);
         ReadOnlySpan<int> padded = TNetwork.Info.OutputIsSequence ? batch.Lengths : default; // targets of padded steps are ignored
         if (!outputs.IsEmpty)
         {
@@ -331,12 +372,20 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
         Span<float> ws = _workspace;
         ws.Slice(frame.BackwardStart, frame.Total - frame.BackwardStart).Clear();
         ws.Slice(frame.LossGradient, frame.OutputLength).CopyTo(ws.Slice(frame.OutputGradient, frame.OutputLength));
-        BackwardCore(frame, null, default, null);
+        BackwardCore(frame, null, default, null, default);
     }
 
     /// <summary>Backpropagation through time of the last training-mode Forward for a caller-supplied output gradient (see the model's <c>Backward</c>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward(ReadOnlySpan<float> outputGradient, TState? finalStateGradient, Span<float> inputGradient, TState? initialStateGradient)
+        => Backward(outputGradient, finalStateGradient, inputGradient, initialStateGradient, default);
+
+    /// <summary>
+    /// Backpropagation through time of the last training-mode Forward for a caller-supplied output gradient; a conditioned
+    /// model also writes ∂loss/∂conditions <c>[batchSize, ConditionSize]</c> into <paramref name="conditionGradient"/> unless it is empty.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Backward(ReadOnlySpan<float> outputGradient, TState? finalStateGradient, Span<float> inputGradient, TState? initialStateGradient, Span<float> conditionGradient)
     {
         using ConcurrencyGuard.TrainingScope use = _guard.Train("Backward");
         if (!_hasTrained)
@@ -365,7 +414,14 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
 
         CheckState(nameof(finalStateGradient), finalStateGradient, B);
         CheckState(nameof(initialStateGradient), initialStateGradient, B);
+        if (!conditionGradient.IsEmpty)
+        {
+            RequireConditions(nameof(conditionGradient), conditionGradient);
+            Guard.Length(nameof(conditionGradient), conditionGradient.Length, B, 1, TNetwork.Info.ConditionSize, "[batchSize, ConditionSize]");
+        }
+
         inputGradient.Clear();
+        conditionGradient.Clear();
         Span<float> ws = _workspace;
         ws.Slice(frame.BackwardStart, frame.Total - frame.BackwardStart).Clear();
         Span<float> dOut = ws.Slice(frame.OutputGradient, frame.OutputLength);
@@ -376,29 +432,37 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
             Guard.ZeroPaddedRows(dOut, TrainedLengths, T, TNetwork.Info.OutputSize);
         }
 
-        BackwardCore(frame, finalStateGradient, inputGradient, initialStateGradient);
+        BackwardCore(frame, finalStateGradient, inputGradient, initialStateGradient, conditionGradient);
     }
 
     /// <summary>
     /// Generates <c>output.Length</c> tokens: steps through <paramref name="prefix"/> to prime <paramref name="state"/>, then
     /// repeatedly chooses the next token with <paramref name="sampler"/> and feeds it back. Allocates nothing.
     /// </summary>
-    public void Generate(ReadOnlySpan<int> prefix, Span<int> output, TokenSampler sampler, TState state)
+    public void Generate(ReadOnlySpan<int> prefix, Span<int> output, TokenSampler sampler, TState state) => Generate(default, prefix, output, sampler, state);
+
+    /// <summary>
+    /// <see cref="Generate(ReadOnlySpan{int}, Span{int}, TokenSampler, TState)"/> of a conditioned model: with
+    /// <paramref name="condition"/> (<c>[ConditionSize]</c>) the state restarts from it before the prefix; without, the
+    /// stream steps on from <paramref name="state"/>.
+    /// </summary>
+    public void Generate(ReadOnlySpan<float> condition, ReadOnlySpan<int> prefix, Span<int> output, TokenSampler sampler, TState state)
     {
         ArgumentNullException.ThrowIfNull(sampler);
         Guard.Positive("prefix.Length", prefix.Length);
         ArgumentNullException.ThrowIfNull(state);
         CheckState(nameof(state), state, 1);
         Guard.Tokens(nameof(prefix), prefix, TNetwork.Info.VocabularySize);
+        CheckCondition(nameof(condition), condition);
         using ConcurrencyGuard.InferenceScope use = _guard.Infer("Generate");
         InferenceBuffers buffers = _inference.Rent();
         try
         {
             Buffers.Ensure(ref buffers.Probabilities, TNetwork.Info.OutputSize);
             Span<float> probabilities = buffers.Probabilities.AsSpan(0, TNetwork.Info.OutputSize);
-            foreach (int token in prefix)
+            for (int i = 0; i < prefix.Length; i++)
             {
-                StepCore(buffers, MemoryMarshal.CreateReadOnlySpan(in token, 1), default, probabilities, state);
+                StepCore(buffers, prefix.Slice(i, 1), default, probabilities, state, i == 0 ? condition : default);
             }
 
             for (int i = 0; i < output.Length; i++)
@@ -423,18 +487,22 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
     /// writes the <c>output.Length</c> tokens of highest total log-probability that <paramref name="beam"/>'s width finds
     /// and returns that log-probability. Allocates nothing once <paramref name="beam"/> has served a search as long.
     /// </summary>
-    public float Generate(ReadOnlySpan<int> prefix, Span<int> output, LanguageModelBeam beam, TState state)
+    public float Generate(ReadOnlySpan<int> prefix, Span<int> output, LanguageModelBeam beam, TState state) => Generate(default, prefix, output, beam, state);
+
+    /// <summary>Beam search of a conditioned model: with <paramref name="condition"/> the state restarts from it before the prefix.</summary>
+    public float Generate(ReadOnlySpan<float> condition, ReadOnlySpan<int> prefix, Span<int> output, LanguageModelBeam beam, TState state)
     {
         ArgumentNullException.ThrowIfNull(beam);
         Guard.Positive("prefix.Length", prefix.Length);
         ArgumentNullException.ThrowIfNull(state);
         CheckState(nameof(state), state, 1);
         Guard.Tokens(nameof(prefix), prefix, TNetwork.Info.VocabularySize);
+        CheckCondition(nameof(condition), condition);
         using ConcurrencyGuard.InferenceScope use = _guard.Infer("Generate");
         InferenceBuffers buffers = _inference.Rent();
         try
         {
-            return beam.Search(this, buffers, prefix, output, state);
+            return beam.Search(this, buffers, prefix, output, state, condition);
         }
         finally
         {
@@ -446,9 +514,13 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
     /// Generates <paramref name="count"/> tokens after <paramref name="prefix"/> from <paramref name="state"/>; <paramref name="options"/>
     /// default to greedy; a <see cref="SamplingOptions.BeamWidth"/> above 0 searches a beam of that width.
     /// </summary>
-    public int[] Generate(ReadOnlySpan<int> prefix, int count, SamplingOptions? options, TState state)
+    public int[] Generate(ReadOnlySpan<int> prefix, int count, SamplingOptions? options, TState state) => Generate(default, prefix, count, options, state);
+
+    /// <summary>Generates <paramref name="count"/> tokens after <paramref name="prefix"/>, the state restarted from <paramref name="condition"/> (a conditioned model).</summary>
+    public int[] Generate(ReadOnlySpan<float> condition, ReadOnlySpan<int> prefix, int count, SamplingOptions? options, TState state)
     {
         Guard.Positive(nameof(count), count);
+        CheckCondition(nameof(condition), condition);
         options ??= SamplingOptions.Greedy;
         var output = new int[count];
         if (options.BeamWidth < 0)
@@ -463,11 +535,11 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
                 throw new ArgumentException($"options: beam search (BeamWidth = {options.BeamWidth}) takes no Temperature or TopK, but got Temperature = {options.Temperature}, TopK = {options.TopK}.", nameof(options));
             }
 
-            Generate(prefix, output, new LanguageModelBeam(options.BeamWidth), state);
+            Generate(condition, prefix, output, new LanguageModelBeam(options.BeamWidth), state);
             return output;
         }
 
-        Generate(prefix, output, new TokenSampler(options), state);
+        Generate(condition, prefix, output, new TokenSampler(options), state);
         return output;
     }
 
@@ -476,14 +548,66 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
     ModelState IBeamLanguageModel.CreateStreamState() => TState.Create(1);
 
     /// <summary>One stream's step with the last layer's logits, turned into log-probabilities (log-softmax, stable).</summary>
-    void IBeamLanguageModel.StepLogProbabilities(InferenceBuffers buffers, int token, Span<float> logProbabilities, ModelState state)
+    void IBeamLanguageModel.StepLogProbabilities(InferenceBuffers buffers, int token, Span<float> logProbabilities, ModelState state, ReadOnlySpan<float> condition)
     {
         ReadOnlySpan<int> tokens = MemoryMarshal.CreateReadOnlySpan(ref token, 1);
+        if (!condition.IsEmpty)
+        {
+            state.Values.Clear(); // a new stream: every layer restarts, the conditioned one from its condition
+        }
+
         Frame frame = Prepare(tokens, default, 1, 1, default, ref buffers.Workspace, out TNetwork layout, training: false);
-        Run(frame, layout, buffers.Workspace, tokens, default, state.Values, training: false, logits: true);
+        Run(frame, layout, buffers.Workspace, tokens, default, state.Values, training: false, logits: true, condition);
         Span<float> row = logProbabilities.Slice(0, TNetwork.Info.OutputSize);
         buffers.Workspace.AsSpan(frame.Output, row.Length).CopyTo(row);
         Activations.LogSoftmax(row);
+    }
+
+    /// <summary>One stream's condition: empty (step on from the state) or <c>[ConditionSize]</c> floats of a conditioned model.</summary>
+    private static void CheckCondition(string name, ReadOnlySpan<float> condition)
+    {
+        RequireConditions(name, condition);
+        if (!condition.IsEmpty)
+        {
+            if (condition.Length != TNetwork.Info.ConditionSize)
+            {
+                Guard.Length(name, condition.Length, 1, 1, TNetwork.Info.ConditionSize, $"[ConditionSize = {TNetwork.Info.ConditionSize}]");
+            }
+        }
+    }
+
+    /// <summary>A conditioned model needs its condition vectors, <c>[batchSize, ConditionSize]</c>; any other model takes none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CheckConditions(string name, ReadOnlySpan<float> conditions, int batchSize)
+    {
+        if (TNetwork.Info.ConditionSize == 0)
+        {
+            RequireConditions(name, conditions);
+            return;
+        }
+
+        if (conditions.Length != (long)batchSize * TNetwork.Info.ConditionSize)
+        {
+            Guard.Length(name, conditions.Length, batchSize, 1, TNetwork.Info.ConditionSize, $"[batchSize, ConditionSize = {TNetwork.Info.ConditionSize}]");
+        }
+    }
+
+    /// <summary>Throws when a model without a <c>[Conditioned]</c> layer is given conditions.</summary>
+    private static void RequireConditions(string name, ReadOnlySpan<float> conditions)
+    {
+        if (TNetwork.Info.ConditionSize == 0 && !conditions.IsEmpty)
+        {
+            throw new ArgumentException($"{name}: expected none (no layer of this model is [Conditioned]) but got {conditions.Length} floats.", name);
+        }
+    }
+
+    /// <summary>A conditioned model trains from its conditions: a training pass starts from them, never from a given state.</summary>
+    private static void CheckTrainingState(string name, TState? state)
+    {
+        if (TNetwork.Info.ConditionSize > 0 && state is not null)
+        {
+            throw new ArgumentException($"{name}: expected null (a conditioned model's passes start from their conditions, not from a state) but got a state for {state.BatchSize} streams.", name);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -501,16 +625,17 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Predict(ReadOnlySpan<int> tokens, ReadOnlySpan<float> inputs, int batchSize, int timeSteps, Span<float> outputs, ReadOnlySpan<int> lengths)
+    private void Predict(ReadOnlySpan<float> conditions, ReadOnlySpan<int> tokens, ReadOnlySpan<float> inputs, int batchSize, int timeSteps, Span<float> outputs, ReadOnlySpan<int> lengths)
     {
         CheckInputs(tokens, inputs, batchSize, timeSteps, lengths);
+        CheckConditions(nameof(conditions), conditions, batchSize);
         Guard.Length(nameof(outputs), outputs.Length, batchSize, TNetwork.Info.OutputIsSequence ? timeSteps : 1, TNetwork.Info.OutputSize, OutputShape);
         using ConcurrencyGuard.InferenceScope use = _guard.Infer("Predict");
         InferenceBuffers buffers = _inference.Rent();
         try
         {
             Frame frame = Prepare(tokens, inputs, batchSize, timeSteps, lengths, ref buffers.Workspace, out TNetwork layout, training: false);
-            Run(frame, layout, buffers.Workspace, tokens, lengths, default, training: false, logits: false);
+            Run(frame, layout, buffers.Workspace, tokens, lengths, default, training: false, logits: false, conditions);
             CopyOutput(frame, buffers.Workspace, outputs, lengths);
         }
         finally
@@ -520,18 +645,23 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Step(ReadOnlySpan<int> tokens, ReadOnlySpan<float> inputs, Span<float> output, TState state)
+    private void Step(ReadOnlySpan<float> conditions, ReadOnlySpan<int> tokens, ReadOnlySpan<float> inputs, Span<float> output, TState state)
     {
         ArgumentNullException.ThrowIfNull(state);
         int B = state.BatchSize;
         CheckInputs(tokens, inputs, B, 1, default);
+        if (!conditions.IsEmpty)
+        {
+            CheckConditions(nameof(conditions), conditions, B);
+        }
+
         Guard.Length(nameof(output), output.Length, B, 1, TNetwork.Info.OutputSize, "[state.BatchSize, OutputSize]");
         CheckState(nameof(state), state, B);
         using ConcurrencyGuard.InferenceScope use = _guard.Infer("Step");
         InferenceBuffers buffers = _inference.Rent();
         try
         {
-            StepCore(buffers, tokens, inputs, output, state);
+            StepCore(buffers, tokens, inputs, output, state, conditions);
         }
         finally
         {
@@ -541,19 +671,26 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
 
     /// <summary>One step of every stream of <paramref name="state"/> in <paramref name="buffers"/>; the arguments are checked.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void StepCore(InferenceBuffers buffers, ReadOnlySpan<int> tokens, ReadOnlySpan<float> inputs, Span<float> output, TState state)
+    private void StepCore(InferenceBuffers buffers, ReadOnlySpan<int> tokens, ReadOnlySpan<float> inputs, Span<float> output, TState state, ReadOnlySpan<float> conditions = default)
     {
         int B = state.BatchSize;
+        if (!conditions.IsEmpty)
+        {
+            state.Values.Clear(); // new streams: every layer restarts, the conditioned one from its condition
+        }
+
         Frame frame = Prepare(tokens, inputs, B, 1, default, ref buffers.Workspace, out TNetwork layout, training: false);
-        Run(frame, layout, buffers.Workspace, tokens, default, state.Values, training: false, logits: false);
+        Run(frame, layout, buffers.Workspace, tokens, default, state.Values, training: false, logits: false, conditions);
         buffers.Workspace.AsSpan(frame.Output, B * TNetwork.Info.OutputSize).CopyTo(output);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Forward(ReadOnlySpan<int> tokens, ReadOnlySpan<float> inputs, int batchSize, int timeSteps, Span<float> outputs, ReadOnlySpan<int> lengths, TState? state)
+    private void Forward(ReadOnlySpan<float> conditions, ReadOnlySpan<int> tokens, ReadOnlySpan<float> inputs, int batchSize, int timeSteps, Span<float> outputs, ReadOnlySpan<int> lengths, TState? state)
     {
         using ConcurrencyGuard.TrainingScope use = _guard.Train("Forward");
         CheckInputs(tokens, inputs, batchSize, timeSteps, lengths);
+        CheckConditions(nameof(conditions), conditions, batchSize);
+        CheckTrainingState(nameof(state), state);
         if (!outputs.IsEmpty)
         {
             Guard.Length(nameof(outputs), outputs.Length, batchSize, TNetwork.Info.OutputIsSequence ? timeSteps : 1, TNetwork.Info.OutputSize, OutputShape);
@@ -561,8 +698,8 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
 
         CheckState(nameof(state), state, batchSize);
         Frame frame = Prepare(tokens, inputs, batchSize, timeSteps, lengths, ref _workspace, out TNetwork layout, training: true);
-        RememberBatch(tokens, lengths, frame, layout);
-        Run(frame, layout, _workspace, _tokens.AsSpan(0, tokens.Length), TrainedLengths, state is null ? default : state.Values, training: true, logits: false);
+        RememberBatch(tokens, lengths, conditions, frame, layout);
+        Run(frame, layout, _workspace, _tokens.AsSpan(0, tokens.Length), TrainedLengths, state is null ? default : state.Values, training: true, logits: false, TrainedConditions);
         if (!outputs.IsEmpty)
         {
             CopyOutput(frame, _workspace, outputs, lengths);
@@ -638,7 +775,8 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
 
     /// <summary>The forward pass, layer by layer; with a <paramref name="state"/>, initial states are read from it and final states written back.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Run(in Frame frame, in TNetwork layout, float[] workspace, ReadOnlySpan<int> tokens, ReadOnlySpan<int> lengths, Span<float> state, bool training, bool logits)
+    private void Run(in Frame frame, in TNetwork layout, float[] workspace, ReadOnlySpan<int> tokens, ReadOnlySpan<int> lengths, Span<float> state, bool training, bool logits,
+        ReadOnlySpan<float> conditions)
     {
         Span<float> ws = workspace;
         bool dropout = training && TNetwork.Info.HasDropout;
@@ -650,6 +788,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
             Parameters = _parameters,
             Tokens = tokens,
             Lengths = lengths,
+            Conditions = conditions,
             Input = Input(frame, ws, forward: true, dropout),
             State = state,
             Logits = logits,
@@ -660,7 +799,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
 
     /// <summary>The layers' backward passes in reverse order; the last layer's output gradient is already in place.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void BackwardCore(in Frame frame, TState? finalStateGradient, Span<float> inputGradient, TState? initialStateGradient)
+    private void BackwardCore(in Frame frame, TState? finalStateGradient, Span<float> inputGradient, TState? initialStateGradient, Span<float> conditionGradient)
     {
         Span<float> ws = _workspace;
         int B = frame.Batch, T = frame.Time;
@@ -673,6 +812,8 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
             Gradients = _gradients,
             Tokens = _tokens.AsSpan(0, TakesTokens ? B * T : 0),
             Lengths = TrainedLengths,
+            Conditions = TrainedConditions,
+            ConditionGradient = conditionGradient,
             Input = Input(frame, ws, forward: false, dropout: false),
             InputGradient = inputGradient,
             UsedState = _trainedWithState,
@@ -713,8 +854,11 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void RememberBatch(ReadOnlySpan<int> tokens, ReadOnlySpan<int> lengths, in Frame frame, in TNetwork layout)
+    private void RememberBatch(ReadOnlySpan<int> tokens, ReadOnlySpan<int> lengths, ReadOnlySpan<float> conditions, in Frame frame, in TNetwork layout)
     {
+        Buffers.Ensure(ref _conditions, conditions.Length);
+        conditions.CopyTo(_conditions);
+        _trainedWithConditions = !conditions.IsEmpty;
         // Backward runs after the caller's spans are gone: keep copies of the tokens and lengths.
         Buffers.Ensure(ref _tokens, tokens.Length);
         tokens.CopyTo(_tokens);
@@ -724,6 +868,8 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
         _trained = layout;
         _trainedWithLengths = !lengths.IsEmpty;
     }
+
+    private ReadOnlySpan<float> TrainedConditions => _trainedWithConditions ? _conditions.AsSpan(0, _trainedFrame.Batch * TNetwork.Info.ConditionSize) : default;
 
     private ReadOnlySpan<int> TrainedLengths => _trainedWithLengths ? _lengths.AsSpan(0, _trainedFrame.Batch) : default;
 

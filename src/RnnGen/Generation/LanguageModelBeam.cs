@@ -41,13 +41,13 @@ public sealed class LanguageModelBeam
     /// tokens and leaves <paramref name="state"/> as the sampling <c>Generate</c> does (after every generated token but
     /// the last); returns the best sequence's total log-probability.
     /// </summary>
-    internal float Search(IBeamLanguageModel model, InferenceBuffers buffers, ReadOnlySpan<int> prefix, Span<int> output, ModelState state)
+    internal float Search(IBeamLanguageModel model, InferenceBuffers buffers, ReadOnlySpan<int> prefix, Span<int> output, ModelState state, ReadOnlySpan<float> condition = default)
     {
         int K = Width, V = model.OutputSize, N = output.Length;
         Span<float> first = Prepare(model, state, V, N).AsSpan(0, V);
-        foreach (int token in prefix)
+        for (int i = 0; i < prefix.Length; i++)
         {
-            model.StepLogProbabilities(buffers, token, first, state);
+            model.StepLogProbabilities(buffers, prefix[i], first, state, i == 0 ? condition : default); // a condition restarts the state
         }
 
         if (N == 0)
@@ -79,7 +79,7 @@ public sealed class LanguageModelBeam
             for (int c = 0; c < chosen; c++)
             {
                 _states[parents[c]].Values.CopyTo(_nextStates[c].Values);
-                model.StepLogProbabilities(buffers, tokens[c], _logProbabilities.AsSpan(c * V, V), _nextStates[c]);
+                model.StepLogProbabilities(buffers, tokens[c], _logProbabilities.AsSpan(c * V, V), _nextStates[c], default);
             }
 
             (_states, _nextStates) = (_nextStates, _states);
@@ -136,5 +136,5 @@ internal interface IBeamLanguageModel
     ModelState CreateStreamState();
 
     /// <summary>Advances <paramref name="state"/> (one stream) by <paramref name="token"/> in <paramref name="buffers"/> and writes <c>log p(next token)</c>.</summary>
-    void StepLogProbabilities(InferenceBuffers buffers, int token, Span<float> logProbabilities, ModelState state);
+    void StepLogProbabilities(InferenceBuffers buffers, int token, Span<float> logProbabilities, ModelState state, ReadOnlySpan<float> condition);
 }

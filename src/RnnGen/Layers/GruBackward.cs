@@ -21,6 +21,10 @@ public static unsafe partial class GruKernel
         int parts = RecurrentParallel.Parts(sequence, 3L * G * (TShape.InputSize + H));
         RecurrentParallel.Run(parts, weights, gradients, sequence, sequenceGradients, &BackwardThroughTime<TShape>);
         RecurrentParallel.Run(parts, weights, gradients, sequence, sequenceGradients, &WeightGradients<TShape>);
+
+        // ∂(W_f v_b) += Σ_t ∂(input-side pre)[b, t]: the conditioned input's pre-activation
+        var layout = new GruCache(sequence.Batch, sequence.Time, H);
+        RecurrentCommon.SumSequences(sequence, sequence.Cache.Slice(layout.InputGateGradients, sequence.Batch * sequence.Time * G), G, sequenceGradients.SequenceBias);
     }
 
     /// <summary>

@@ -22,6 +22,10 @@ public static unsafe partial class LstmKernel
         int parts = RecurrentParallel.Parts(sequence, 3L * G * (TShape.InputSize + H));
         RecurrentParallel.Run(parts, weights, gradients, sequence, sequenceGradients, &BackwardThroughTime<TShape>);
         RecurrentParallel.Run(parts, weights, gradients, sequence, sequenceGradients, &WeightGradients<TShape>);
+
+        // ∂(W_f v_b) += Σ_t ∂pre[b, t]: the conditioned input's pre-activation
+        var layout = new LstmCache(sequence.Batch, sequence.Time, H);
+        RecurrentCommon.SumSequences(sequence, sequence.Cache.Slice(layout.GateGradients, sequence.Batch * sequence.Time * G), G, sequenceGradients.SequenceBias);
     }
 
     /// <summary>

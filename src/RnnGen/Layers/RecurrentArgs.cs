@@ -73,6 +73,12 @@ public ref struct RecurrentSequence
     /// <summary>Distance in floats between consecutive input rows (≥ I).</summary>
     public int InputStride;
 
+    /// <summary>
+    /// <c>[B, G·H]</c> a pre-activation added to every step of sequence b (a conditioned layer's <c>W_f v_b</c>, the input
+    /// projection of a vector that is part of every step's input); empty: none.
+    /// </summary>
+    public ReadOnlySpan<float> SequenceBias;
+
     /// <summary><c>[B, H]</c> initial hidden state; empty means zeros.</summary>
     public ReadOnlySpan<float> InitialHidden;
 
@@ -107,6 +113,7 @@ public ref struct RecurrentSequence
         Lengths = Lengths.IsEmpty ? default : Lengths.Slice(first, count),
         Input = Input.Slice(first * Time * InputStride),
         InputStride = InputStride,
+        SequenceBias = SequenceBias.IsEmpty ? default : SequenceBias.Slice(first * (SequenceBias.Length / Batch), count * (SequenceBias.Length / Batch)),
         InitialHidden = Part(InitialHidden, first * units, count * units),
         InitialCell = Part(InitialCell, first * units, count * units),
         Hidden = Hidden.Slice(first * Time * units, count * Time * units),
@@ -133,6 +140,9 @@ public ref struct RecurrentSequenceGradients
 
     /// <summary>∂L/∂input, same layout and stride as <see cref="RecurrentSequence.Input"/>, accumulated (<c>+=</c>); empty: not computed.</summary>
     public Span<float> Input;
+
+    /// <summary><c>[B, G·H]</c> ∂L/∂<see cref="RecurrentSequence.SequenceBias"/>, accumulated (<c>+=</c>); empty: not computed.</summary>
+    public Span<float> SequenceBias;
 
     /// <summary><c>[B, H]</c> ∂L/∂initial hidden state, overwritten (<c>=</c>); empty: not computed.</summary>
     public Span<float> InitialHidden;

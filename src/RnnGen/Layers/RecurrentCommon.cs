@@ -26,6 +26,30 @@ internal static class RecurrentCommon
         }
 
         Gemm.MultiplyNT(rows, width, inputSize, s.Input, s.InputStride, inputWeights, inputSize, pre, width, accumulate: true);
+        if (!s.SequenceBias.IsEmpty)
+        {
+            // pre[b, t] += W_f v_b: the conditioned input, projected once per sequence
+            for (int r = 0; r < rows; r++)
+            {
+                Span<float> row = pre.Slice(r * width, width);
+                TensorPrimitives.Add(row, s.SequenceBias.Slice(r / s.Time * width, width), row);
+            }
+        }
+    }
+
+    /// <summary>∂(sequence bias)[b] += Σ_t ∂pre[b, t] (padded rows hold zero gradients); nothing when not asked for.</summary>
+    public static void SumSequences(in RecurrentSequence s, ReadOnlySpan<float> gradients, int width, Span<float> sequenceBias)
+    {
+        if (sequenceBias.IsEmpty)
+        {
+            return;
+        }
+
+        for (int r = 0; r < s.Batch * s.Time; r++)
+        {
+            Span<float> target = sequenceBias.Slice(r / s.Time * width, width);
+            TensorPrimitives.Add(target, gradients.Slice(r * width, width), target);
+        }
     }
 
     /// <summary>

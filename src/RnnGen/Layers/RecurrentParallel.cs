@@ -64,7 +64,7 @@ internal static unsafe class RecurrentParallel
 
         fixed (float* wInput = w.Input, wRecurrent = w.Recurrent, wBias = w.Bias, wRecurrentBias = w.RecurrentBias, wPeepholes = w.Peepholes,
                gInput = g.Input, gRecurrent = g.Recurrent, gBias = g.Bias, gRecurrentBias = g.RecurrentBias, gPeepholes = g.Peepholes,
-               sInput = s.Input, sInitialHidden = s.InitialHidden, sInitialCell = s.InitialCell, sHidden = s.Hidden,
+               sInput = s.Input, sSequenceBias = s.SequenceBias, sInitialHidden = s.InitialHidden, sInitialCell = s.InitialCell, sHidden = s.Hidden,
                sFinalHidden = s.FinalHidden, sFinalCell = s.FinalCell, sCache = s.Cache,
                dHidden = sg.Hidden, dFinalHidden = sg.FinalHidden, dFinalCell = sg.FinalCell, dInput = sg.Input,
                dInitialHidden = sg.InitialHidden, dInitialCell = sg.InitialCell)
@@ -79,7 +79,7 @@ internal static unsafe class RecurrentParallel
                 GInput = new(gInput, g.Input.Length), GRecurrent = new(gRecurrent, g.Recurrent.Length), GBias = new(gBias, g.Bias.Length),
                 GRecurrentBias = new(gRecurrentBias, g.RecurrentBias.Length), GPeepholes = new(gPeepholes, g.Peepholes.Length),
                 Lengths = lengths, LengthsCount = s.Lengths.Length,
-                SInput = new(sInput, s.Input.Length), SInitialHidden = new(sInitialHidden, s.InitialHidden.Length),
+                SInput = new(sInput, s.Input.Length), SSequenceBias = new(sSequenceBias, s.SequenceBias.Length), SInitialHidden = new(sInitialHidden, s.InitialHidden.Length),
                 SInitialCell = new(sInitialCell, s.InitialCell.Length), SHidden = new(sHidden, s.Hidden.Length),
                 SFinalHidden = new(sFinalHidden, s.FinalHidden.Length), SFinalCell = new(sFinalCell, s.FinalCell.Length),
                 SCache = new(sCache, s.Cache.Length),
@@ -106,7 +106,7 @@ internal static unsafe class RecurrentParallel
         {
             Batch = f.Batch, Time = f.Time, Reverse = f.Reverse, InputStride = f.InputStride,
             Lengths = new ReadOnlySpan<int>(f.Lengths, f.LengthsCount),
-            Input = f.SInput.Span, InitialHidden = f.SInitialHidden.Span, InitialCell = f.SInitialCell.Span, Hidden = f.SHidden.Span,
+            Input = f.SInput.Span, SequenceBias = f.SSequenceBias.Span, InitialHidden = f.SInitialHidden.Span, InitialCell = f.SInitialCell.Span, Hidden = f.SHidden.Span,
             FinalHidden = f.SFinalHidden.Span, FinalCell = f.SFinalCell.Span, Cache = f.SCache.Span,
         };
         var sg = new RecurrentSequenceGradients
@@ -132,7 +132,7 @@ internal static unsafe class RecurrentParallel
         public int* Lengths;
         public Pinned WInput, WRecurrent, WBias, WRecurrentBias, WPeepholes;
         public Pinned GInput, GRecurrent, GBias, GRecurrentBias, GPeepholes;
-        public Pinned SInput, SInitialHidden, SInitialCell, SHidden, SFinalHidden, SFinalCell, SCache;
+        public Pinned SInput, SSequenceBias, SInitialHidden, SInitialCell, SHidden, SFinalHidden, SFinalCell, SCache;
         public Pinned DHidden, DFinalHidden, DFinalCell, DInput, DInitialHidden, DInitialCell;
     }
 }

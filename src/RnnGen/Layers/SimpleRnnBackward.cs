@@ -29,6 +29,10 @@ public static unsafe partial class SimpleRnnKernel
         }
 
         RecurrentParallel.Run(parts, weights, gradients, sequence, sequenceGradients, &WeightGradients<TShape>);
+
+        // ∂(W_f v_b) += Σ_t ∂pre[b, t]: the conditioned input's pre-activation
+        var layout = new SimpleRnnCache(sequence.Batch, sequence.Time, H);
+        RecurrentCommon.SumSequences(sequence, sequence.Cache.Slice(layout.PreActivationGradients, sequence.Batch * sequence.Time * H), H, sequenceGradients.SequenceBias);
     }
 
     /// <summary>The backward recurrence of share <paramref name="part"/> of the sequences: ∂pre for every row (into the cache), h_prev, ∂h_0.</summary>

@@ -18,6 +18,9 @@ public interface ITrainableModel
     /// <summary>Whether inputs are token ids.</summary>
     bool TakesTokens { get; }
 
+    /// <summary>Floats of the condition vector each example carries (a model with a <c>[Conditioned]</c> layer); 0: none.</summary>
+    int ConditionSize => 0;
+
     /// <summary>The declared loss.</summary>
     Loss Loss { get; }
 

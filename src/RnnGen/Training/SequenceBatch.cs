@@ -18,6 +18,9 @@ public readonly ref struct SequenceBatch
     /// <summary><c>[B, T, InputSize]</c> features (models without an embedding); empty otherwise.</summary>
     public ReadOnlySpan<float> Inputs { get; init; }
 
+    /// <summary><c>[B, ConditionSize]</c> one condition vector per sequence (models with a <c>[Conditioned]</c> layer); empty otherwise.</summary>
+    public ReadOnlySpan<float> Conditions { get; init; }
+
     /// <summary><c>[B]</c> lengths in 1 … T; empty: every sequence has T steps.</summary>
     public ReadOnlySpan<int> Lengths { get; init; }
 

@@ -96,6 +96,9 @@ public static class OnnxExporter
                         // x[T, B, D] = weight[tokens]
                         x = g.Op("Gather", $"{embedding.Name}/Gather", [Float($"{embedding.Name}.weight", embedding.Weight), x]);
                         break;
+                    case RecurrentLayer { ConditionSize: > 0 } conditioned:
+                        throw new NotSupportedException($"ONNX export: layer '{conditioned.Name}' is [Conditioned] on a vector of {conditioned.ConditionSize} floats per sequence, "
+                            + "which the exported graph has no input for. Export a model without [Conditioned].");
                     case RecurrentLayer recurrent when sequence:
                         x = Recurrent(recurrent, x, lengths);
                         sequence = recurrent.ReturnSequences;

@@ -25,6 +25,11 @@ public static class OnnxImporter
             throw new NotSupportedException($"ONNX import: layer '{model.Layers[0].Name}' reads the model's previous output (OutputRecurrence = true), which an ONNX graph of recurrent operators does not hold.");
         }
 
+        if (model.Layers.OfType<RecurrentLayer>().FirstOrDefault(l => l.ConditionSize > 0) is { } conditioned)
+        {
+            throw new NotSupportedException($"ONNX import: layer '{conditioned.Name}' is [Conditioned]; an ONNX graph of recurrent operators holds no condition weights for it.");
+        }
+
         OnnxFile file = OnnxFile.Read(path);
         var staging = new Staging(path, file);
         List<OnnxNode> nodes = [.. file.Nodes.Where(staging.HasParameters)];

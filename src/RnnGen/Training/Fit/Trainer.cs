@@ -208,6 +208,13 @@ public static partial class Trainer
             throw new ArgumentException($"{name}: the model reads {model.ModelInputSize} features per step but the data set has {data.FeatureSize}.", name);
         }
 
+        if (data.ConditionSize != model.ConditionSize)
+        {
+            throw new ArgumentException(model.ConditionSize == 0
+                ? $"{name}: the model is not conditioned but the data set carries condition vectors of {data.ConditionSize} floats."
+                : $"{name}: the model is conditioned on {model.ConditionSize} floats per example but the data set carries {data.ConditionSize} (SequenceDataSet.WithConditions).", name);
+        }
+
         if ((model.Loss == Loss.CrossEntropy) != data.HasClassTargets)
         {
             throw new ArgumentException($"{name}: Loss.{model.Loss} needs {(model.Loss == Loss.CrossEntropy ? "class-id" : "float")} targets.", name);
