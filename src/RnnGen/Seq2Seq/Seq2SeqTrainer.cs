@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RnnGen.Generated;
 using RnnGen.Initialization;
 using RnnGen.Training;
 
@@ -49,6 +50,8 @@ public static class Seq2SeqTrainer
         options ??= new Seq2SeqFitOptions();
         if (options.Epochs < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Epochs, $"Epochs: expected ≥ 1 but got {options.Epochs}.");
         if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, $"BatchSize: expected ≥ 1 but got {options.BatchSize}.");
+        // one thread trains an instance: a second Fit, Forward or Decode on another thread meanwhile throws
+        using ConcurrencyGuard.TrainingScope use = ((model as IGuardedModel)?.Concurrency ?? new ConcurrencyGuard()).Train(nameof(Fit));
         Seq2SeqDataValidation.Check(model, data);
         var random = new DeterministicRandom(options.Seed);
         var losses = new List<double>(options.Epochs);
