@@ -29,7 +29,7 @@ internal static class ReservedNames
         "ModelInputSize", "ModelOutputSize", "TakesTokens", "Decode", "BeginDecoding", "DecodeStep", "StartToken",
         "EndToken", "SourceVocabularySize", "TargetVocabularySize", "SourceSize", "ResetRandom", "Attention",
         "InitializeParameters", "CreateRecurrentState", "DecodeBeam", "Generate", "StepInputSize",
-        "CreateDecodingState",
+        "CreateDecodingState", "Evaluate",
     };
 
     /// <summary>Names the generated code uses without declaring them: '_' discards.</summary>

@@ -83,6 +83,8 @@ public sealed partial class RnnGenerator
             w.Line(Hot + $"public float Forward(in global::RnnGen.Seq2Seq.Seq2SeqBatch batch, {Span} outputs = default) => _core.Forward(batch, outputs);");
             w.Line("/// <summary>Backpropagation through the decoder steps (in reverse), the attention and the encoder: accumulates ∂loss/∂parameters of the last <see cref=\"Forward\"/> into <see cref=\"Gradients\"/>.</summary>");
             w.Line(Hot + "public void Backward() => _core.Backward();");
+            w.Line("/// <summary>Inference-mode loss of a batch (dropout off, every step fed the true previous target, nothing kept for Backward): repeatable, and safe on several threads.</summary>");
+            w.Line(Hot + $"public float Evaluate(in global::RnnGen.Seq2Seq.Seq2SeqBatch batch, {Span} outputs = default) => _core.Evaluate(batch, outputs);");
             w.Line("/// <summary>Greedy decoding of a batch: up to <paramref name=\"maxLength\"/> tokens per source in its row of <paramref name=\"output\"/> [batchSize, maxLength] (end token excluded, the rest filled with it), its length in <paramref name=\"outputLengths\"/>.</summary>");
             w.Line($"public void Decode({ints} source, int batchSize, int sourceSteps, {ints} sourceLengths, global::System.Span<int> output, int maxLength, global::System.Span<int> outputLengths)");
             w.Line("    => _core.Decode(source, batchSize, sourceSteps, sourceLengths, output, maxLength, outputLengths);");

@@ -145,10 +145,52 @@ public sealed class EncoderDecoderCore<TNetwork, TAttention, TOutput>
     public float Forward(in Seq2SeqBatch batch, Span<float> outputs)
     {
         using ConcurrencyGuard.TrainingScope use = _guard.Train("Forward");
-        int B = batch.BatchSize, S = batch.SourceSteps, T = batch.TargetSteps;
         // every check before Prepare lays the workspace out: a rejected batch leaves the last Forward's caches for Backward intact
-        CheckSource(batch.Source, B, S, batch.SourceLengths, SourceArgument.Batch);
-        Guard.Positive("batch.BatchSize", B);
+        CheckBatch(batch, outputs);
+        RunBuffers u = _train;
+        _hasTrained = false;
+        Prepare(u, batch.Source, batch.BatchSize, batch.SourceSteps, batch.SourceLengths, batch.TargetSteps);
+        Encode(u, training: true);
+        DecodeSteps(u, batch.Targets, batch.TeacherForcing, stopAtEnd: false, training: true);
+        float loss = ComputeLoss(u, batch, outputs);
+        _hasTrained = true;
+        return loss;
+    }
+
+    /// <summary>
+    /// Inference-mode loss of one batch: the loss of <see cref="Forward"/> with dropout off and every step fed the true previous
+    /// target, nothing kept for Backward (so it is repeatable and runs on several threads). <c>batch.TeacherForcing</c> must be 1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public float Evaluate(in Seq2SeqBatch batch, Span<float> outputs)
+    {
+        CheckBatch(batch, outputs);
+        if (batch.TeacherForcing != 1f)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batch), batch.TeacherForcing, $"batch.TeacherForcing: Evaluate feeds every step the true previous target; expected 1 but got {batch.TeacherForcing}.");
+        }
+
+        using ConcurrencyGuard.InferenceScope use = _guard.Infer("Evaluate");
+        Session session = Rent();
+        try
+        {
+            RunBuffers u = session.Buffers;
+            Prepare(u, batch.Source, batch.BatchSize, batch.SourceSteps, batch.SourceLengths, batch.TargetSteps);
+            Encode(u, training: false);
+            DecodeSteps(u, batch.Targets, 1f, stopAtEnd: false, training: false);
+            return ComputeLoss(u, batch, outputs);
+        }
+        finally
+        {
+            _sessions.Return(session);
+        }
+    }
+
+    /// <summary>Every check of a training batch and its output span, before anything changes.</summary>
+    private static void CheckBatch(in Seq2SeqBatch batch, Span<float> outputs)
+    {
+        int B = batch.BatchSize, T = batch.TargetSteps;
+        CheckSource(batch.Source, B, batch.SourceSteps, batch.SourceLengths, SourceArgument.Batch);
         Guard.Positive("batch.TargetSteps", T);
         Guard.Length("batch.Targets", batch.Targets.Length, B, T, 1, "[batchSize, targetSteps]");
         Guard.Lengths("batch.TargetLengths", batch.TargetLengths, B, T);
@@ -158,16 +200,17 @@ public sealed class EncoderDecoderCore<TNetwork, TAttention, TOutput>
         {
             Guard.Length(nameof(outputs), outputs.Length, B, T, V, "[batchSize, targetSteps, TargetVocabularySize]");
         }
+    }
 
-        RunBuffers u = _train;
-        _hasTrained = false;
-        Prepare(u, batch.Source, B, S, batch.SourceLengths, T);
+    /// <summary>The mean cross-entropy of the real target steps of the pass just run in <paramref name="u"/>, its gradient, and the probabilities.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float ComputeLoss(RunBuffers u, in Seq2SeqBatch batch, Span<float> outputs)
+    {
+        int B = batch.BatchSize, T = batch.TargetSteps;
         Span<float> ws = u.Workspace;
         ref readonly Frame f = ref u.Frame;
-        Encode(u, training: true);
-        DecodeSteps(u, batch.Targets, batch.TeacherForcing, stopAtEnd: false, training: true);
 
-        // the loss over the real steps: targets and row weights step-major, like the logits
+        // targets and row weights step-major, like the logits
         Span<float> rowWeights = ws.Slice(f.RowWeights, T * B);
         for (int t = 0; t < T; t++)
         {
@@ -191,7 +234,6 @@ public sealed class EncoderDecoderCore<TNetwork, TAttention, TOutput>
             }
         }
 
-        _hasTrained = true;
         return loss;
     }
 

@@ -121,7 +121,7 @@ public partial class Speller : global::RnnGen.Seq2Seq.IEncoderDecoderModel, glob
     /// <summary>Reads a safetensors file (ours or PyTorch's state_dict); a file that does not fit leaves the model unchanged and throws, naming the tensor.</summary>
     public void LoadWeights(string path) => _core.LoadWeights(path);
     /// <summary>LoadWeights with <paramref name="options"/>: <c>AllowNonFinite = true</c> loads NaN or infinite weights, which are otherwise rejected.</summary>
-    public void LoadWeights(string path, global::RnnGen.IO.WeightLoadOptions options) => _core.LoadWeights(path, options);
+    public void LoadWeights(string path, global::RnnGen.IO.WeightLoadOptions options) { global::System.ArgumentNullException.ThrowIfNull(options); _core.LoadWeights(path, options); }
     /// <summary>Restarts the random numbers of scheduled sampling (<see cref="global::RnnGen.Seq2Seq.Seq2SeqBatch.TeacherForcing"/> below 1) and of dropout.</summary>
     public void ResetRandom(int seed) => _core.ResetRandom(seed);
 
@@ -140,6 +140,8 @@ public partial class Speller : global::RnnGen.Seq2Seq.IEncoderDecoderModel, glob
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] public float Forward(in global::RnnGen.Seq2Seq.Seq2SeqBatch batch, global::System.Span<float> outputs = default) => _core.Forward(batch, outputs);
     /// <summary>Backpropagation through the decoder steps (in reverse), the attention and the encoder: accumulates ∂loss/∂parameters of the last <see cref="Forward"/> into <see cref="Gradients"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Backward() => _core.Backward();
+    /// <summary>Inference-mode loss of a batch (dropout off, every step fed the true previous target, nothing kept for Backward): repeatable, and safe on several threads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public float Evaluate(in global::RnnGen.Seq2Seq.Seq2SeqBatch batch, global::System.Span<float> outputs = default) => _core.Evaluate(batch, outputs);
     /// <summary>Greedy decoding of a batch: up to <paramref name="maxLength"/> tokens per source in its row of <paramref name="output"/> [batchSize, maxLength] (end token excluded, the rest filled with it), its length in <paramref name="outputLengths"/>.</summary>
     public void Decode(global::System.ReadOnlySpan<int> source, int batchSize, int sourceSteps, global::System.ReadOnlySpan<int> sourceLengths, global::System.Span<int> output, int maxLength, global::System.Span<int> outputLengths)
         => _core.Decode(source, batchSize, sourceSteps, sourceLengths, output, maxLength, outputLengths);

@@ -201,6 +201,37 @@ public sealed class EncoderDecoderConcurrencyTests
     }
 
     [Fact]
+    public void Evaluate_from_four_threads_equals_one_thread_bitwise()
+    {
+        var model = new AdditiveLstm(seed: 26);
+        var pairs = Enumerable.Range(0, Cases).Select(c => (Source: Source(c), Target: Source(c + 1).Take(3).Select(x => x % 9).ToArray())).ToList();
+        var data = new Seq2SeqDataSet(pairs.Select(p => p.Source).ToList(), pairs.Select(p => p.Target).ToList(), AdditiveLstm.EndToken);
+        // each case is a batch of two pairs; every thread keeps its own copy of the batches (a data set's batch views are its own)
+        (int[] Source, int[] Lengths, int[] Targets, int[] TargetLengths, int S, int T)[] batches = Enumerable.Range(0, Cases).Select(c =>
+        {
+            data.Order[0] = c;
+            data.Order[1] = (c + 3) % Cases;
+            Seq2SeqBatch b = data.GetBatch(0, 2);
+            return (b.Source.ToArray(), b.SourceLengths.ToArray(), b.Targets.ToArray(), b.TargetLengths.ToArray(), b.SourceSteps, b.TargetSteps);
+        }).ToArray();
+        Seq2SeqBatch Batch(int c) => new()
+        {
+            BatchSize = 2, SourceSteps = batches[c].S, Source = batches[c].Source, SourceLengths = batches[c].Lengths,
+            TargetSteps = batches[c].T, Targets = batches[c].Targets, TargetLengths = batches[c].TargetLengths,
+        };
+        float[] expected = Enumerable.Range(0, Cases).Select(c => model.Evaluate(Batch(c))).ToArray();
+        Assert.True(expected.Distinct().Count() > 1, "the cases should score differently");
+
+        int[] wrong = new int[Threads];
+        OnThreads((thread, call) =>
+        {
+            int c = (call + thread) % Cases;
+            if (BitConverter.SingleToInt32Bits(model.Evaluate(Batch(c))) != BitConverter.SingleToInt32Bits(expected[c])) wrong[thread]++;
+        });
+        Assert.Equal(new int[Threads], wrong);
+    }
+
+    [Fact]
     public void The_models_own_decoding_state_belongs_to_the_thread_that_began()
     {
         var model = new PlainLstm(seed: 24);

@@ -33,6 +33,7 @@ public sealed class LoadOptionsTests : IDisposable
         Assert.Equal(before, targetParameters.ToArray());
         e = Assert.Throws<InvalidDataException>(() => loadWith(path, new WeightLoadOptions()));
         Assert.Equal(before, targetParameters.ToArray());
+        Assert.Equal("options", Assert.Throws<ArgumentNullException>(() => loadWith(path, null!)).ParamName);
 
         loadWith(path, new WeightLoadOptions { AllowNonFinite = true });
         Assert.Equal(expected, targetParameters.ToArray()); // NaN equals NaN for float.Equals
