@@ -30,6 +30,7 @@ internal static class ReservedNames
         "ModelInputSize", "ModelOutputSize", "TakesTokens", "Decode", "BeginDecoding", "DecodeStep", "StartToken",
         "EndToken", "SourceVocabularySize", "TargetVocabularySize", "SourceSize", "ResetRandom", "Attention",
         "InitializeParameters", "CreateRecurrentState", "DecodeBeam", "Generate", "StepInputSize", "ConditionSize",
+        "CreateDecodingState", "Evaluate",
     };
 
     /// <summary>Names the generated code uses without declaring them: '_' discards.</summary>
@@ -42,8 +43,8 @@ internal static class ReservedNames
 
     private static readonly string[] OutputRecurrencePrivate = { "_core", "Network" };
 
-    // a tree model also trains and evaluates itself over lists of trees
-    private static readonly string[] TreePrivate = { "_core", "Network", "Fit", "Evaluate" };
+    // a tree model also trains itself over lists of trees
+    private static readonly string[] TreePrivate = { "_core", "Network", "Fit" }; // Evaluate is public in every kind
 
     /// <summary>Members generated for each layer L of a model: "{0}" stands for the layer's name.</summary>
     private static readonly string[] PerLayerSequential = { "{0}", "{0}Shape" };

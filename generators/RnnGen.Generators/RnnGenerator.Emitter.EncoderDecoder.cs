@@ -23,7 +23,7 @@ public sealed partial class RnnGenerator
             ModelSpec model = plan.Model;
             EmitEncoderDecoderDocs(w, plan);
             w.Line(GeneratedCodeAttribute);
-            using (w.Block(model.Accessibility + " partial class " + model.ClassName + " : global::RnnGen.Seq2Seq.IEncoderDecoderModel"))
+            using (w.Block(model.Accessibility + " partial class " + model.ClassName + " : global::RnnGen.Seq2Seq.IEncoderDecoderModel, global::RnnGen.Generated.IGuardedModel"))
             {
                 EmitEncoderDecoderConstants(w, plan);
                 EmitCore(w, plan);
@@ -67,6 +67,7 @@ public sealed partial class RnnGenerator
             w.Line("int global::RnnGen.Generation.ITokenDecoder.TargetVocabularySize => TargetVocabularySize;");
             w.Line("int global::RnnGen.Generation.ITokenDecoder.StartToken => StartToken;");
             w.Line("int global::RnnGen.Generation.ITokenDecoder.EndToken => EndToken;");
+            w.Line("global::RnnGen.Generated.ConcurrencyGuard global::RnnGen.Generated.IGuardedModel.Concurrency => _core.Concurrency;");
             w.Line();
         }
 
@@ -82,16 +83,24 @@ public sealed partial class RnnGenerator
             w.Line(Hot + $"public float Forward(in global::RnnGen.Seq2Seq.Seq2SeqBatch batch, {Span} outputs = default) => _core.Forward(batch, outputs);");
             w.Line("/// <summary>Backpropagation through the decoder steps (in reverse), the attention and the encoder: accumulates ∂loss/∂parameters of the last <see cref=\"Forward\"/> into <see cref=\"Gradients\"/>.</summary>");
             w.Line(Hot + "public void Backward() => _core.Backward();");
+            w.Line("/// <summary>Inference-mode loss of a batch (dropout off, every step fed the true previous target, nothing kept for Backward): repeatable, and safe on several threads.</summary>");
+            w.Line(Hot + $"public float Evaluate(in global::RnnGen.Seq2Seq.Seq2SeqBatch batch, {Span} outputs = default) => _core.Evaluate(batch, outputs);");
             w.Line("/// <summary>Greedy decoding of a batch: up to <paramref name=\"maxLength\"/> tokens per source in its row of <paramref name=\"output\"/> [batchSize, maxLength] (end token excluded, the rest filled with it), its length in <paramref name=\"outputLengths\"/>.</summary>");
             w.Line($"public void Decode({ints} source, int batchSize, int sourceSteps, {ints} sourceLengths, global::System.Span<int> output, int maxLength, global::System.Span<int> outputLengths)");
             w.Line("    => _core.Decode(source, batchSize, sourceSteps, sourceLengths, output, maxLength, outputLengths);");
             w.Line("/// <summary>Greedy decoding of one source: up to <c>output.Length</c> tokens (end token excluded), returns their number; row i of <paramref name=\"attention\"/> [output.Length, source.Length], when given, gets the weights of the step that produced token i.</summary>");
             w.Line($"public int Decode({ints} source, global::System.Span<int> output, {Span} attention = default) => _core.Decode(source, output, attention);");
             w.Line("/// <summary>Beam search decoding of one source with <paramref name=\"beamWidth\"/> hypotheses (1: greedy); returns the number of tokens written (end token excluded).</summary>");
-            w.Line($"public int DecodeBeam({ints} source, global::System.Span<int> output, int beamWidth, out float logProbability) => _core.DecodeBeam(this, source, output, beamWidth, out logProbability);");
-            w.Line("/// <summary>Encodes <paramref name=\"source\"/> once per beam and starts every beam's decoder state from it (see <see cref=\"global::RnnGen.Generation.ITokenDecoder\"/>).</summary>");
+            w.Line($"public int DecodeBeam({ints} source, global::System.Span<int> output, int beamWidth, out float logProbability) => _core.DecodeBeam(source, output, beamWidth, out logProbability);");
+            w.Line("/// <summary>A decoding state with buffers of its own for <c>BeginDecoding</c> / <c>DecodeStep</c>: one per thread lets several threads decode on this instance.</summary>");
+            w.Line("public global::RnnGen.Generation.DecodingState CreateDecodingState() => _core.CreateDecodingState();");
+            w.Line("/// <summary>Encodes <paramref name=\"source\"/> once per beam into <paramref name=\"state\"/> and starts every beam's decoder state from it.</summary>");
+            w.Line($"public void BeginDecoding({ints} source, int beams, global::RnnGen.Generation.DecodingState state) => _core.BeginDecoding(source, beams, state);");
+            w.Line("/// <summary>One step of every beam of <paramref name=\"state\"/>: beam i continues beam parents[i] with input tokens[i]; writes log p(y) [beams, TargetVocabularySize].</summary>");
+            w.Line($"public void DecodeStep({ints} parents, {ints} tokens, {Span} logProbabilities, global::RnnGen.Generation.DecodingState state) => _core.DecodeStep(parents, tokens, logProbabilities, state);");
+            w.Line("/// <summary>BeginDecoding with the model's own state (see <see cref=\"global::RnnGen.Generation.ITokenDecoder\"/>), which belongs to the calling thread until the next BeginDecoding.</summary>");
             w.Line($"public void BeginDecoding({ints} source, int beams) => _core.BeginDecoding(source, beams);");
-            w.Line("/// <summary>One step of every beam: beam i continues beam parents[i] with input tokens[i]; writes log p(y) [beams, TargetVocabularySize].</summary>");
+            w.Line("/// <summary>DecodeStep with the model's own state, on the thread that called BeginDecoding: beam i continues beam parents[i] with input tokens[i]; writes log p(y) [beams, TargetVocabularySize].</summary>");
             w.Line($"public void DecodeStep({ints} parents, {ints} tokens, {Span} logProbabilities) => _core.DecodeStep(parents, tokens, logProbabilities);");
             w.Line();
         }

@@ -119,6 +119,8 @@ public sealed partial class RnnGenerator
             w.Line("public void SaveWeights(string path) => _core.SaveWeights(path);");
             w.Line("/// <summary>Reads a safetensors file (ours or PyTorch's state_dict); a file that does not fit leaves the model unchanged and throws, naming the tensor.</summary>");
             w.Line("public void LoadWeights(string path) => _core.LoadWeights(path);");
+            w.Line("/// <summary>LoadWeights with <paramref name=\"options\"/>: <c>AllowNonFinite = true</c> loads NaN or infinite weights, which are otherwise rejected.</summary>");
+            w.Line("public void LoadWeights(string path, global::RnnGen.IO.WeightLoadOptions options) { global::System.ArgumentNullException.ThrowIfNull(options); _core.LoadWeights(path, options); }");
             if (m.IsEncoderDecoder)
             {
                 w.Line("/// <summary>Restarts the random numbers of scheduled sampling (<see cref=\"global::RnnGen.Seq2Seq.Seq2SeqBatch.TeacherForcing\"/> below 1) and of dropout.</summary>");

@@ -127,8 +127,9 @@ public sealed partial class RnnGenerator
             sb.Append(new string('=', rule.Length)).Append('\n');
 
             sb.Append("Total params: ").Append(Thousands(plan.ParameterCount)).Append('\n');
-            sb.Append("Trainable params: ").Append(Thousands(plan.ParameterCount)).Append('\n');
-            sb.Append("Non-trainable params: 0\n");
+            int frozen = plan.Layers.Where(l => !l.Spec.Trainable).Sum(l => l.ParameterCount);
+            sb.Append("Trainable params: ").Append(Thousands(plan.ParameterCount - frozen)).Append('\n');
+            sb.Append("Non-trainable params: ").Append(Thousands(frozen)).Append('\n');
             sb.Append(rule).Append('\n');
             return sb.ToString();
         }

@@ -47,11 +47,6 @@ public sealed partial class RnnGenerator
                 return;
             }
 
-            foreach (int i in Enumerable.Range(0, layers.Count).Where(i => !layers[i].Trainable))
-            {
-                Structure(i, $"'{layers[i].Name}' is a frozen embedding (Trainable = false); frozen tables are supported in sequential models only so far");
-            }
-
             foreach (int i in decoder.Where(i => layers[i].Bidirectional))
             {
                 Structure(i, $"decoder layer '{layers[i].Name}' is bidirectional, but a decoder runs forwards one step at a time; remove [Bidirectional]");

@@ -3,6 +3,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using RnnGen.Generation;
 using RnnGen.Initialization;
+using RnnGen.IO;
 using RnnGen.Kernels;
 using RnnGen.Layers;
 using RnnGen.Seq2Seq;
@@ -29,13 +30,13 @@ public sealed class EncoderDecoderCore<TNetwork, TAttention, TOutput>
     private readonly float[] _parameters;
     private readonly float[] _gradients;
     private readonly TNetwork _states; // the layers' state offsets, the same for every batch
-    private readonly BeamSearch _beamSearch = new();
+    private readonly ConcurrencyGuard _guard = new();
 
-    // Training keeps its buffers for Backward; decoding (greedy and beam) has its own, so inference never touches them.
+    // Training keeps its buffers for Backward. Each decoding call rents a session of its own from the pool (so several
+    // threads decode at once and never touch what Backward needs); BeginDecoding / DecodeStep without a state use _own.
     private readonly RunBuffers _train = new();
-    private readonly RunBuffers _decode = new();
-    private int[] _beamSource = Array.Empty<int>();
-    private int _beamSteps;
+    private readonly WorkspacePool<Session> _sessions = new();
+    private readonly Session _own;
     private bool _hasTrained;
 
     // Scheduled sampling draws from one generator, dropout from another; ResetRandom restarts both.
@@ -58,12 +59,16 @@ public sealed class EncoderDecoderCore<TNetwork, TAttention, TOutput>
             throw new InvalidOperationException($"{name}: expected state sizes {encoder.StateSize} (encoder) and {decoder.StateSize} (decoder) but the model declares {TNetwork.Info.EncoderStateSize} and {TNetwork.Info.DecoderStateSize}.");
         }
 
+        _own = new Session { Core = this, Owned = true };
         InitializeParameters(seed, initializer);
         if (TNetwork.Info.HasDropout)
         {
             _dropout = new DeterministicRandom(seed);
         }
     }
+
+    /// <summary>The instance's concurrency contract: decoding on any number of threads, training on one.</summary>
+    public ConcurrencyGuard Concurrency => _guard;
 
     private static int V => TNetwork.Info.TargetVocabularySize;
 
@@ -103,14 +108,23 @@ public sealed class EncoderDecoderCore<TNetwork, TAttention, TOutput>
     public T Layer<T>(int index) where T : Layer => (T)_model.Layers[index];
 
     /// <summary>(Re)initialises every parameter, deterministic for a given <paramref name="seed"/>.</summary>
-    public void InitializeParameters(int seed, Initializer initializer) => _model.Initialize(seed, initializer);
+    public void InitializeParameters(int seed, Initializer initializer)
+    {
+        using ConcurrencyGuard.TrainingScope use = _guard.Train(nameof(InitializeParameters));
+        _model.Initialize(seed, initializer);
+    }
 
     /// <summary>Sets every gradient to zero.</summary>
-    public void ZeroGradients() => Array.Clear(_gradients);
+    public void ZeroGradients()
+    {
+        using ConcurrencyGuard.TrainingScope use = _guard.Train(nameof(ZeroGradients));
+        Array.Clear(_gradients);
+    }
 
     /// <summary>Restarts the random numbers of scheduled sampling and dropout.</summary>
     public void ResetRandom(int seed)
     {
+        using ConcurrencyGuard.TrainingScope use = _guard.Train(nameof(ResetRandom));
         _sampling.Reset(seed);
         _dropout?.Reset(seed);
     }
@@ -118,16 +132,68 @@ public sealed class EncoderDecoderCore<TNetwork, TAttention, TOutput>
     /// <summary>Writes the parameters as a safetensors file with PyTorch names and shapes (atomically).</summary>
     public void SaveWeights(string path) => _model.Save(path);
 
-    /// <summary>Reads a safetensors file (ours or PyTorch's state_dict); a file that does not fit leaves the model unchanged and throws.</summary>
-    public void LoadWeights(string path) => _model.Load(path);
+    /// <summary>
+    /// Reads a safetensors file (ours or PyTorch's state_dict); a file that is invalid or does not fit (or holds NaN or
+    /// infinite weights, unless <see cref="WeightLoadOptions.AllowNonFinite"/>) throws <see cref="InvalidDataException"/>
+    /// naming the file and the tensor and leaves the model unchanged.
+    /// </summary>
+    public void LoadWeights(string path, WeightLoadOptions? options = null)
+    {
+        using ConcurrencyGuard.TrainingScope use = _guard.Train(nameof(LoadWeights));
+        _model.Load(path, options);
+    }
 
     /// <summary>Training-mode forward pass with teacher forcing: the mean cross-entropy of the real target steps.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float Forward(in Seq2SeqBatch batch, Span<float> outputs)
     {
-        int B = batch.BatchSize, S = batch.SourceSteps, T = batch.TargetSteps;
-        // every check before Prepare copies the source in: a rejected batch leaves the last Forward's caches for Backward intact
-        Guard.Positive("batch.BatchSize", B);
+        using ConcurrencyGuard.TrainingScope use = _guard.Train("Forward");
+        // every check before Prepare lays the workspace out: a rejected batch leaves the last Forward's caches for Backward intact
+        CheckBatch(batch, outputs);
+        RunBuffers u = _train;
+        _hasTrained = false;
+        Prepare(u, batch.Source, batch.BatchSize, batch.SourceSteps, batch.SourceLengths, batch.TargetSteps);
+        Encode(u, training: true);
+        DecodeSteps(u, batch.Targets, batch.TeacherForcing, stopAtEnd: false, training: true);
+        float loss = ComputeLoss(u, batch, outputs);
+        _hasTrained = true;
+        return loss;
+    }
+
+    /// <summary>
+    /// Inference-mode loss of one batch: the loss of <see cref="Forward"/> with dropout off and every step fed the true previous
+    /// target, nothing kept for Backward (so it is repeatable and runs on several threads). <c>batch.TeacherForcing</c> must be 1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public float Evaluate(in Seq2SeqBatch batch, Span<float> outputs)
+    {
+        CheckBatch(batch, outputs);
+        if (batch.TeacherForcing != 1f)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batch), batch.TeacherForcing, $"batch.TeacherForcing: Evaluate feeds every step the true previous target; expected 1 but got {batch.TeacherForcing}.");
+        }
+
+        using ConcurrencyGuard.InferenceScope use = _guard.Infer("Evaluate");
+        Session session = Rent();
+        try
+        {
+            RunBuffers u = session.Buffers;
+            Prepare(u, batch.Source, batch.BatchSize, batch.SourceSteps, batch.SourceLengths, batch.TargetSteps);
+            Encode(u, training: false);
+            DecodeSteps(u, batch.Targets, 1f, stopAtEnd: false, training: false);
+            return ComputeLoss(u, batch, outputs);
+        }
+        finally
+        {
+            _sessions.Return(session);
+        }
+    }
+
+    /// <summary>Every check of a training batch and its output span, before anything changes.</summary>
+    private static void CheckBatch(in Seq2SeqBatch batch, Span<float> outputs)
+    {
+        int B = batch.BatchSize, T = batch.TargetSteps;
+        CheckSource(batch.Source, B, batch.SourceSteps, batch.SourceLengths, SourceArgument.Batch);
         Guard.Positive("batch.TargetSteps", T);
         Guard.Length("batch.Targets", batch.Targets.Length, B, T, 1, "[batchSize, targetSteps]");
         Guard.Lengths("batch.TargetLengths", batch.TargetLengths, B, T);
@@ -137,16 +203,17 @@ public sealed class EncoderDecoderCore<TNetwork, TAttention, TOutput>
         {
             Guard.Length(nameof(outputs), outputs.Length, B, T, V, "[batchSize, targetSteps, TargetVocabularySize]");
         }
+    }
 
-        RunBuffers u = _train;
-        Prepare(u, batch.Source, B, S, batch.SourceLengths, T);
-        _hasTrained = false;
+    /// <summary>The mean cross-entropy of the real target steps of the pass just run in <paramref name="u"/>, its gradient, and the probabilities.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float ComputeLoss(RunBuffers u, in Seq2SeqBatch batch, Span<float> outputs)
+    {
+        int B = batch.BatchSize, T = batch.TargetSteps;
         Span<float> ws = u.Workspace;
         ref readonly Frame f = ref u.Frame;
-        Encode(u, training: true);
-        DecodeSteps(u, batch.Targets, batch.TeacherForcing, stopAtEnd: false, training: true);
 
-        // the loss over the real steps: targets and row weights step-major, like the logits
+        // targets and row weights step-major, like the logits
         Span<float> rowWeights = ws.Slice(f.RowWeights, T * B);
         for (int t = 0; t < T; t++)
         {
@@ -170,7 +237,6 @@ public sealed class EncoderDecoderCore<TNetwork, TAttention, TOutput>
             }
         }
 
-        _hasTrained = true;
         return loss;
     }
 
@@ -178,6 +244,7 @@ public sealed class EncoderDecoderCore<TNetwork, TAttention, TOutput>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward()
     {
+        using ConcurrencyGuard.TrainingScope use = _guard.Train("Backward");
         if (!_hasTrained)
         {
             throw new InvalidOperationException("Backward() needs a Forward(batch) first.");
@@ -295,29 +362,39 @@ public sealed class EncoderDecoderCore<TNetwork, TAttention, TOutput>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Decode(ReadOnlySpan<int> source, int batchSize, int sourceSteps, ReadOnlySpan<int> sourceLengths, Span<int> output, int maxLength, Span<int> outputLengths)
     {
+        CheckSource(source, batchSize, sourceSteps, sourceLengths, SourceArgument.Batches);
         Guard.Positive(nameof(maxLength), maxLength);
         Guard.Length(nameof(output), output.Length, batchSize, maxLength, 1, "[batchSize, maxLength]");
         Guard.Length(nameof(outputLengths), outputLengths.Length, batchSize, 1, 1, "[batchSize]");
-        RunBuffers u = _decode;
-        Prepare(u, source, batchSize, sourceSteps, sourceLengths, maxLength + 1);
-        Encode(u, training: false);
-        int steps = DecodeSteps(u, default, 0f, stopAtEnd: true, training: false);
-        int B = batchSize, end = TNetwork.Info.EndToken;
-        for (int b = 0; b < B; b++)
+        using ConcurrencyGuard.InferenceScope use = _guard.Infer("Decode");
+        Session session = Rent();
+        try
         {
-            // output token i is the input of step i + 1; steps ran up to index min(steps, maxLength)
-            int length = 0, last = Math.Min(steps, maxLength);
-            while (length < maxLength && length + 1 <= last && u.InputTokens[(length + 1) * B + b] != end)
+            RunBuffers u = session.Buffers;
+            Prepare(u, source, batchSize, sourceSteps, sourceLengths, maxLength + 1);
+            Encode(u, training: false);
+            int steps = DecodeSteps(u, default, 0f, stopAtEnd: true, training: false);
+            int B = batchSize, end = TNetwork.Info.EndToken;
+            for (int b = 0; b < B; b++)
             {
-                length++;
-            }
+                // output token i is the input of step i + 1; steps ran up to index min(steps, maxLength)
+                int length = 0, last = Math.Min(steps, maxLength);
+                while (length < maxLength && length + 1 <= last && u.InputTokens[(length + 1) * B + b] != end)
+                {
+                    length++;
+                }
 
-            for (int i = 0; i < maxLength; i++)
-            {
-                output[b * maxLength + i] = i < length ? u.InputTokens[(i + 1) * B + b] : end;
-            }
+                for (int i = 0; i < maxLength; i++)
+                {
+                    output[b * maxLength + i] = i < length ? u.InputTokens[(i + 1) * B + b] : end;
+                }
 
-            outputLengths[b] = length;
+                outputLengths[b] = length;
+            }
+        }
+        finally
+        {
+            _sessions.Return(session);
         }
     }
 
@@ -326,6 +403,7 @@ public sealed class EncoderDecoderCore<TNetwork, TAttention, TOutput>
     public int Decode(ReadOnlySpan<int> source, Span<int> output, Span<float> attention)
     {
         int S = source.Length, maxLength = output.Length;
+        CheckSource(source, 1, S, default, SourceArgument.One);
         Guard.Positive("output.Length", maxLength);
         if (!attention.IsEmpty)
         {
@@ -337,53 +415,127 @@ public sealed class EncoderDecoderCore<TNetwork, TAttention, TOutput>
             Guard.Length(nameof(attention), attention.Length, maxLength, S, 1, "[output.Length, source.Length]");
         }
 
-        RunBuffers u = _decode;
-        Prepare(u, source, 1, S, default, maxLength + 1);
-        Encode(u, training: false);
-        int steps = DecodeSteps(u, default, 0f, stopAtEnd: true, training: false);
-        int length = 0, last = Math.Min(steps, maxLength);
-        while (length < maxLength && length + 1 <= last && u.InputTokens[length + 1] != TNetwork.Info.EndToken)
+        using ConcurrencyGuard.InferenceScope use = _guard.Infer("Decode");
+        Session session = Rent();
+        try
         {
-            length++;
-        }
+            RunBuffers u = session.Buffers;
+            Prepare(u, source, 1, S, default, maxLength + 1);
+            Encode(u, training: false);
+            int steps = DecodeSteps(u, default, 0f, stopAtEnd: true, training: false);
+            int length = 0, last = Math.Min(steps, maxLength);
+            while (length < maxLength && length + 1 <= last && u.InputTokens[length + 1] != TNetwork.Info.EndToken)
+            {
+                length++;
+            }
 
-        u.InputTokens.AsSpan(1, length).CopyTo(output);
-        if (!attention.IsEmpty)
+            u.InputTokens.AsSpan(1, length).CopyTo(output);
+            if (!attention.IsEmpty)
+            {
+                attention.Clear();
+                u.Workspace.AsSpan(u.Frame.Weights, length * S).CopyTo(attention);
+            }
+
+            return length;
+        }
+        finally
         {
-            attention.Clear();
-            u.Workspace.AsSpan(u.Frame.Weights, length * S).CopyTo(attention);
+            _sessions.Return(session);
         }
-
-        return length;
     }
 
-    /// <summary>Beam search decoding of one source with <paramref name="beamWidth"/> hypotheses (1: greedy).</summary>
-    public int DecodeBeam(ITokenDecoder model, ReadOnlySpan<int> source, Span<int> output, int beamWidth, out float logProbability)
-        => _beamSearch.Decode(model, source, output, beamWidth, output.Length, out logProbability);
-
-    /// <summary>Encodes <paramref name="source"/> once per beam and starts every beam's decoder state from it.</summary>
-    public void BeginDecoding(ReadOnlySpan<int> source, int beams)
+    /// <summary>Beam search decoding of one source with <paramref name="beamWidth"/> hypotheses (1: greedy), in a session of its own.</summary>
+    public int DecodeBeam(ReadOnlySpan<int> source, Span<int> output, int beamWidth, out float logProbability)
     {
+        CheckSource(source, 1, source.Length, default, SourceArgument.One);
+        using ConcurrencyGuard.InferenceScope use = _guard.Infer("DecodeBeam");
+        Session session = Rent();
+        try
+        {
+            return session.Search.Decode(session, source, output, beamWidth, output.Length, out logProbability);
+        }
+        finally
+        {
+            _sessions.Return(session);
+        }
+    }
+
+    /// <summary>A decoding state with buffers of its own, for <see cref="BeginDecoding(ReadOnlySpan{int}, int, DecodingState)"/> and <see cref="DecodeStep(ReadOnlySpan{int}, ReadOnlySpan{int}, Span{float}, DecodingState)"/>.</summary>
+    public DecodingState CreateDecodingState() => new Session { Core = this };
+
+    /// <summary>
+    /// <see cref="BeginDecoding(ReadOnlySpan{int}, int, DecodingState)"/> with the model's own state, which belongs to the
+    /// thread that began: a <see cref="DecodeStep(ReadOnlySpan{int}, ReadOnlySpan{int}, Span{float})"/> from another thread throws.
+    /// </summary>
+    public void BeginDecoding(ReadOnlySpan<int> source, int beams) => BeginDecoding(source, beams, _own);
+
+    /// <summary><see cref="DecodeStep(ReadOnlySpan{int}, ReadOnlySpan{int}, Span{float}, DecodingState)"/> with the model's own state.</summary>
+    public void DecodeStep(ReadOnlySpan<int> parents, ReadOnlySpan<int> tokens, Span<float> logProbabilities) => DecodeStep(parents, tokens, logProbabilities, _own);
+
+    /// <summary>Encodes <paramref name="source"/> once per beam into <paramref name="state"/> and starts every beam's decoder state from it.</summary>
+    public void BeginDecoding(ReadOnlySpan<int> source, int beams, DecodingState state)
+    {
+        Session session = AsSession(state);
         Guard.Positive(nameof(beams), beams);
+        CheckSource(source, 1, source.Length, default, SourceArgument.One);
+        using DecodingState.Scope busy = session.Enter("BeginDecoding");
+        using ConcurrencyGuard.InferenceScope use = _guard.Infer("BeginDecoding");
+        BeginDecodingCore(session, source, beams);
+    }
+
+    /// <summary>One step of every beam of <paramref name="state"/>: beam i continues beam parents[i] with input tokens[i]; writes log p(y) [beams, TargetVocabularySize].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void DecodeStep(ReadOnlySpan<int> parents, ReadOnlySpan<int> tokens, Span<float> logProbabilities, DecodingState state)
+    {
+        Session session = AsSession(state);
+        using DecodingState.Scope busy = session.Enter("DecodeStep");
+        if (session.Owned && session.Thread != Environment.CurrentManagedThreadId && session.Beams > 0)
+        {
+            throw new InvalidOperationException("DecodeStep: the model's own decoding state belongs to the thread that called BeginDecoding; give each thread its own (CreateDecodingState(), then BeginDecoding(source, beams, state)).");
+        }
+
+        using ConcurrencyGuard.InferenceScope use = _guard.Infer("DecodeStep");
+        DecodeStepCore(session, parents, tokens, logProbabilities);
+    }
+
+    private Session Rent()
+    {
+        Session session = _sessions.Rent();
+        session.Core = this;
+        return session;
+    }
+
+    private static Session AsSession(DecodingState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state as Session
+            ?? throw new ArgumentException($"state: expected a DecodingState made by this model's CreateDecodingState() but got one of another model ({state.GetType().FullName}).", nameof(state));
+    }
+
+    /// <summary>Encodes the (checked) source once per beam and starts every beam's decoder state from it.</summary>
+    private void BeginDecodingCore(Session session, ReadOnlySpan<int> source, int beams)
+    {
         int S = source.Length;
-        Buffers.Ensure(ref _beamSource, beams * S);
+        Buffers.Ensure(ref session.BeamSource, checked(beams * S));
         for (int k = 0; k < beams; k++)
         {
-            source.CopyTo(_beamSource.AsSpan(k * S, S));
+            source.CopyTo(session.BeamSource.AsSpan(k * S, S));
         }
 
-        Prepare(_decode, _beamSource.AsSpan(0, beams * S), beams, S, default, 1);
-        Encode(_decode, training: false);
-        _beamSteps = 0;
+        session.Steps = -1; // not ready until the encoder has run
+        Prepare(session.Buffers, session.BeamSource.AsSpan(0, beams * S), beams, S, default, 1);
+        Encode(session.Buffers, training: false);
+        session.Steps = 0;
+        session.Thread = Environment.CurrentManagedThreadId;
     }
 
-    /// <summary>One step of every beam: beam i continues beam parents[i] with input tokens[i]; writes log p(y) [beams, TargetVocabularySize].</summary>
+    /// <summary>One step of every beam of <paramref name="session"/>; checks every argument before it moves any state.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void DecodeStep(ReadOnlySpan<int> parents, ReadOnlySpan<int> tokens, Span<float> logProbabilities)
+    private void DecodeStepCore(Session session, ReadOnlySpan<int> parents, ReadOnlySpan<int> tokens, Span<float> logProbabilities)
     {
-        RunBuffers u = _decode;
+        RunBuffers u = session.Buffers;
         int B = u.Frame.Batch;
-        if (B == 0 || u.Frame.Time != 1)
+        if (session.Steps < 0 || B == 0 || u.Frame.Time != 1)
         {
             throw new InvalidOperationException("DecodeStep needs a BeginDecoding first.");
         }
@@ -402,7 +554,7 @@ public sealed class EncoderDecoderCore<TNetwork, TAttention, TOutput>
 
         Span<float> ws = u.Workspace;
         int size = B * TNetwork.Info.DecoderStateSize;
-        if (_beamSteps > 0)
+        if (session.Steps > 0)
         {
             // the state each beam continues: its parent's state after the last step
             Span<float> previous = ws.Slice(u.Frame.PreviousState, size);
@@ -412,7 +564,7 @@ public sealed class EncoderDecoderCore<TNetwork, TAttention, TOutput>
 
         tokens.CopyTo(u.InputTokens);
         DecoderStep(u, 0, training: false);
-        _beamSteps++;
+        session.Steps++;
         for (int b = 0; b < B; b++)
         {
             Span<float> row = logProbabilities.Slice(b * V, V);
@@ -421,15 +573,30 @@ public sealed class EncoderDecoderCore<TNetwork, TAttention, TOutput>
         }
     }
 
-    /// <summary>Checks a source batch, lays the workspace out for it and copies the source and its lengths.</summary>
+    /// <summary>Every check of a source batch (sizes, lengths in 1 … S, token ids in the source vocabulary), before anything changes.</summary>
+    private static void CheckSource(ReadOnlySpan<int> source, int batchSize, int sourceSteps, ReadOnlySpan<int> sourceLengths, SourceArgument names)
+    {
+        bool batch = names == SourceArgument.Batch;
+        string sourceName = batch ? "batch.Source" : "source";
+        Guard.Positive(batch ? "batch.BatchSize" : "batchSize", batchSize);
+        Guard.Positive(names switch { SourceArgument.Batch => "batch.SourceSteps", SourceArgument.Batches => "sourceSteps", _ => "source.Length" }, sourceSteps);
+        Guard.Length(sourceName, source.Length, batchSize, sourceSteps, 1, "[batchSize, sourceSteps]");
+        Guard.Lengths(batch ? "batch.SourceLengths" : "sourceLengths", sourceLengths, batchSize, sourceSteps);
+        Guard.Tokens(sourceName, source, TNetwork.Info.SourceVocabularySize);
+    }
+
+    /// <summary>How a member names its source arguments: a training batch's fields, a batch of sources, or one source.</summary>
+    private enum SourceArgument
+    {
+        Batch,
+        Batches,
+        One,
+    }
+
+    /// <summary>Lays the workspace out for a checked source batch and copies the source and its lengths.</summary>
     private static void Prepare(RunBuffers u, ReadOnlySpan<int> source, int batchSize, int sourceSteps, ReadOnlySpan<int> sourceLengths, int targetSteps)
     {
-        Guard.Positive("batchSize", batchSize);
-        Guard.Positive("sourceSteps", sourceSteps);
         Guard.Positive("targetSteps", targetSteps);
-        Guard.Length("source", source.Length, batchSize, sourceSteps, 1, "[batchSize, sourceSteps]");
-        Guard.Lengths("sourceLengths", sourceLengths, batchSize, sourceSteps);
-        Guard.Tokens("source", source, TNetwork.Info.SourceVocabularySize);
         if (u.Steps.Length < targetSteps)
         {
             u.Steps = new TNetwork[targetSteps];
@@ -744,6 +911,34 @@ public sealed class EncoderDecoderCore<TNetwork, TAttention, TOutput>
         public TNetwork Encoder;                            // the encoder layers' buffers
         public TNetwork[] Steps = Array.Empty<TNetwork>();  // the decoder layers' buffers, one copy per step
         public Frame Frame;
+    }
+
+    /// <summary>
+    /// A decoding session: its buffers, the source copied once per beam and how many steps ran (−1: not begun). A pooled
+    /// session serves one Decode / DecodeBeam call; one from <see cref="CreateDecodingState"/> serves its caller's steps.
+    /// </summary>
+    private sealed class Session : DecodingState, ITokenDecoder
+    {
+        public readonly RunBuffers Buffers = new();
+        public readonly BeamSearch Search = new();
+        public int[] BeamSource = Array.Empty<int>();
+        public int Steps = -1;
+        public int Thread;      // the thread that began the model's own session
+        public bool Owned;      // the model's own session (BeginDecoding / DecodeStep without a state)
+        public EncoderDecoderCore<TNetwork, TAttention, TOutput> Core = null!;
+
+        public override int Beams => Steps >= 0 ? Buffers.Frame.Batch : 0;
+
+        int ITokenDecoder.TargetVocabularySize => V;
+
+        int ITokenDecoder.StartToken => TNetwork.Info.StartToken;
+
+        int ITokenDecoder.EndToken => TNetwork.Info.EndToken;
+
+        // beam search inside DecodeBeam, which checked the source and holds the inference scope and the session
+        void ITokenDecoder.BeginDecoding(ReadOnlySpan<int> source, int beams) => Core.BeginDecodingCore(this, source, beams);
+
+        void ITokenDecoder.DecodeStep(ReadOnlySpan<int> parents, ReadOnlySpan<int> tokens, Span<float> logProbabilities) => Core.DecodeStepCore(this, parents, tokens, logProbabilities);
     }
 
     /// <summary>Offsets of the runtime's own buffers for one batch.</summary>

@@ -62,8 +62,8 @@ public sealed class OutputRecurrentCore<TNetwork, TState>
     /// <summary>Writes the parameters as a safetensors file.</summary>
     public void SaveWeights(string path) => _network.SaveWeights(path);
 
-    /// <summary>Reads a safetensors file.</summary>
-    public void LoadWeights(string path) => _network.LoadWeights(path);
+    /// <summary>Reads a safetensors file; NaN or infinite weights only with <see cref="IO.WeightLoadOptions.AllowNonFinite"/>.</summary>
+    public void LoadWeights(string path, IO.WeightLoadOptions? options = null) => _network.LoadWeights(path, options);
 
     /// <summary>A zero state for <paramref name="batchSize"/> streams.</summary>
     public TState CreateState(int batchSize) => TState.Create(batchSize);

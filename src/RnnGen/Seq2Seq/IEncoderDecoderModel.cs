@@ -21,6 +21,12 @@ public interface IEncoderDecoderModel : ITokenDecoder
     /// </summary>
     float Forward(in Seq2SeqBatch batch, Span<float> outputs);
 
+    /// <summary>
+    /// Inference-mode loss of a batch: the loss of <see cref="Forward"/> with dropout off and every step fed the true previous
+    /// target (<c>batch.TeacherForcing</c> must be 1); nothing is kept for <see cref="Backward"/>.
+    /// </summary>
+    float Evaluate(in Seq2SeqBatch batch, Span<float> outputs);
+
     /// <summary>Accumulates ∂loss/∂parameters of the last <see cref="Forward"/> into <see cref="Gradients"/>.</summary>
     void Backward();
 

@@ -4,27 +4,27 @@ namespace RnnGen.Seq2Seq;
 internal static class Seq2SeqDataValidation
 {
     /// <summary>Throws an <see cref="ArgumentException"/> naming the pair, the side and the position of the first bad token.</summary>
-    public static void Check(IEncoderDecoderModel model, Seq2SeqDataSet data)
+    public static void Check(IEncoderDecoderModel model, Seq2SeqDataSet data, string name)
     {
         if (data.Count == 0)
         {
-            throw new ArgumentException("data: expected at least one source-target pair but the data set is empty.", nameof(data));
+            throw new ArgumentException($"{name}: expected at least one source-target pair but the data set is empty.", name);
         }
 
         for (int i = 0; i < data.Count; i++)
         {
-            CheckTokens(data.Source(i), model.SourceVocabularySize, i, "Source");
-            CheckTokens(data.Target(i), model.TargetVocabularySize, i, "Target");
+            CheckTokens(data.Source(i), model.SourceVocabularySize, i, "Source", name);
+            CheckTokens(data.Target(i), model.TargetVocabularySize, i, "Target", name);
         }
     }
 
-    private static void CheckTokens(ReadOnlySpan<int> tokens, int vocabulary, int pair, string side)
+    private static void CheckTokens(ReadOnlySpan<int> tokens, int vocabulary, int pair, string side, string name)
     {
         for (int j = 0; j < tokens.Length; j++)
         {
             if ((uint)tokens[j] >= (uint)vocabulary)
             {
-                throw new ArgumentException($"data[{pair}].{side}[{j}]: expected a token id in 0…{vocabulary - 1} but got {tokens[j]}.", "data");
+                throw new ArgumentException($"{name}[{pair}].{side}[{j}]: expected a token id in 0…{vocabulary - 1} but got {tokens[j]}.", name);
             }
         }
     }

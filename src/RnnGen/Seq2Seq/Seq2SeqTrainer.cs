@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RnnGen.Generated;
 using RnnGen.Initialization;
 using RnnGen.Training;
 
@@ -28,6 +29,12 @@ public sealed class Seq2SeqFitOptions
     /// <summary>Called after every epoch with its number (1-based) and mean training loss.</summary>
     public Action<int, double>? OnEpochEnd { get; init; }
 
+    /// <summary>Pairs scored after every epoch in inference mode (<c>Evaluate</c>: dropout off, teacher forcing); checked before the first update.</summary>
+    public Seq2SeqDataSet? ValidationData { get; init; }
+
+    /// <summary>Called after every epoch with its number (1-based) and the mean loss of the <see cref="ValidationData"/> batches.</summary>
+    public Action<int, double>? OnValidationEnd { get; init; }
+
     /// <summary>Writes a progress line per epoch to the console.</summary>
     public bool ConsoleProgress { get; init; }
 }
@@ -49,7 +56,14 @@ public static class Seq2SeqTrainer
         options ??= new Seq2SeqFitOptions();
         if (options.Epochs < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Epochs, $"Epochs: expected ≥ 1 but got {options.Epochs}.");
         if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, $"BatchSize: expected ≥ 1 but got {options.BatchSize}.");
-        Seq2SeqDataValidation.Check(model, data);
+        // one thread trains an instance: a second Fit, Forward or Decode on another thread meanwhile throws
+        using ConcurrencyGuard.TrainingScope use = ((model as IGuardedModel)?.Concurrency ?? new ConcurrencyGuard()).Train(nameof(Fit));
+        Seq2SeqDataValidation.Check(model, data, "data");
+        if (options.ValidationData is not null)
+        {
+            Seq2SeqDataValidation.Check(model, options.ValidationData, "options.ValidationData");
+        }
+
         var random = new DeterministicRandom(options.Seed);
         var losses = new List<double>(options.Epochs);
         int batches = data.BatchCount(options.BatchSize);
@@ -76,14 +90,37 @@ public static class Seq2SeqTrainer
 
             double loss = total / batches;
             losses.Add(loss);
+            double validation = options.ValidationData is null ? double.NaN : Validate(model, options.ValidationData, options.BatchSize);
             if (options.ConsoleProgress)
             {
-                Console.WriteLine($"\repoch {epoch}/{options.Epochs}  loss {loss:F4}  teacher forcing {ratio:F2}  {clock.Elapsed.TotalSeconds:F1} s          ");
+                string scored = options.ValidationData is null ? string.Empty : $"  validation {validation:F4}";
+                Console.WriteLine($"\repoch {epoch}/{options.Epochs}  loss {loss:F4}{scored}  teacher forcing {ratio:F2}  {clock.Elapsed.TotalSeconds:F1} s          ");
             }
 
             options.OnEpochEnd?.Invoke(epoch, loss);
+            if (options.ValidationData is not null)
+            {
+                options.OnValidationEnd?.Invoke(epoch, validation);
+            }
         }
 
         return losses;
+    }
+
+    /// <summary>The mean inference-mode loss of the batches of <paramref name="data"/> (in its order, teacher-forced, dropout off).</summary>
+    public static double Validate(IEncoderDecoderModel model, Seq2SeqDataSet data, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batchSize: expected ≥ 1 but got {batchSize}.");
+        Seq2SeqDataValidation.Check(model, data, nameof(data));
+        int batches = data.BatchCount(batchSize);
+        double total = 0;
+        for (int b = 0; b < batches; b++)
+        {
+            total += model.Evaluate(data.GetBatch(b, batchSize), default);
+        }
+
+        return total / batches;
     }
 }

@@ -89,6 +89,8 @@ public partial class FeedbackForecaster : global::RnnGen.ILayerStack, global::Rn
     public void SaveWeights(string path) => _core.SaveWeights(path);
     /// <summary>Reads a safetensors file (ours or PyTorch's state_dict); a file that does not fit leaves the model unchanged and throws, naming the tensor.</summary>
     public void LoadWeights(string path) => _core.LoadWeights(path);
+    /// <summary>LoadWeights with <paramref name="options"/>: <c>AllowNonFinite = true</c> loads NaN or infinite weights, which are otherwise rejected.</summary>
+    public void LoadWeights(string path, global::RnnGen.IO.WeightLoadOptions options) { global::System.ArgumentNullException.ThrowIfNull(options); _core.LoadWeights(path, options); }
     /// <summary>Restarts the random numbers of dropout (for a reproducible run, or to repeat a forward pass exactly).</summary>
     public void ResetRandom(int seed) => _core.ResetRandom(seed);
 

@@ -31,7 +31,7 @@ namespace Test;
 /// </code>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generators", "0.1.0")]
-public partial class Speller : global::RnnGen.Seq2Seq.IEncoderDecoderModel
+public partial class Speller : global::RnnGen.Seq2Seq.IEncoderDecoderModel, global::RnnGen.Generated.IGuardedModel
 {
     /// <summary>Source token ids are in [0, SourceVocabularySize).</summary>
     public const int SourceVocabularySize = 28;
@@ -85,6 +85,7 @@ public partial class Speller : global::RnnGen.Seq2Seq.IEncoderDecoderModel
     int global::RnnGen.Generation.ITokenDecoder.TargetVocabularySize => TargetVocabularySize;
     int global::RnnGen.Generation.ITokenDecoder.StartToken => StartToken;
     int global::RnnGen.Generation.ITokenDecoder.EndToken => EndToken;
+    global::RnnGen.Generated.ConcurrencyGuard global::RnnGen.Generated.IGuardedModel.Concurrency => _core.Concurrency;
 
     // Buffers, checks, the encoder pass, the decoder steps with attention, the loss and the decoding loops live in the runtime core; the model is Network, below.
     private readonly global::RnnGen.Generated.EncoderDecoderCore<Network, AttendShape, PhonemeShape> _core;
@@ -119,6 +120,8 @@ public partial class Speller : global::RnnGen.Seq2Seq.IEncoderDecoderModel
     public void SaveWeights(string path) => _core.SaveWeights(path);
     /// <summary>Reads a safetensors file (ours or PyTorch's state_dict); a file that does not fit leaves the model unchanged and throws, naming the tensor.</summary>
     public void LoadWeights(string path) => _core.LoadWeights(path);
+    /// <summary>LoadWeights with <paramref name="options"/>: <c>AllowNonFinite = true</c> loads NaN or infinite weights, which are otherwise rejected.</summary>
+    public void LoadWeights(string path, global::RnnGen.IO.WeightLoadOptions options) { global::System.ArgumentNullException.ThrowIfNull(options); _core.LoadWeights(path, options); }
     /// <summary>Restarts the random numbers of scheduled sampling (<see cref="global::RnnGen.Seq2Seq.Seq2SeqBatch.TeacherForcing"/> below 1) and of dropout.</summary>
     public void ResetRandom(int seed) => _core.ResetRandom(seed);
 
@@ -137,16 +140,24 @@ public partial class Speller : global::RnnGen.Seq2Seq.IEncoderDecoderModel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] public float Forward(in global::RnnGen.Seq2Seq.Seq2SeqBatch batch, global::System.Span<float> outputs = default) => _core.Forward(batch, outputs);
     /// <summary>Backpropagation through the decoder steps (in reverse), the attention and the encoder: accumulates ∂loss/∂parameters of the last <see cref="Forward"/> into <see cref="Gradients"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] public void Backward() => _core.Backward();
+    /// <summary>Inference-mode loss of a batch (dropout off, every step fed the true previous target, nothing kept for Backward): repeatable, and safe on several threads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] public float Evaluate(in global::RnnGen.Seq2Seq.Seq2SeqBatch batch, global::System.Span<float> outputs = default) => _core.Evaluate(batch, outputs);
     /// <summary>Greedy decoding of a batch: up to <paramref name="maxLength"/> tokens per source in its row of <paramref name="output"/> [batchSize, maxLength] (end token excluded, the rest filled with it), its length in <paramref name="outputLengths"/>.</summary>
     public void Decode(global::System.ReadOnlySpan<int> source, int batchSize, int sourceSteps, global::System.ReadOnlySpan<int> sourceLengths, global::System.Span<int> output, int maxLength, global::System.Span<int> outputLengths)
         => _core.Decode(source, batchSize, sourceSteps, sourceLengths, output, maxLength, outputLengths);
     /// <summary>Greedy decoding of one source: up to <c>output.Length</c> tokens (end token excluded), returns their number; row i of <paramref name="attention"/> [output.Length, source.Length], when given, gets the weights of the step that produced token i.</summary>
     public int Decode(global::System.ReadOnlySpan<int> source, global::System.Span<int> output, global::System.Span<float> attention = default) => _core.Decode(source, output, attention);
     /// <summary>Beam search decoding of one source with <paramref name="beamWidth"/> hypotheses (1: greedy); returns the number of tokens written (end token excluded).</summary>
-    public int DecodeBeam(global::System.ReadOnlySpan<int> source, global::System.Span<int> output, int beamWidth, out float logProbability) => _core.DecodeBeam(this, source, output, beamWidth, out logProbability);
-    /// <summary>Encodes <paramref name="source"/> once per beam and starts every beam's decoder state from it (see <see cref="global::RnnGen.Generation.ITokenDecoder"/>).</summary>
+    public int DecodeBeam(global::System.ReadOnlySpan<int> source, global::System.Span<int> output, int beamWidth, out float logProbability) => _core.DecodeBeam(source, output, beamWidth, out logProbability);
+    /// <summary>A decoding state with buffers of its own for <c>BeginDecoding</c> / <c>DecodeStep</c>: one per thread lets several threads decode on this instance.</summary>
+    public global::RnnGen.Generation.DecodingState CreateDecodingState() => _core.CreateDecodingState();
+    /// <summary>Encodes <paramref name="source"/> once per beam into <paramref name="state"/> and starts every beam's decoder state from it.</summary>
+    public void BeginDecoding(global::System.ReadOnlySpan<int> source, int beams, global::RnnGen.Generation.DecodingState state) => _core.BeginDecoding(source, beams, state);
+    /// <summary>One step of every beam of <paramref name="state"/>: beam i continues beam parents[i] with input tokens[i]; writes log p(y) [beams, TargetVocabularySize].</summary>
+    public void DecodeStep(global::System.ReadOnlySpan<int> parents, global::System.ReadOnlySpan<int> tokens, global::System.Span<float> logProbabilities, global::RnnGen.Generation.DecodingState state) => _core.DecodeStep(parents, tokens, logProbabilities, state);
+    /// <summary>BeginDecoding with the model's own state (see <see cref="global::RnnGen.Generation.ITokenDecoder"/>), which belongs to the calling thread until the next BeginDecoding.</summary>
     public void BeginDecoding(global::System.ReadOnlySpan<int> source, int beams) => _core.BeginDecoding(source, beams);
-    /// <summary>One step of every beam: beam i continues beam parents[i] with input tokens[i]; writes log p(y) [beams, TargetVocabularySize].</summary>
+    /// <summary>DecodeStep with the model's own state, on the thread that called BeginDecoding: beam i continues beam parents[i] with input tokens[i]; writes log p(y) [beams, TargetVocabularySize].</summary>
     public void DecodeStep(global::System.ReadOnlySpan<int> parents, global::System.ReadOnlySpan<int> tokens, global::System.Span<float> logProbabilities) => _core.DecodeStep(parents, tokens, logProbabilities);
 
     /// <summary>Spelling: Embedding, 0 → 16, 448 parameters.</summary>
