@@ -93,6 +93,8 @@ public partial class Captioner : global::RnnGen.Generated.ICoreTrainableModel
     public void SaveWeights(string path) => _core.SaveWeights(path);
     /// <summary>Reads a safetensors file (ours or PyTorch's state_dict); a file that does not fit leaves the model unchanged and throws, naming the tensor.</summary>
     public void LoadWeights(string path) => _core.LoadWeights(path);
+    /// <summary>LoadWeights with <paramref name="options"/>: <c>AllowNonFinite = true</c> loads NaN or infinite weights, which are otherwise rejected.</summary>
+    public void LoadWeights(string path, global::RnnGen.IO.WeightLoadOptions options) { global::System.ArgumentNullException.ThrowIfNull(options); _core.LoadWeights(path, options); }
 
     /// <summary>Creates the model with the default (Keras) initialisation, deterministic for a given <paramref name="seed"/>.</summary>
     public Captioner(int seed = 0) : this(seed, global::RnnGen.Initializer.Keras) { }
