@@ -39,6 +39,8 @@ public static class DiagnosticDescriptors
     public const string MemberClashId = "RNN0029";
     public const string UnsupportedModelClassId = "RNN0030";
     public const string UndefinedEnumValueId = "RNN0031";
+    public const string InvalidProjectionSizeId = "RNN0032";
+    public const string ProjectionNotSupportedId = "RNN0033";
     public const string InternalErrorId = "RNN9999";
 
     public static readonly DiagnosticDescriptor ClassNotPartial = Error(ClassNotPartialId,
@@ -195,6 +197,16 @@ public static class DiagnosticDescriptors
         "Value is not defined by the enum",
         "{0} is {1}, which is not a value of RnnGen.{2} ({3})",
         "A cast integer such as (Activation)42 names no activation, loss, merge mode, attention score or initializer; use one of the enum's members.");
+
+    public static readonly DiagnosticDescriptor InvalidProjectionSize = Error(InvalidProjectionSizeId,
+        "Projection size out of range",
+        "LSTM layer '{0}' has ProjectionSize = {1}, but a projection of its {2} units must have 1 to {3} units; remove ProjectionSize for no projection",
+        "ProjectionSize = P (PyTorch's proj_size) projects each step's o ⊙ tanh(c) of H units to h = W_hr (o ⊙ tanh(c)) of P units; as in PyTorch, P must be positive and smaller than H.");
+
+    public static readonly DiagnosticDescriptor ProjectionNotSupported = Error(ProjectionNotSupportedId,
+        "Projection not supported here",
+        "LSTM layer '{0}' has ProjectionSize = {1}, but {2}",
+        "An LSTM with a projection runs in sequential models (stacked, bidirectional, streaming, with output recurrence); encoder-decoder models start each decoder layer from an encoder state of the layer's units and take no projection yet.");
 
     public static readonly DiagnosticDescriptor InternalError = Error(InternalErrorId,
         "RnnGen failed to generate the model",

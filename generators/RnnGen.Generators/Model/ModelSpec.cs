@@ -81,7 +81,8 @@ internal sealed record LayerSpec(
     bool Residual = false,
     double Dropout = 0,
     double InputDropout = 0,
-    bool Trainable = true)
+    bool Trainable = true,
+    int Projection = 0)
 {
     public bool IsRecurrent => Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
 
@@ -90,12 +91,15 @@ internal sealed record LayerSpec(
     /// <summary>Gate blocks G: 1 SimpleRnn, 4 LSTM, 3 GRU.</summary>
     public int Gates => Kind switch { LayerKind.Lstm => 4, LayerKind.Gru => 3, _ => 1 };
 
+    /// <summary>Floats of h of a recurrent layer (its output per direction, its recurrent input, its state): an LSTM's projection size P, or the units.</summary>
+    public int HiddenWidth => Kind == LayerKind.Lstm && Projection > 0 ? Projection : Units;
+
     /// <summary>Width of one output row of this layer.</summary>
     public int OutputWidth => Kind switch
     {
         LayerKind.Embedding => Units,
         LayerKind.Dense => Units,
-        _ => Bidirectional && Merge == MergeKind.Concat ? 2 * Units : Units,
+        _ => Bidirectional && Merge == MergeKind.Concat ? 2 * HiddenWidth : HiddenWidth,
     };
 }
 

@@ -104,6 +104,7 @@ public sealed class ModelLayer
     {
         CellKind cell = TShape.Cell;
         int i = TShape.InputSize, h = TShape.Units, directions = TShape.Bidirectional ? 2 : 1;
+        int projection = TShape.Cell == CellKind.Lstm ? TShape.ProjectionSize : 0, hidden = projection > 0 ? projection : h;
         bool bidirectional = TShape.Bidirectional, sequences = TShape.ReturnSequences;
         MergeMode merge = TShape.Merge;
         string kind = cell switch { CellKind.Lstm => "LSTM", CellKind.Gru => "GRU", _ => "SimpleRNN" };
@@ -114,13 +115,14 @@ public sealed class ModelLayer
         }
 
         var layer = new ModelLayer(name, TShape.ParameterOffset, bidirectional ? $"Bidirectional({kind})" : kind, sequences || decoder, LayerOps.RecurrentWidth<TShape>(),
-            (p, g) => new RecurrentLayer(name, cell, i, h, bidirectional, merge, sequences, p, g) { Activation = TShape.Activation, Residual = TShape.Residual },
+            (p, g) => new RecurrentLayer(name, cell, i, h, bidirectional, merge, sequences, p, g, projection) { Activation = TShape.Activation, Residual = TShape.Residual },
             (init, p, rng) =>
             {
                 foreach (RecurrentTensors t in tensors)
                 {
                     ModelInitialization.Recurrent(init, cell, i, h, p.Slice(t.Input, t.InputLength), p.Slice(t.Recurrent, t.RecurrentLength), p.Slice(t.Bias, t.BiasLength),
-                        t.RecurrentBias < 0 ? default : p.Slice(t.RecurrentBias, t.BiasLength), t.Peepholes < 0 ? default : p.Slice(t.Peepholes, t.PeepholeLength), rng);
+                        t.RecurrentBias < 0 ? default : p.Slice(t.RecurrentBias, t.BiasLength), t.Peepholes < 0 ? default : p.Slice(t.Peepholes, t.PeepholeLength), rng,
+                        t.Projection < 0 ? default : p.Slice(t.Projection, t.ProjectionLength));
                 }
             });
         for (int d = 0; d < directions; d++)
@@ -129,7 +131,7 @@ public sealed class ModelLayer
             string suffix = d == 1 ? "_l0_reverse" : "_l0";
             int gh = t.BiasLength;
             layer._tensors.Add((name + ".weight_ih" + suffix, new[] { gh, i }, t.Input));
-            layer._tensors.Add((name + ".weight_hh" + suffix, new[] { gh, h }, t.Recurrent));
+            layer._tensors.Add((name + ".weight_hh" + suffix, new[] { gh, hidden }, t.Recurrent));
             layer._tensors.Add((name + ".bias_ih" + suffix, new[] { gh }, t.Bias));
             if (t.RecurrentBias >= 0)
             {
@@ -144,6 +146,11 @@ public sealed class ModelLayer
             if (t.Peepholes >= 0)
             {
                 layer._tensors.Add((name + ".weight_peephole" + suffix, new[] { 3, h }, t.Peepholes));
+            }
+
+            if (t.Projection >= 0)
+            {
+                layer._tensors.Add((name + ".weight_hr" + suffix, new[] { projection, h }, t.Projection));
             }
         }
 
