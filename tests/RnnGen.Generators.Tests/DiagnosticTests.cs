@@ -71,6 +71,10 @@ public sealed class DiagnosticTests
                      GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } public M(string name) : this(0) { }") },
         { "RNN0031", GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2, [|(Activation)42|])] public partial DenseLayer Out { get; }"),
                      GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2, Activation.Softmax)] public partial DenseLayer Out { get; }") },
+        { "RNN0032", GeneratorHarness.Model("[Lstm(4, [|ProjectionSize = 4|], ReturnSequences = true)] public partial RecurrentLayer Rnn { get; }"),
+                     GeneratorHarness.Model("[Lstm(4, ProjectionSize = 3, ReturnSequences = true)] public partial RecurrentLayer Rnn { get; }") },
+        { "RNN0033", GeneratorHarness.Model("[Encoder, Embedding(11, 3)] public partial EmbeddingLayer Letters { get; } [Encoder, Lstm(6, [|ProjectionSize = 4|])] public partial RecurrentLayer Reader { get; } [Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Lstm(4)] public partial RecurrentLayer Writer { get; } [Dense(9, Activation.Softmax)] public partial DenseLayer Out { get; }", Seq2Seq),
+                     GeneratorHarness.Model("[Encoder, Embedding(11, 3)] public partial EmbeddingLayer Letters { get; } [Encoder, Lstm(4)] public partial RecurrentLayer Reader { get; } [Decoder, Embedding(9, 4)] public partial EmbeddingLayer Sounds { get; } [Decoder, Lstm(4)] public partial RecurrentLayer Writer { get; } [Dense(9, Activation.Softmax)] public partial DenseLayer Out { get; }", Seq2Seq) },
         { "RNN0005", GeneratorHarness.Source("public partial class Helper { [[|Lstm(4)|]] public partial RecurrentLayer Rnn { get; } public partial RecurrentLayer Rnn => null!; }"),
                      GeneratorHarness.Source("[RnnModel(InputSize = 2)] public partial class Helper { [Lstm(4)] public partial RecurrentLayer Rnn { get; } }") },
         { "RNN0020", GeneratorHarness.Model("[Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2)] public partial DenseLayer Out { get; }\n" +
