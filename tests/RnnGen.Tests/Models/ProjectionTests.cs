@@ -23,6 +23,14 @@ public partial class ProjectedBidirectionalStack
     [Lstm(6, ProjectionSize = 5, ReturnSequences = true)] public partial RecurrentLayer B { get; }
 }
 
+/// <summary>A projected LSTM in a model that feeds its previous output back with each input.</summary>
+[RnnModel(InputSize = 2, Loss = Loss.MeanSquaredError, OutputRecurrence = true)]
+public partial class ProjectedFeedback
+{
+    [Lstm(7, ProjectionSize = 3, ReturnSequences = true)] public partial RecurrentLayer Memory { get; }
+    [Dense(2, Activation.Tanh)] public partial DenseLayer Next { get; }
+}
+
 /// <summary>
 /// <c>[Lstm(units, ProjectionSize = P)]</c> beyond the fixtures and the reference cases: parameter counts and state sizes,
 /// PyTorch-named weight files, the packed and padded batch paths, no allocation in steady state, ONNX's refusal, Fit.
@@ -167,6 +175,36 @@ public sealed class ProjectionTests
         for (int i = 0; i < 5; i++) Run();
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.NotEqual(0f, state.MemoryHidden.ToArray().Select(MathF.Abs).Max());
+    }
+
+    [Fact]
+    public void With_output_recurrence_Predict_Step_and_teacher_forcing_on_its_own_outputs_agree()
+    {
+        const int B = 3, T = 6;
+        var model = new ProjectedFeedback(seed: 6);
+        float[] inputs = Enumerable.Range(0, B * T * 2).Select(i => MathF.Sin(0.4f * i)).ToArray();
+        var predicted = new float[B * T * 2];
+        model.Predict(inputs, B, T, predicted);
+
+        var forced = new float[predicted.Length];
+        model.Forward(new SequenceBatch { BatchSize = B, TimeSteps = T, Inputs = inputs, Targets = predicted }, forced);
+        for (int i = 0; i < forced.Length; i++) Assert.Equal(predicted[i], forced[i], 5);
+
+        ProjectedFeedback.State state = model.CreateState(B);
+        Assert.Equal(B * 3, state.MemoryHidden.Length);
+        var row = new float[B * 2];
+        var output = new float[B * 2];
+        for (int t = 0; t < T; t++)
+        {
+            for (int b = 0; b < B; b++) inputs.AsSpan((b * T + t) * 2, 2).CopyTo(row.AsSpan(b * 2));
+            model.Step(row, output, state);
+            for (int b = 0; b < B; b++)
+                for (int k = 0; k < 2; k++)
+                    Assert.Equal(predicted[(b * T + t) * 2 + k], output[b * 2 + k], 6);
+        }
+
+        model.Backward(); // the teacher-forced pass differentiates through the projection
+        Assert.NotEqual(0f, model.NamedGradients.Single(g => g.Name == "Memory.weight_hr_l0").Values.ToArray().Select(MathF.Abs).Max());
     }
 
     [Fact]
