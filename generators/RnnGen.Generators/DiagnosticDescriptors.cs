@@ -41,6 +41,11 @@ public static class DiagnosticDescriptors
     public const string UndefinedEnumValueId = "RNN0031";
     public const string InvalidProjectionSizeId = "RNN0032";
     public const string ProjectionNotSupportedId = "RNN0033";
+    public const string TreeLayerCountId = "RNN0040";
+    public const string TreeNeedsEmbeddingId = "RNN0041";
+    public const string NotInTreeModelId = "RNN0042";
+    public const string TreeHeadNotDenseId = "RNN0043";
+    public const string TreeRnnWidthId = "RNN0044";
     public const string InternalErrorId = "RNN9999";
 
     public static readonly DiagnosticDescriptor ClassNotPartial = Error(ClassNotPartialId,
@@ -207,6 +212,31 @@ public static class DiagnosticDescriptors
         "Projection not supported here",
         "LSTM layer '{0}' has ProjectionSize = {1}, but {2}",
         "An LSTM with a projection runs in sequential models (stacked, bidirectional, streaming, with output recurrence); encoder-decoder models start each decoder layer from an encoder state of the layer's units and take no projection yet.");
+
+    public static readonly DiagnosticDescriptor TreeLayerCount = Error(TreeLayerCountId,
+        "More than one tree layer",
+        "Tree layer '{0}' follows the tree layer '{1}'; a tree model has exactly one tree layer",
+        "A tree layer turns a whole tree into its root's vector, so nothing tree-shaped is left for a second one to read; declare one [TreeLstm] or [TreeRnn] layer.");
+
+    public static readonly DiagnosticDescriptor TreeNeedsEmbedding = Error(TreeNeedsEmbeddingId,
+        "Tree layer must follow an [Embedding]",
+        "Tree layer '{0}' must come right after an [Embedding] layer: {1}",
+        "The leaves of a BinaryTree are token ids; the model's first layer, an [Embedding], turns them into the vectors the tree layer reads at its leaves.");
+
+    public static readonly DiagnosticDescriptor NotInTreeModel = Error(NotInTreeModelId,
+        "Not possible in a tree model",
+        "'{0}' cannot be part of the tree model '{1}': {2}",
+        "A tree model is an [Embedding], one tree layer and a [Dense] head: sequential recurrent layers, bidirectional layers, encoder-decoder parts, attention, dropout and output recurrence all read sequences, which a tree model does not have.");
+
+    public static readonly DiagnosticDescriptor TreeHeadNotDense = Error(TreeHeadNotDenseId,
+        "Tree model needs one [Dense] head",
+        "The tree model '{0}' must end with one [Dense] layer right after its tree layer '{1}': {2}",
+        "The head reads the root's vector of each tree and gives the model's output (a softmax over classes for cross-entropy); declare exactly one [Dense] layer after the tree layer, as the last layer.");
+
+    public static readonly DiagnosticDescriptor TreeRnnWidth = Error(TreeRnnWidthId,
+        "[TreeRnn] leaves are their embeddings",
+        "[TreeRnn({0})] '{1}' uses each leaf's embedding as its vector, so the embedding '{2}' must have dimension {0}, not {3}",
+        "Socher's recursive network combines children p = tanh(W [h_l; h_r] + b) and takes a leaf's vector to be its input; the embedding dimension must equal the tree layer's units. [TreeLstm] reads leaves through its own input weights and has no such rule.");
 
     public static readonly DiagnosticDescriptor InternalError = Error(InternalErrorId,
         "RnnGen failed to generate the model",

@@ -18,6 +18,7 @@ internal static class ReservedNames
         Sequential,
         EncoderDecoder,
         OutputRecurrence,
+        Tree,
     }
 
     /// <summary>Public API of the generated models, reserved in every model whatever its kind.</summary>
@@ -41,6 +42,9 @@ internal static class ReservedNames
 
     private static readonly string[] OutputRecurrencePrivate = { "_core", "Network" };
 
+    // a tree model also trains and evaluates itself over lists of trees
+    private static readonly string[] TreePrivate = { "_core", "Network", "Fit", "Evaluate" };
+
     /// <summary>Members generated for each layer L of a model: "{0}" stands for the layer's name.</summary>
     private static readonly string[] PerLayerSequential = { "{0}", "{0}Shape" };
 
@@ -48,8 +52,11 @@ internal static class ReservedNames
 
     private static readonly string[] PerLayerOutputRecurrence = { "{0}", "{0}Shape" };
 
+    private static readonly string[] PerLayerTree = { "{0}", "{0}Shape" };
+
     public static ModelKind KindOf(IEnumerable<LayerSpec> layers, bool outputRecurrence)
-        => layers.Any(l => l.Group != LayerGroup.None || l.Kind == LayerKind.Attention) ? ModelKind.EncoderDecoder
+        => layers.Any(l => l.IsTree) ? ModelKind.Tree
+            : layers.Any(l => l.Group != LayerGroup.None || l.Kind == LayerKind.Attention) ? ModelKind.EncoderDecoder
             : outputRecurrence ? ModelKind.OutputRecurrence : ModelKind.Sequential;
 
     /// <summary>The fixed (not per-layer) names a model of this kind declares.</summary>
@@ -57,6 +64,7 @@ internal static class ReservedNames
     {
         ModelKind.EncoderDecoder => EncoderDecoderPrivate,
         ModelKind.OutputRecurrence => OutputRecurrencePrivate,
+        ModelKind.Tree => TreePrivate,
         _ => SequentialPrivate,
     });
 
@@ -65,6 +73,7 @@ internal static class ReservedNames
     {
         ModelKind.EncoderDecoder => PerLayerEncoderDecoder,
         ModelKind.OutputRecurrence => PerLayerOutputRecurrence,
+        ModelKind.Tree => PerLayerTree,
         _ => PerLayerSequential,
     }).Select(pattern => string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, layer));
 }

@@ -75,12 +75,18 @@ public sealed partial class RnnGenerator
         {
             ModelSpec m = plan.Model;
             string defaultInit = m.Initializer == 1 ? "PyTorch" : "Keras";
-            string core = m.IsEncoderDecoder ? EncoderDecoderCoreType(plan) : (m.OutputRecurrence ? "OutputRecurrentCore" : "SequentialCore") + "<Network, State>";
+            string core = m.IsTree ? "TreeCore<Network>" : m.IsEncoderDecoder ? EncoderDecoderCoreType(plan) : (m.OutputRecurrence ? "OutputRecurrentCore" : "SequentialCore") + "<Network, State>";
             w.Line(m.IsEncoderDecoder
                 ? "// Buffers, checks, the encoder pass, the decoder steps with attention, the loss and the decoding loops live in the runtime core; the model is Network, below."
+                : m.IsTree
+                ? "// The schedule of a batch of trees, buffers, checks, Predict / Forward / Backward, the loss and Fit live in the runtime core; the model is Network, below."
                 : "// Buffers, checks and the Predict / Step / Forward / Backward glue live in the runtime core; the model is Network, below.");
             w.Line($"private readonly global::RnnGen.Generated.{core} _core;");
-            if (!m.IsEncoderDecoder && !m.OutputRecurrence && (!plan.TakesTokens || m.Loss != LossKind.None))
+            if (m.IsTree)
+            {
+                w.Line("global::RnnGen.Generated.ConcurrencyGuard global::RnnGen.Generated.IGuardedModel.Concurrency => _core.Concurrency;");
+            }
+            else if (!m.IsEncoderDecoder && !m.OutputRecurrence && (!plan.TakesTokens || m.Loss != LossKind.None))
             {
                 w.Line("global::RnnGen.Generated.ISequentialCore global::RnnGen.Generated.ICoreModel.Core => _core;");
             }
@@ -146,6 +152,7 @@ public sealed partial class RnnGenerator
             LayerKind.Embedding => "Embedding",
             LayerKind.Dense => "Dense",
             LayerKind.Attention => "Attention",
+            LayerKind.TreeLstm or LayerKind.TreeRnn => "Tree",
             _ => "Recurrent",
         };
 
@@ -288,7 +295,14 @@ public sealed partial class RnnGenerator
                 // each layer's parameters follow the previous layer's: offsets are derived, never written as numbers
                 string offset = previous is null ? "0" : $"{previous.ShapeStruct}.ParameterOffset + Sizes.{previous.Name}ParameterCount";
                 previous = layer;
-                string kind = s.Kind switch { LayerKind.Embedding => "IEmbeddingShape", LayerKind.Dense => "IDenseShape", LayerKind.Attention => "IAttentionShape", _ => "IRecurrentLayerShape" };
+                string kind = s.Kind switch
+                {
+                    LayerKind.Embedding => "IEmbeddingShape",
+                    LayerKind.Dense => "IDenseShape",
+                    LayerKind.Attention => "IAttentionShape",
+                    LayerKind.TreeLstm or LayerKind.TreeRnn => "ITreeLayerShape",
+                    _ => "IRecurrentLayerShape",
+                };
                 w.Line($"/// <summary>{n}: {layer.SummaryType}, {Int(layer.InputWidth)} → {Int(layer.OutputWidth)}, {Thousands(layer.ParameterCount)} parameters.</summary>");
                 using (w.Block($"private readonly struct {layer.ShapeStruct} : global::RnnGen.Generated.{kind}"))
                 {
@@ -310,6 +324,11 @@ public sealed partial class RnnGenerator
                             w.Line($"public static int Units => Sizes.{n}Units;");
                             w.Line($"public static global::RnnGen.Activation Activation => global::RnnGen.Activation.{s.Activation};");
                             if (layer.InputIsSequence) w.Line("public static bool Sequence => true;");
+                            break;
+                        case LayerKind.TreeLstm or LayerKind.TreeRnn:
+                            w.Line($"public static int InputSize => Sizes.{n}InputSize;");
+                            w.Line($"public static int Units => Sizes.{n}Units;");
+                            w.Line($"public static global::RnnGen.Trees.TreeCellKind Cell => global::RnnGen.Trees.TreeCellKind.{(s.Kind == LayerKind.TreeLstm ? "Lstm" : "Tanh")};");
                             break;
                         default:
                             w.Line($"public static int InputSize => Sizes.{n}InputSize;");

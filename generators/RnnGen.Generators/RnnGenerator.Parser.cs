@@ -146,7 +146,12 @@ public sealed partial class RnnGenerator
 
             if (layers.Count > 0)
             {
-                if (layers.Any(l => l.Group != LayerGroup.None || l.Kind == LayerKind.Attention))
+                if (layers.Any(l => l.IsTree))
+                {
+                    ValidateTree(type.Name, inputSize, inputSizeLocation, loss, outputRecurrence, ArgumentLocation(modelAttribute, "OutputRecurrence", cancellationToken) ?? modelLocation,
+                        layers, layerLocations, diagnostics);
+                }
+                else if (layers.Any(l => l.Group != LayerGroup.None || l.Kind == LayerKind.Attention))
                 {
                     ValidateEncoderDecoder(type.Name, inputSize, inputSizeLocation, loss, startToken, endToken, layers, layerLocations, diagnostics, modelLocation);
                 }
@@ -239,6 +244,8 @@ public sealed partial class RnnGenerator
                 "Lstm" => LayerKind.Lstm,
                 "Gru" => LayerKind.Gru,
                 "Attention" => LayerKind.Attention,
+                "TreeLstm" => LayerKind.TreeLstm,
+                "TreeRnn" => LayerKind.TreeRnn,
                 _ => LayerKind.Dense,
             };
             string expectedType = kind switch
@@ -246,6 +253,7 @@ public sealed partial class RnnGenerator
                 LayerKind.Embedding => "EmbeddingLayer",
                 LayerKind.Dense => "DenseLayer",
                 LayerKind.Attention => "AttentionLayer",
+                LayerKind.TreeLstm or LayerKind.TreeRnn => "TreeLayer",
                 _ => "RecurrentLayer",
             };
 
@@ -640,6 +648,8 @@ public sealed partial class RnnGenerator
                 "GruAttribute" => "Gru",
                 "DenseAttribute" => "Dense",
                 "AttentionAttribute" => "Attention",
+                "TreeLstmAttribute" => "TreeLstm",
+                "TreeRnnAttribute" => "TreeRnn",
                 _ => null,
             };
         }

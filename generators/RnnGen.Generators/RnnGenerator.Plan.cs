@@ -63,6 +63,8 @@ public sealed partial class RnnGenerator
             LayerKind.Lstm => "LSTM",
             LayerKind.Gru => "GRU",
             LayerKind.Attention => Spec.Score + "Attention",
+            LayerKind.TreeLstm => "TreeLSTM",
+            LayerKind.TreeRnn => "TreeRNN",
             _ => "Dense",
         };
 
@@ -112,6 +114,7 @@ public sealed partial class RnnGenerator
         public LayerPlan Last => Layers[Layers.Count - 1];
         public bool TakesTokens => Layers[0].Spec.Kind == LayerKind.Embedding;
         public bool HasBidirectional => Layers.Any(l => l.Spec.Bidirectional);
+        public bool IsTree => Model.IsTree;
         public IEnumerable<LayerPlan> Recurrent => Layers.Where(l => l.Spec.IsRecurrent);
         public int OutputSize => Last.OutputWidth;
 
@@ -174,6 +177,16 @@ public sealed partial class RnnGenerator
                     yield return ("weight", new[] { query, values });
                     break;
                 case LayerKind.Attention:
+                    break;
+                case LayerKind.TreeLstm:
+                    // gate blocks i, f_l, f_r, o, u; the input weights read leaves only, the child weights [h_l; h_r]
+                    yield return ("weight_ih", new[] { 5 * h, width });
+                    yield return ("weight_hh", new[] { 5 * h, 2 * h });
+                    yield return ("bias", new[] { 5 * h });
+                    break;
+                case LayerKind.TreeRnn:
+                    yield return ("weight_hh", new[] { h, 2 * h });
+                    yield return ("bias", new[] { h });
                     break;
                 default:
                     long gh = spec.Gates * h;

@@ -17,7 +17,7 @@ namespace RnnGen.Generators;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RnnModelAnalyzer : DiagnosticAnalyzer
 {
-    private static readonly string[] LayerAttributeNames = { "EmbeddingAttribute", "SimpleRnnAttribute", "LstmAttribute", "GruAttribute", "DenseAttribute" };
+    private static readonly string[] LayerAttributeNames = { "EmbeddingAttribute", "SimpleRnnAttribute", "LstmAttribute", "GruAttribute", "DenseAttribute", "TreeLstmAttribute", "TreeRnnAttribute" };
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.LayerOutsideModel, DiagnosticDescriptors.ArgumentSizeMismatch);

@@ -3,7 +3,6 @@ using RnnGen;
 using RnnGen.Data;
 using RnnGen.Initialization;
 using RnnGen.Training;
-using RnnGen.Trees;
 using TreeArithmetic;
 
 // Arithmetic expressions such as (3 + (4 * 2)) evaluated modulo 10: a Tree-LSTM that follows the brackets against an
@@ -27,11 +26,11 @@ var train = data.Take(trainCount).ToList();
 var test = data.Skip(trainCount).ToList();
 Console.WriteLine($"{train.Count:N0} training and {test.Count:N0} held-out expressions with 1–{maxOperations} operators, e.g. {test[0].Text} = {test[0].Value} (mod 10)");
 
-// Tree-LSTM over ((a op) b) trees.
-var treeModel = new RecursiveNetwork(Expressions.TreeVocabulary, 16, 64, 10, TreeCellKind.Lstm, seed: Seed);
-float[] treeLosses = treeModel.Fit(train.Select(e => Expressions.Tree(e.Text)).ToList(), train.Select(e => e.Value).ToList(), new Adam(0.005f), epochs, BatchSize, Seed);
-double treeAccuracy = treeModel.Accuracy(test.Select(e => Expressions.Tree(e.Text)).ToList(), test.Select(e => e.Value).ToList());
-Console.WriteLine($"Tree-LSTM: training loss {treeLosses[0]:F3} → {treeLosses[^1]:F3}");
+// Tree-LSTM over ((a op) b) trees (TreeModel.cs).
+var treeModel = new TreeModel(seed: Seed);
+TrainingHistory treeHistory = treeModel.Fit(train.Select(e => Expressions.Tree(e.Text)).ToList(), train.Select(e => e.Value).ToList(), new Adam(0.005f), epochs, BatchSize, Seed);
+double treeAccuracy = treeModel.Evaluate(test.Select(e => Expressions.Tree(e.Text)).ToList(), test.Select(e => e.Value).ToList()).Metric;
+Console.WriteLine($"Tree-LSTM: training loss {treeHistory.Epochs[0].Loss:F3} → {treeHistory.Epochs[^1].Loss:F3}");
 
 // LSTM over the token sequence, padded to the longest expression.
 SequenceDataSet Sequences(List<(string Text, int Value)> part, int steps)

@@ -162,3 +162,21 @@ public sealed class AttentionLayer : Layer
     /// <summary>Hidden units of the additive score (0 otherwise).</summary>
     public int Units { get; }
 }
+
+/// <summary>A <see cref="TreeLstmAttribute"/> or <see cref="TreeRnnAttribute"/> layer: one cell applied at every inner node of a binary tree.</summary>
+public sealed class TreeLayer : Layer
+{
+    /// <summary>Creates the view.</summary>
+    public TreeLayer(string name, Trees.TreeCellKind cell, int inputSize, int units, IReadOnlyList<NamedTensor> parameters, IReadOnlyList<NamedTensor> gradients)
+        : base(name, inputSize, units, parameters, gradients)
+    {
+        Cell = cell;
+        Units = units;
+    }
+
+    /// <summary>The composition cell.</summary>
+    public Trees.TreeCellKind Cell { get; }
+
+    /// <summary>Hidden units of every node's vector.</summary>
+    public int Units { get; }
+}

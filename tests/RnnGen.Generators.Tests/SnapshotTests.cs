@@ -60,6 +60,16 @@ public sealed class SnapshotTests
                 [Dense(17, Activation.Softmax)]                    public partial DenseLayer Tags { get; }
             }
             """) },
+        { "ArithmeticTree", GeneratorHarness.Source("""
+            // A recursive model: a Tree-LSTM (Tai et al. 2015) over binary trees, a softmax on each root
+            [RnnModel(Loss = Loss.CrossEntropy)]
+            public partial class ArithmeticTree
+            {
+                [Embedding(13, 16)]             public partial EmbeddingLayer Tokens { get; }
+                [TreeLstm(64)]                  public partial TreeLayer Composition { get; }
+                [Dense(10, Activation.Softmax)] public partial DenseLayer Value { get; }
+            }
+            """) },
         { "Forecaster", GeneratorHarness.Source("""
             // A real-time forecaster fed one float per step
             [RnnModel(InputSize = 1, Loss = Loss.MeanSquaredError)]

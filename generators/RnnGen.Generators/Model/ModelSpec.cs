@@ -9,6 +9,8 @@ internal enum LayerKind
     Gru,
     Dense,
     Attention,
+    TreeLstm,
+    TreeRnn,
 }
 
 /// <summary>Which part of an encoder-decoder model a layer belongs to (<c>[Encoder]</c>, <c>[Decoder]</c>); None in a sequential model.</summary>
@@ -86,6 +88,9 @@ internal sealed record LayerSpec(
 {
     public bool IsRecurrent => Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
 
+    /// <summary>A recursive layer over binary trees ([TreeLstm], [TreeRnn]).</summary>
+    public bool IsTree => Kind is LayerKind.TreeLstm or LayerKind.TreeRnn;
+
     public int Directions => Bidirectional ? 2 : 1;
 
     /// <summary>Gate blocks G: 1 SimpleRnn, 4 LSTM, 3 GRU.</summary>
@@ -125,6 +130,23 @@ internal sealed record ModelSpec(
     bool OutputRecurrence = false,
     bool Nested = false)
 {
+    /// <summary>A tree model: some layer is a tree layer.</summary>
+    public bool IsTree
+    {
+        get
+        {
+            foreach (LayerSpec layer in Layers)
+            {
+                if (layer.IsTree)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
     /// <summary>An encoder-decoder model: some layer is in a group, or is an attention layer.</summary>
     public bool IsEncoderDecoder
     {

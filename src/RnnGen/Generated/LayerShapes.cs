@@ -77,3 +77,17 @@ public interface IRecurrentLayerShape : IRecurrentShape, ILayerShape
     /// <summary>LSTM: peephole connections from the cell to the i, f, o gates.</summary>
     static virtual bool Peepholes => false;
 }
+
+/// <summary>A tree layer over binary trees: <c>weight_ih [5H, InputSize]</c> (Tree-LSTM only), <c>weight_hh [G·H, 2H]</c>, <c>bias [G·H]</c>.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public interface ITreeLayerShape : ILayerShape
+{
+    /// <summary>Features of a leaf's input.</summary>
+    static abstract int InputSize { get; }
+
+    /// <summary>Hidden units H.</summary>
+    static abstract int Units { get; }
+
+    /// <summary>The composition cell.</summary>
+    static abstract Trees.TreeCellKind Cell { get; }
+}

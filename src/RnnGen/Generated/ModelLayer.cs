@@ -157,6 +157,26 @@ public sealed class ModelLayer
         return layer;
     }
 
+    /// <summary>A tree layer: Tree-LSTM (<c>weight_ih</c>, <c>weight_hh</c>, <c>bias</c>, gate blocks i, f_l, f_r, o, u) or tanh composition (<c>weight_hh</c>, <c>bias</c>).</summary>
+    public static ModelLayer Tree<TShape>(string name) where TShape : ITreeLayerShape
+    {
+        Trees.TreeCellKind cell = TShape.Cell;
+        int i = TShape.InputSize, h = TShape.Units, o = TShape.ParameterOffset;
+        int gates = cell == Trees.TreeCellKind.Lstm ? Trees.TreeLstmCell.GateCount * h : h;
+        int ih = cell == Trees.TreeCellKind.Lstm ? gates * i : 0;
+        var layer = new ModelLayer(name, o, cell == Trees.TreeCellKind.Lstm ? "TreeLSTM" : "TreeRNN", false, h,
+            (p, g) => new TreeLayer(name, cell, i, h, p, g),
+            (init, p, rng) => ModelInitialization.Tree(init, cell, i, h, p.Slice(o, ih), p.Slice(o + ih, gates * 2 * h), p.Slice(o + ih + gates * 2 * h, gates), rng));
+        if (ih > 0)
+        {
+            layer._tensors.Add((name + ".weight_ih", new[] { gates, i }, o));
+        }
+
+        layer._tensors.Add((name + ".weight_hh", new[] { gates, 2 * h }, o + ih));
+        layer._tensors.Add((name + ".bias", new[] { gates }, o + ih + gates * 2 * h));
+        return layer;
+    }
+
     internal List<FoldedTensor> Folded { get; } = new();
 
     internal IEnumerable<NamedTensor> Views(float[] buffer)

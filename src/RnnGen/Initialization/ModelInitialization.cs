@@ -108,6 +108,38 @@ public static class ModelInitialization
         }
     }
 
+    /// <summary>
+    /// A tree layer (<paramref name="inputWeights"/> empty for the tanh cell). Keras-style: glorot-uniform weights over
+    /// their [in, out] shapes, zero bias with the Tree-LSTM's two forget-gate blocks at 1 (as an LSTM's unit_forget_bias).
+    /// PyTorch-style: everything U(±1/√H), as its recurrent layers.
+    /// </summary>
+    public static void Tree(Initializer initializer, Trees.TreeCellKind cell, int inputSize, int units,
+        Span<float> inputWeights, Span<float> childWeights, Span<float> bias, DeterministicRandom random)
+    {
+        Check(initializer);
+        if (initializer == Initializer.PyTorch)
+        {
+            float limit = 1f / MathF.Sqrt(units);
+            Initializers.Uniform(inputWeights, limit, random);
+            Initializers.Uniform(childWeights, limit, random);
+            Initializers.Uniform(bias, limit, random);
+            return;
+        }
+
+        int gates = bias.Length;
+        if (!inputWeights.IsEmpty)
+        {
+            Initializers.GlorotUniform(inputWeights, inputSize, gates, random);
+        }
+
+        Initializers.GlorotUniform(childWeights, 2 * units, gates, random);
+        bias.Clear();
+        if (cell == Trees.TreeCellKind.Lstm)
+        {
+            bias.Slice(units, 2 * units).Fill(1f); // the f_l and f_r blocks (i, f_l, f_r, o, u)
+        }
+    }
+
     /// <summary>A cast integer such as <c>(Initializer)7</c> names no initialisation: it is rejected, not taken as Keras.</summary>
     private static void Check(Initializer initializer)
     {

@@ -54,6 +54,16 @@ public sealed class HostileDeclarationTests
         Good("CaseOnly", $"{Attr} public partial class M {{ {Layers} }}\n{Attr} public partial class m {{ {Layers} }}"),
         Good("GenericAndPlainOuter", $"public partial class Outer<T> {{ {Attr} public partial class M {{ {Layers} }} }}\npublic partial class Outer {{ {Attr} public partial class M {{ {Layers} }} }}", type: "global::Hostile.GenericAndPlainOuter.Outer<int>.M"),
 
+        // tree models: shape rules, a member named as a tree model's generated Fit, a tree layer typed as a recurrent one
+        BadModel("TreeTwice", "RNN0040", "[Embedding(9, 4)] public partial EmbeddingLayer E { get; } [TreeLstm(4)] public partial TreeLayer A { get; } [TreeRnn(4)] public partial TreeLayer B { get; } [Dense(2)] public partial DenseLayer Out { get; }", "[RnnModel]"),
+        BadModel("TreeFirst", "RNN0041", "[TreeLstm(4)] public partial TreeLayer T { get; } [Dense(2)] public partial DenseLayer Out { get; }"),
+        BadModel("TreeInSeq2Seq", "RNN0042", Seq2Seq + " [TreeLstm(4)] public partial TreeLayer T { get; } [Dense(9, Activation.Softmax)] public partial DenseLayer Out { get; }", Seq2SeqAttribute),
+        BadModel("TreeHeadless", "RNN0043", "[Embedding(9, 4)] public partial EmbeddingLayer E { get; } [TreeLstm(4)] public partial TreeLayer T { get; }", "[RnnModel]"),
+        BadModel("TreeRnnNarrow", "RNN0044", "[Embedding(9, 3)] public partial EmbeddingLayer E { get; } [TreeRnn(4)] public partial TreeLayer T { get; } [Dense(2)] public partial DenseLayer Out { get; }", "[RnnModel]"),
+        BadModel("TreeMemberFit", "RNN0029", "[Embedding(9, 4)] public partial EmbeddingLayer E { get; } [TreeLstm(4)] public partial TreeLayer T { get; } [Dense(2, Activation.Softmax)] public partial DenseLayer Out { get; } public void Fit() { }", "[RnnModel(Loss = Loss.CrossEntropy)]"),
+        BadModel("TreeTypedRecurrent", "RNN0003", "[Embedding(9, 4)] public partial EmbeddingLayer E { get; } [TreeLstm(4)] public partial RecurrentLayer T { get; } [Dense(2)] public partial DenseLayer Out { get; }", "[RnnModel]"),
+        BadModel("TreeHeadActivation42", "RNN0031", "[Embedding(9, 4)] public partial EmbeddingLayer E { get; } [TreeLstm(4)] public partial TreeLayer T { get; } [Dense(2, (Activation)42)] public partial DenseLayer Out { get; }", "[RnnModel]"),
+
         // out-of-range enum values
         BadModel("DenseActivation42", "RNN0031", "[Lstm(4)] public partial RecurrentLayer Rnn { get; } [Dense(2, (Activation)42)] public partial DenseLayer Out { get; }"),
         BadModel("RnnActivation42", "RNN0031", "[SimpleRnn(4, (Activation)42)] public partial RecurrentLayer Rnn { get; }"),

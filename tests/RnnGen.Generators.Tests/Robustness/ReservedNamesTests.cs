@@ -38,6 +38,7 @@ public sealed class ReservedNamesTests
         {
             "Speller" => ReservedNames.ModelKind.EncoderDecoder,
             "FeedbackForecaster" => ReservedNames.ModelKind.OutputRecurrence,
+            "ArithmeticTree" => ReservedNames.ModelKind.Tree,
             _ => ReservedNames.ModelKind.Sequential,
         };
         var reserved = new HashSet<string>(ReservedNames.Fixed(kind).Concat(layers.SelectMany(l => ReservedNames.ForLayer(kind, l))));

@@ -31,56 +31,13 @@ public sealed class TreeCellTests
     /// <summary>Leaf inputs in slot order: the leaves of tree 0 left to right, then tree 1's, …</summary>
     private static float[] LeafInputs(BinaryTree[] trees, int width, long seed) => Random(trees.Sum(t => t.LeafCount) * width, seed, 1f);
 
-    // ---- float64 references: h (and c) of a tree's root, recursively ----
+    // ---- float64 references (TreeReference) at this test's sizes ----
 
     private static double[] LstmRoot(BinaryTree tree, int node, double[] x, ref int leaf, double[] wih, double[] whh, double[] b, out double[] c)
-    {
-        var z = (double[])b.Clone();
-        double[] hl = new double[H], hr = new double[H], cl = new double[H], cr = new double[H];
-        if (tree.IsLeaf(node))
-        {
-            for (int g = 0; g < 5 * H; g++) for (int e = 0; e < E; e++) z[g] += wih[g * E + e] * x[leaf * E + e];
-            leaf++;
-        }
-        else
-        {
-            hl = LstmRoot(tree, tree.Left(node), x, ref leaf, wih, whh, b, out cl);
-            hr = LstmRoot(tree, tree.Right(node), x, ref leaf, wih, whh, b, out cr);
-            for (int g = 0; g < 5 * H; g++) for (int j = 0; j < H; j++) z[g] += whh[g * 2 * H + j] * hl[j] + whh[g * 2 * H + H + j] * hr[j];
-        }
-
-        c = new double[H];
-        var h = new double[H];
-        for (int j = 0; j < H; j++)
-        {
-            double i = S(z[j]), fl = S(z[H + j]), fr = S(z[2 * H + j]), o = S(z[3 * H + j]), u = Math.Tanh(z[4 * H + j]);
-            c[j] = i * u + fl * cl[j] + fr * cr[j];
-            h[j] = o * Math.Tanh(c[j]);
-        }
-
-        return h;
-    }
+        => TreeReference.LstmNode(tree, node, E, H, x, ref leaf, wih, whh, b, out c);
 
     private static double[] RnnRoot(BinaryTree tree, int node, double[] x, ref int leaf, double[] w, double[] b)
-    {
-        if (tree.IsLeaf(node))
-        {
-            return x.Skip(leaf++ * H).Take(H).ToArray();
-        }
-
-        double[] hl = RnnRoot(tree, tree.Left(node), x, ref leaf, w, b), hr = RnnRoot(tree, tree.Right(node), x, ref leaf, w, b);
-        var h = new double[H];
-        for (int j = 0; j < H; j++)
-        {
-            double z = b[j];
-            for (int k = 0; k < H; k++) z += w[j * 2 * H + k] * hl[k] + w[j * 2 * H + H + k] * hr[k];
-            h[j] = Math.Tanh(z);
-        }
-
-        return h;
-    }
-
-    private static double S(double v) => 1 / (1 + Math.Exp(-v));
+        => TreeReference.RnnNode(tree, node, H, x, ref leaf, w, b);
 
     /// <summary>L = Σ_trees r_t · h_root(t) in float64.</summary>
     private static double Loss(BinaryTree[] trees, Func<BinaryTree, int, double[]> root, double[] r)
