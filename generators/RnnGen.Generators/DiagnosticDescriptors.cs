@@ -39,8 +39,8 @@ public static class DiagnosticDescriptors
     public const string MemberClashId = "RNN0029";
     public const string UnsupportedModelClassId = "RNN0030";
     public const string UndefinedEnumValueId = "RNN0031";
-    public const string InvalidProjectionSizeId = "RNN0032";
-    public const string ProjectionNotSupportedId = "RNN0033";
+    public const string InvalidProjectionSizeId = "RNN0036";
+    public const string ProjectionNotSupportedId = "RNN0037";
     public const string TreeLayerCountId = "RNN0040";
     public const string TreeNeedsEmbeddingId = "RNN0041";
     public const string NotInTreeModelId = "RNN0042";

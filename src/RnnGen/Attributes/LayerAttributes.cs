@@ -75,7 +75,7 @@ public sealed class LstmAttribute : RecurrentAttribute
     /// A projection (PyTorch's <c>proj_size</c>, Sak et al. 2014's LSTMP): each step's <c>o ⊙ tanh(c)</c> is multiplied by
     /// <c>weight_hr</c> <c>[ProjectionSize, units]</c>, so h — the layer's output, its recurrent input and its state — has
     /// <c>ProjectionSize</c> floats while the cell state keeps <c>units</c>. 0 (the default): no projection; otherwise
-    /// 1 … units − 1 (RNN0032).
+    /// 1 … units − 1 (RNN0036).
     /// </summary>
     public int ProjectionSize { get; set; }
 }
