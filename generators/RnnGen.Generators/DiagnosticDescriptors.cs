@@ -43,6 +43,8 @@ public static class DiagnosticDescriptors
     public const string ConditionedLayerMismatchId = "RNN0033";
     public const string ConditionUnsupportedId = "RNN0034";
     public const string InvalidContextToEveryStepId = "RNN0035";
+    public const string InvalidProjectionSizeId = "RNN0036";
+    public const string ProjectionNotSupportedId = "RNN0037";
     public const string TreeLayerCountId = "RNN0040";
     public const string TreeNeedsEmbeddingId = "RNN0041";
     public const string NotInTreeModelId = "RNN0042";
@@ -224,6 +226,15 @@ public static class DiagnosticDescriptors
         "Context to every step not possible",
         "Model '{0}' cannot use ContextToEveryStep: {1}",
         "ContextToEveryStep = true feeds an encoder-decoder model's context C, the encoder's final state, to every decoder step (Cho et al. 2014); the model needs [Encoder] and [Decoder] layers and no attention layer, which feeds a context of its own.");
+    public static readonly DiagnosticDescriptor InvalidProjectionSize = Error(InvalidProjectionSizeId,
+        "Projection size out of range",
+        "LSTM layer '{0}' has ProjectionSize = {1}, but a projection of its {2} units must have 1 to {3} units; remove ProjectionSize for no projection",
+        "ProjectionSize = P (PyTorch's proj_size) projects each step's o ⊙ tanh(c) of H units to h = W_hr (o ⊙ tanh(c)) of P units; as in PyTorch, P must be positive and smaller than H.");
+
+    public static readonly DiagnosticDescriptor ProjectionNotSupported = Error(ProjectionNotSupportedId,
+        "Projection not supported here",
+        "LSTM layer '{0}' has ProjectionSize = {1}, but {2}",
+        "An LSTM with a projection runs in sequential models (stacked, bidirectional, streaming, with output recurrence); encoder-decoder models start each decoder layer from an encoder state of the layer's units and take no projection yet.");
 
     public static readonly DiagnosticDescriptor TreeLayerCount = Error(TreeLayerCountId,
         "More than one tree layer",

@@ -168,7 +168,8 @@ public sealed partial class RnnGenerator
                 {
                     string suffix = d == 1 ? "Reverse" : string.Empty;
                     string direction = d == 1 ? "backward-direction " : string.Empty;
-                    slots.Add((layer.Name + "Hidden" + suffix, $"{layer.Name} {direction}hidden state [BatchSize, {Int(layer.Units)}]", layer.Units));
+                    int hidden = layer.Spec.HiddenWidth;
+                    slots.Add((layer.Name + "Hidden" + suffix, $"{layer.Name} {direction}hidden state [BatchSize, {Int(hidden)}]", hidden));
                     if (layer.Spec.Kind == LayerKind.Lstm)
                     {
                         slots.Add((layer.Name + "Cell" + suffix, $"{layer.Name} {direction}cell state [BatchSize, {Int(layer.Units)}]", layer.Units));
@@ -369,6 +370,7 @@ public sealed partial class RnnGenerator
                             if (s.Residual) w.Line("public static bool Residual => true;");
                             if (s.Kind == LayerKind.Gru && !s.ResetAfter) w.Line("public static bool ResetAfter => false;");
                             if (s.Kind == LayerKind.Lstm && s.Peepholes) w.Line("public static bool Peepholes => true;");
+                            if (s.Kind == LayerKind.Lstm && s.Projection > 0) w.Line($"public static int ProjectionSize => Sizes.{n}ProjectionSize;");
                             if (s.ConditionSize > 0)
                             {
                                 w.Line($"public static int ConditionSize => Sizes.{n}ConditionSize;");

@@ -14,7 +14,11 @@ public sealed partial class RnnGenerator
 
         private static string InputName(ModelPlan plan) => plan.TakesTokens ? "tokens" : "inputs";
 
-        private static string CellEquation(LayerSpec s) => s.Kind switch
+        private static string CellEquation(LayerSpec s) => s.Kind == LayerKind.Lstm && s.Projection > 0
+            ? CellKindEquation(s).Replace("h' = o ⊙ tanh(c')", $"h'[{s.Projection}] = W_hr (o ⊙ tanh(c'))")
+            : CellKindEquation(s);
+
+        private static string CellKindEquation(LayerSpec s) => s.Kind switch
         {
             LayerKind.Lstm when s.Peepholes => "i, f = σ(W x + U h + p ⊙ c + b), g = tanh(…), c' = f ⊙ c + i ⊙ g, o = σ(W x + U h + p ⊙ c' + b), h' = o ⊙ tanh(c')",
             LayerKind.Lstm => "[i f g o] = [σ σ tanh σ](x · W_ihᵀ + h · W_hhᵀ + b), c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c')",

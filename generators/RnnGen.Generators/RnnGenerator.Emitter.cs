@@ -214,6 +214,11 @@ public sealed partial class RnnGenerator
 
                     w.Line($"public const int {layer.Name}InputSize = {Int(layer.InputWidth)};");
                     w.Line($"public const int {layer.Name}Units = {Int(layer.Units)};");
+                    if (layer.Spec.Kind == LayerKind.Lstm && layer.Spec.Projection > 0)
+                    {
+                        w.Line($"public const int {layer.Name}ProjectionSize = {Int(layer.Spec.Projection)};");
+                    }
+
                     w.Line($"public const int {layer.Name}OutputSize = {Int(layer.OutputWidth)};");
                     w.Line($"public const int {layer.Name}ParameterCount = {Int(layer.ParameterCount)};");
                     if (layer.Spec.ConditionSize > 0)

@@ -341,7 +341,8 @@ public sealed partial class RnnGenerator
                 CheckDefinedArgument<ActivationKind>(diagnostics, "activation", (int)activation, layerAttribute, 1, cancellationToken);
             }
 
-            bool returnSequences = false, peepholes = false, resetAfter = true, trainable = true;
+            bool returnSequences = false, peepholes = false, resetAfter = true, trainable = true, projectionGiven = false;
+            int projection = 0;
             foreach (KeyValuePair<string, TypedConstant> named in layerAttribute.NamedArguments)
             {
                 RequireValue(named.Value);
@@ -351,6 +352,7 @@ public sealed partial class RnnGenerator
                     case "Peepholes": peepholes = (bool)named.Value.Value!; break;
                     case "ResetAfter": resetAfter = (bool)named.Value.Value!; break;
                     case "Trainable": trainable = (bool)named.Value.Value!; break;
+                    case "ProjectionSize" when kind == LayerKind.Lstm: projection = (int)named.Value.Value!; projectionGiven = true; break;
                 }
             }
 
@@ -394,15 +396,38 @@ public sealed partial class RnnGenerator
                 }
             }
 
+            if (projectionGiven)
+            {
+                Location projectionLocation = ArgumentLocation(layerAttribute, "ProjectionSize", cancellationToken) ?? AttributeLocation(layerAttribute, cancellationToken) ?? location;
+                if (units >= 1 && (projection < 1 || projection >= units))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidProjectionSize, projectionLocation, member.Name, projection, units, units - 1));
+                }
+                else if (group != LayerGroup.None)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ProjectionNotSupported, projectionLocation, member.Name, projection,
+                        $"it is an [{group}] layer, and encoder-decoder models take no projection; remove ProjectionSize"));
+                }
+
+                // a rejected projection leaves the layer without one, so the checks after this one see a consistent layer
+                projection = units >= 1 && projection >= 1 && projection < units ? projection : 0;
+            }
+
             int conditionSize = 0, conditionMode = 0;
             if (conditioned is not null)
             {
                 ParseCondition(member.Name, conditioned, diagnostics, location, cancellationToken, out conditionSize, out conditionMode);
             }
 
+            if (conditionSize > 0 && projection > 0)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConditionedLayerMismatch, location, member.Name,
+                    "it has a ProjectionSize, and a conditioned layer takes no projection yet; remove one of them"));
+            }
+
             var layer = new LayerSpec(member.Name, Accessibility(property.DeclaredAccessibility), expectedType, kind, units, vocabulary,
                 activation, returnSequences, peepholes, resetAfter, bidirectional is not null, merge, group, score, residual is not null, dropoutRate, inputDropout, trainable,
-                conditionSize, conditionMode);
+                conditionSize, conditionMode, projection);
 
             // Size checks point at the argument that is wrong.
             Location attributeLocation = AttributeLocation(layerAttribute, cancellationToken) ?? location;

@@ -200,7 +200,7 @@ public sealed partial class RnnGenerator
                     {
                         string suffix = d == 1 ? "_l0_reverse" : "_l0";
                         yield return ("weight_ih" + suffix, new[] { gh, width });
-                        yield return ("weight_hh" + suffix, new[] { gh, h });
+                        yield return ("weight_hh" + suffix, new[] { gh, (long)spec.HiddenWidth });
                         yield return ("bias_ih" + suffix, new[] { gh });
                         if (spec.Kind == LayerKind.Gru && spec.ResetAfter)
                         {
@@ -210,6 +210,11 @@ public sealed partial class RnnGenerator
                         if (spec.Kind == LayerKind.Lstm && spec.Peepholes)
                         {
                             yield return ("weight_peephole" + suffix, new[] { 3, h });
+                        }
+
+                        if (spec.Kind == LayerKind.Lstm && spec.Projection > 0)
+                        {
+                            yield return ("weight_hr" + suffix, new[] { spec.Projection, h });
                         }
                     }
 

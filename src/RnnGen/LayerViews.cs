@@ -81,13 +81,14 @@ public enum CellKind
 /// <summary>A <see cref="SimpleRnnAttribute"/>, <see cref="LstmAttribute"/> or <see cref="GruAttribute"/> layer.</summary>
 public sealed class RecurrentLayer : Layer
 {
-    /// <summary>Creates the view.</summary>
+    /// <summary>Creates the view; <paramref name="projectionSize"/> &gt; 0 for an LSTM with a projection (h has that many floats).</summary>
     public RecurrentLayer(string name, CellKind cell, int inputSize, int units, bool bidirectional, MergeMode merge, bool returnSequences,
-        IReadOnlyList<NamedTensor> parameters, IReadOnlyList<NamedTensor> gradients)
-        : base(name, inputSize, bidirectional && merge == MergeMode.Concat ? 2 * units : units, parameters, gradients)
+        IReadOnlyList<NamedTensor> parameters, IReadOnlyList<NamedTensor> gradients, int projectionSize = 0)
+        : base(name, inputSize, (bidirectional && merge == MergeMode.Concat ? 2 : 1) * (projectionSize > 0 ? projectionSize : units), parameters, gradients)
     {
         Cell = cell;
         Units = units;
+        ProjectionSize = projectionSize;
         Bidirectional = bidirectional;
         Merge = merge;
         ReturnSequences = returnSequences;
@@ -98,8 +99,11 @@ public sealed class RecurrentLayer : Layer
     /// <summary>The cell.</summary>
     public CellKind Cell { get; }
 
-    /// <summary>Hidden units per direction.</summary>
+    /// <summary>Hidden units per direction (the gates' and the cell state's width).</summary>
     public int Units { get; }
+
+    /// <summary>LSTM with a projection (<c>[Lstm(units, ProjectionSize = P)]</c>, a <c>weight_hr</c> tensor per direction): P, the width of h; 0 without.</summary>
+    public int ProjectionSize { get; }
 
     /// <summary>Whether the layer runs in both directions.</summary>
     public bool Bidirectional { get; }

@@ -85,7 +85,8 @@ internal sealed record LayerSpec(
     double InputDropout = 0,
     bool Trainable = true,
     int ConditionSize = 0,
-    int ConditionMode = 0)
+    int ConditionMode = 0,
+    int Projection = 0)
 {
     /// <summary>Whether a [Conditioned] attribute is on this layer.</summary>
     public bool IsConditioned => ConditionSize != 0 || ConditionMode != 0;
@@ -106,12 +107,15 @@ internal sealed record LayerSpec(
     /// <summary>Gate blocks G: 1 SimpleRnn, 4 LSTM, 3 GRU.</summary>
     public int Gates => Kind switch { LayerKind.Lstm => 4, LayerKind.Gru => 3, _ => 1 };
 
+    /// <summary>Floats of h of a recurrent layer (its output per direction, its recurrent input, its state): an LSTM's projection size P, or the units.</summary>
+    public int HiddenWidth => Kind == LayerKind.Lstm && Projection > 0 ? Projection : Units;
+
     /// <summary>Width of one output row of this layer.</summary>
     public int OutputWidth => Kind switch
     {
         LayerKind.Embedding => Units,
         LayerKind.Dense => Units,
-        _ => Bidirectional && Merge == MergeKind.Concat ? 2 * Units : Units,
+        _ => Bidirectional && Merge == MergeKind.Concat ? 2 * HiddenWidth : HiddenWidth,
     };
 }
 

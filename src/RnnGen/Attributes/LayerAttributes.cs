@@ -70,6 +70,14 @@ public sealed class LstmAttribute : RecurrentAttribute
     /// the output gate sees <c>c_t</c>, each through a diagonal weight vector.
     /// </summary>
     public bool Peepholes { get; set; }
+
+    /// <summary>
+    /// A projection (PyTorch's <c>proj_size</c>, Sak et al. 2014's LSTMP): each step's <c>o ⊙ tanh(c)</c> is multiplied by
+    /// <c>weight_hr</c> <c>[ProjectionSize, units]</c>, so h — the layer's output, its recurrent input and its state — has
+    /// <c>ProjectionSize</c> floats while the cell state keeps <c>units</c>. 0 (the default): no projection; otherwise
+    /// 1 … units − 1 (RNN0036).
+    /// </summary>
+    public int ProjectionSize { get; set; }
 }
 
 /// <summary>Gated recurrent unit, PyTorch gate order <c>r, z, n</c>.</summary>

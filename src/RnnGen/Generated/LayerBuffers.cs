@@ -200,16 +200,16 @@ public struct WorkspaceBuilder
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private DirectionBuffers Direction<TShape>() where TShape : IRecurrentLayerShape
     {
-        int B = Batch, T = Time, H = TShape.Units;
+        int B = Batch, T = Time, H = TShape.Units, Hh = LayerOps.HiddenSize<TShape>();
         bool lstm = TShape.Cell == CellKind.Lstm;
         DirectionBuffers d = default;
-        d.Init = Take(checked(B * H));
-        d.InitCell = lstm ? Take(B * H) : 0;
-        d.Hidden = Take(checked(B * T * H));
-        d.Final = Take(B * H);
+        d.Init = Take(checked(B * Hh));
+        d.InitCell = lstm ? Take(checked(B * H)) : 0;
+        d.Hidden = Take(checked(B * T * Hh));
+        d.Final = Take(B * Hh);
         d.FinalCell = lstm ? Take(B * H) : 0;
         d.Cache = Take(LayerOps.CacheSize<TShape>(B, T));
-        _state += lstm ? 2 * H : H;
+        _state += lstm ? Hh + H : H;
         return d;
     }
 
@@ -218,10 +218,10 @@ public struct WorkspaceBuilder
     {
         if (TShape.Bidirectional && TShape.ReturnSequences)
         {
-            d.DHidden = Take(checked(Batch * Time * TShape.Units));
+            d.DHidden = Take(checked(Batch * Time * LayerOps.HiddenSize<TShape>()));
         }
 
-        d.DFinal = Take(Batch * TShape.Units);
+        d.DFinal = Take(Batch * LayerOps.HiddenSize<TShape>());
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -74,10 +74,10 @@ public static class LayerOps
         if (TShape.Bidirectional)
         {
             Direction<TShape>(f, x, layer, layer.Reverse, 1);
-            int length = layer.Rows * TShape.Units;
+            int Hh = RecurrentShape.HiddenSize<TShape>(), length = layer.Rows * Hh;
             int forward = TShape.ReturnSequences ? layer.Forward.Hidden : layer.Forward.Final;
             int backward = TShape.ReturnSequences ? layer.Reverse.Hidden : layer.Reverse.Final;
-            MergeKernel.Forward(TShape.Merge, layer.Rows, TShape.Units, ws.Slice(forward, length), ws.Slice(backward, length), ws.Slice(layer.Out, layer.Length));
+            MergeKernel.Forward(TShape.Merge, layer.Rows, Hh, ws.Slice(forward, length), ws.Slice(backward, length), ws.Slice(layer.Out, layer.Length));
         }
 
         if (TShape.Residual)
@@ -101,7 +101,7 @@ public static class LayerOps
         DropoutBackward(f, TShape.DropoutAfter, layer);
         Span<float> ws = f.Workspace;
         Span<float> dOut = f.Gradient(layer);
-        int B = f.Batch, H = TShape.Units;
+        int B = f.Batch, H = RecurrentShape.HiddenSize<TShape>();
         if (TShape.Residual && !dx.IsEmpty)
         {
             // y = h + x, so ∂x += ∂y (and ∂h = ∂y)
@@ -230,10 +230,14 @@ public static class LayerOps
         }
     }
 
-    /// <summary>Floats per output row of a recurrent layer: 2H for concatenated directions, H otherwise.</summary>
+    /// <summary>Floats per output row of a recurrent layer: 2h for concatenated directions, h otherwise (h: the projection size P, or H).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int RecurrentWidth<TShape>() where TShape : IRecurrentLayerShape
-        => TShape.Bidirectional && TShape.Merge == MergeMode.Concat ? 2 * TShape.Units : TShape.Units;
+        => TShape.Bidirectional && TShape.Merge == MergeMode.Concat ? 2 * RecurrentShape.HiddenSize<TShape>() : RecurrentShape.HiddenSize<TShape>();
+
+    /// <summary>Floats of h per stream of one direction: the projection size P, or H.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int HiddenSize<TShape>() where TShape : IRecurrentLayerShape => RecurrentShape.HiddenSize<TShape>();
 
     /// <summary>The cache one direction of the layer needs for <paramref name="batch"/> sequences of <paramref name="time"/> steps.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -249,15 +253,15 @@ public static class LayerOps
         where TShape : IRecurrentLayerShape
     {
         Span<float> ws = f.Workspace;
-        int B = f.Batch, H = TShape.Units;
+        int B = f.Batch, H = TShape.Units, Hh = RecurrentShape.HiddenSize<TShape>();
         bool lstm = TShape.Cell == CellKind.Lstm, useState = !f.State.IsEmpty;
         int state = StateOffset<TShape>(layer, direction);
         if (useState)
         {
-            f.Slot(f.State, state, H).CopyTo(ws.Slice(d.Init, B * H));
+            f.Slot(f.State, state, Hh).CopyTo(ws.Slice(d.Init, B * Hh));
             if (lstm)
             {
-                f.Slot(f.State, state + H, H).CopyTo(ws.Slice(d.InitCell, B * H));
+                f.Slot(f.State, state + Hh, H).CopyTo(ws.Slice(d.InitCell, B * H));
             }
         }
 
@@ -278,10 +282,10 @@ public static class LayerOps
 
         if (useState)
         {
-            ws.Slice(d.Final, B * H).CopyTo(f.Slot(f.State, state, H));
+            ws.Slice(d.Final, B * Hh).CopyTo(f.Slot(f.State, state, Hh));
             if (lstm)
             {
-                ws.Slice(d.FinalCell, B * H).CopyTo(f.Slot(f.State, state + H, H));
+                ws.Slice(d.FinalCell, B * H).CopyTo(f.Slot(f.State, state + Hh, H));
             }
         }
     }
@@ -291,23 +295,23 @@ public static class LayerOps
         where TShape : IRecurrentLayerShape
     {
         Span<float> ws = f.Workspace;
-        int B = f.Batch, H = TShape.Units;
+        int B = f.Batch, H = TShape.Units, Hh = RecurrentShape.HiddenSize<TShape>();
         bool lstm = TShape.Cell == CellKind.Lstm, finalGiven = !f.FinalStateGradient.IsEmpty;
         int state = StateOffset<TShape>(layer, direction);
-        Span<float> dFinal = ws.Slice(d.DFinal, B * H);
+        Span<float> dFinal = ws.Slice(d.DFinal, B * Hh);
         if (finalGiven)
         {
-            TensorPrimitives.Add(dFinal, f.Slot(f.FinalStateGradient, state, H), dFinal);
+            TensorPrimitives.Add(dFinal, f.Slot(f.FinalStateGradient, state, Hh), dFinal);
         }
 
         var gradients = new RecurrentSequenceGradients
         {
-            Hidden = !TShape.ReturnSequences ? default : TShape.Bidirectional ? ws.Slice(d.DHidden, B * f.Time * H) : f.Gradient(layer),
+            Hidden = !TShape.ReturnSequences ? default : TShape.Bidirectional ? ws.Slice(d.DHidden, B * f.Time * Hh) : f.Gradient(layer),
             FinalHidden = !TShape.ReturnSequences || finalGiven ? dFinal : default,
-            FinalCell = lstm ? f.Slot(f.FinalStateGradient, state + H, H) : default,
+            FinalCell = lstm ? f.Slot(f.FinalStateGradient, state + Hh, H) : default,
             Input = dx,
-            InitialHidden = ConditionedStart<TShape>(f) ? ws.Slice(layer.DInitial, B * H) : f.Slot(f.InitialStateGradient, state, H),
-            InitialCell = lstm ? f.Slot(f.InitialStateGradient, state + H, H) : default,
+            InitialHidden = ConditionedStart<TShape>(f) ? ws.Slice(layer.DInitial, B * H) : f.Slot(f.InitialStateGradient, state, Hh),
+            InitialCell = lstm ? f.Slot(f.InitialStateGradient, state + Hh, H) : default,
             SequenceBias = TShape.ConditionSize > 0 && (TShape.ConditionMode & ConditionMode.EveryStep) != 0 ? ws.Slice(layer.DCondition, B * GateWidth<TShape>()) : default,
         };
         RecurrentSequence sequence = Sequence<TShape>(f, x, d, direction, f.UsedState || ConditionedStart<TShape>(f), ConditionProjection<TShape>(f, layer));
@@ -330,7 +334,7 @@ public static class LayerOps
     /// <summary>Where direction <paramref name="direction"/>'s hidden state (then, LSTM, its cell state) sits in a model State.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int StateOffset<TShape>(in LayerBuffers layer, int direction) where TShape : IRecurrentLayerShape
-        => layer.State + direction * (TShape.Cell == CellKind.Lstm ? 2 : 1) * TShape.Units;
+        => layer.State + direction * (TShape.Cell == CellKind.Lstm ? RecurrentShape.HiddenSize<TShape>() + TShape.Units : TShape.Units);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static RecurrentSequence Sequence<TShape>(in SequencePass f, ReadOnlySpan<float> x, in DirectionBuffers d, int direction, bool useState,
@@ -338,7 +342,7 @@ public static class LayerOps
         where TShape : IRecurrentLayerShape
     {
         Span<float> ws = f.Workspace;
-        int B = f.Batch, T = f.Time, H = TShape.Units;
+        int B = f.Batch, T = f.Time, H = TShape.Units, Hh = RecurrentShape.HiddenSize<TShape>();
         bool lstm = TShape.Cell == CellKind.Lstm;
         return new RecurrentSequence
         {
@@ -349,10 +353,10 @@ public static class LayerOps
             Input = x.Slice(0, B * T * TShape.InputSize),
             InputStride = TShape.InputSize,
             SequenceBias = direction == 0 ? sequenceBias : default,
-            InitialHidden = useState ? ws.Slice(d.Init, B * H) : default,
+            InitialHidden = useState ? ws.Slice(d.Init, B * Hh) : default,
             InitialCell = useState && lstm ? ws.Slice(d.InitCell, B * H) : default,
-            Hidden = ws.Slice(d.Hidden, B * T * H),
-            FinalHidden = ws.Slice(d.Final, B * H),
+            Hidden = ws.Slice(d.Hidden, B * T * Hh),
+            FinalHidden = ws.Slice(d.Final, B * Hh),
             FinalCell = lstm ? ws.Slice(d.FinalCell, B * H) : default,
             Cache = ws.Slice(d.Cache, CacheSize<TShape>(B, T)),
         };
@@ -369,6 +373,7 @@ public static class LayerOps
             Bias = p.Slice(t.Bias, t.BiasLength),
             RecurrentBias = t.RecurrentBias < 0 ? default : p.Slice(t.RecurrentBias, t.BiasLength),
             Peepholes = t.Peepholes < 0 ? default : p.Slice(t.Peepholes, t.PeepholeLength),
+            Projection = t.Projection < 0 ? default : p.Slice(t.Projection, t.ProjectionLength),
         };
     }
 
@@ -383,6 +388,7 @@ public static class LayerOps
             Bias = g.Slice(t.Bias, t.BiasLength),
             RecurrentBias = t.RecurrentBias < 0 ? default : g.Slice(t.RecurrentBias, t.BiasLength),
             Peepholes = t.Peepholes < 0 ? default : g.Slice(t.Peepholes, t.PeepholeLength),
+            Projection = t.Projection < 0 ? default : g.Slice(t.Projection, t.ProjectionLength),
         };
     }
 
@@ -410,24 +416,31 @@ public static class LayerOps
 
 /// <summary>Offsets and lengths of one direction's tensors of a recurrent layer in the parameter buffer (PyTorch order); −1: absent.</summary>
 internal readonly record struct RecurrentTensors(int Input, int InputLength, int Recurrent, int RecurrentLength, int Bias, int BiasLength,
-    int RecurrentBias, int Peepholes, int PeepholeLength, int End)
+    int RecurrentBias, int Peepholes, int PeepholeLength, int End, int Projection = -1, int ProjectionLength = 0)
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static RecurrentTensors Of<TShape>(int direction) where TShape : IRecurrentLayerShape
-        => Of(TShape.Cell, TShape.InputSize, TShape.Units, TShape.ResetAfter, TShape.Peepholes, TShape.ParameterOffset, direction);
+        => Of(TShape.Cell, TShape.InputSize, TShape.Units, TShape.ResetAfter, TShape.Peepholes, TShape.ParameterOffset, direction, TShape.ProjectionSize);
 
+    /// <summary>
+    /// Per direction: weight_ih <c>[G·H, I]</c>, weight_hh <c>[G·H, h]</c>, the bias <c>[G·H]</c>, bias_hh (reset-after GRU),
+    /// the peepholes <c>[3, H]</c>, weight_hr <c>[P, H]</c> (LSTM with a <paramref name="projection"/>; h = P then, H otherwise).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static RecurrentTensors Of(CellKind cell, int inputSize, int units, bool resetAfter, bool peepholes, int offset, int direction)
+    public static RecurrentTensors Of(CellKind cell, int inputSize, int units, bool resetAfter, bool peepholes, int offset, int direction, int projection = 0)
     {
         int gh = (cell switch { CellKind.Lstm => 4, CellKind.Gru => 3, _ => 1 }) * units;
         bool recurrentBias = cell == CellKind.Gru && resetAfter, peep = cell == CellKind.Lstm && peepholes;
-        int perDirection = gh * inputSize + gh * units + gh + (recurrentBias ? gh : 0) + (peep ? 3 * units : 0);
+        int p = cell == CellKind.Lstm && projection > 0 ? projection : 0, hidden = p > 0 ? p : units;
+        int perDirection = gh * inputSize + gh * hidden + gh + (recurrentBias ? gh : 0) + (peep ? 3 * units : 0) + p * units;
         int o = offset + direction * perDirection;
-        int input = o, recurrent = input + gh * inputSize, bias = recurrent + gh * units, next = bias + gh;
+        int input = o, recurrent = input + gh * inputSize, bias = recurrent + gh * hidden, next = bias + gh;
         int rb = recurrentBias ? next : -1;
         next += recurrentBias ? gh : 0;
-        int p = peep ? next : -1;
+        int pp = peep ? next : -1;
         next += peep ? 3 * units : 0;
-        return new RecurrentTensors(input, gh * inputSize, recurrent, gh * units, bias, gh, rb, p, 3 * units, next);
+        int hr = p > 0 ? next : -1;
+        next += p * units;
+        return new RecurrentTensors(input, gh * inputSize, recurrent, gh * hidden, bias, gh, rb, pp, 3 * units, next, hr, p * units);
     }
 }

@@ -104,6 +104,7 @@ public sealed class ModelLayer
     {
         CellKind cell = TShape.Cell;
         int i = TShape.InputSize, h = TShape.Units, directions = TShape.Bidirectional ? 2 : 1;
+        int projection = TShape.Cell == CellKind.Lstm ? TShape.ProjectionSize : 0, hidden = projection > 0 ? projection : h;
         bool bidirectional = TShape.Bidirectional, sequences = TShape.ReturnSequences;
         MergeMode merge = TShape.Merge;
         string kind = cell switch { CellKind.Lstm => "LSTM", CellKind.Gru => "GRU", _ => "SimpleRNN" };
@@ -115,13 +116,14 @@ public sealed class ModelLayer
 
         ConditionTensors condition = ConditionTensors.Of<TShape>();
         var layer = new ModelLayer(name, TShape.ParameterOffset, bidirectional ? $"Bidirectional({kind})" : kind, sequences || decoder, LayerOps.RecurrentWidth<TShape>(),
-            (p, g) => new RecurrentLayer(name, cell, i, h, bidirectional, merge, sequences, p, g) { Activation = TShape.Activation, Residual = TShape.Residual, ConditionSize = TShape.ConditionSize },
+            (p, g) => new RecurrentLayer(name, cell, i, h, bidirectional, merge, sequences, p, g, projection) { Activation = TShape.Activation, Residual = TShape.Residual, ConditionSize = TShape.ConditionSize },
             (init, p, rng) =>
             {
                 foreach (RecurrentTensors t in tensors)
                 {
                     ModelInitialization.Recurrent(init, cell, i, h, p.Slice(t.Input, t.InputLength), p.Slice(t.Recurrent, t.RecurrentLength), p.Slice(t.Bias, t.BiasLength),
-                        t.RecurrentBias < 0 ? default : p.Slice(t.RecurrentBias, t.BiasLength), t.Peepholes < 0 ? default : p.Slice(t.Peepholes, t.PeepholeLength), rng);
+                        t.RecurrentBias < 0 ? default : p.Slice(t.RecurrentBias, t.BiasLength), t.Peepholes < 0 ? default : p.Slice(t.Peepholes, t.PeepholeLength), rng,
+                        t.Projection < 0 ? default : p.Slice(t.Projection, t.ProjectionLength));
                 }
 
                 // the condition's weights as a Dense layer's (W_c, b_c) and as more input columns (W_f)
@@ -141,7 +143,7 @@ public sealed class ModelLayer
             string suffix = d == 1 ? "_l0_reverse" : "_l0";
             int gh = t.BiasLength;
             layer._tensors.Add((name + ".weight_ih" + suffix, new[] { gh, i }, t.Input));
-            layer._tensors.Add((name + ".weight_hh" + suffix, new[] { gh, h }, t.Recurrent));
+            layer._tensors.Add((name + ".weight_hh" + suffix, new[] { gh, hidden }, t.Recurrent));
             layer._tensors.Add((name + ".bias_ih" + suffix, new[] { gh }, t.Bias));
             if (t.RecurrentBias >= 0)
             {
@@ -156,6 +158,11 @@ public sealed class ModelLayer
             if (t.Peepholes >= 0)
             {
                 layer._tensors.Add((name + ".weight_peephole" + suffix, new[] { 3, h }, t.Peepholes));
+            }
+
+            if (t.Projection >= 0)
+            {
+                layer._tensors.Add((name + ".weight_hr" + suffix, new[] { projection, h }, t.Projection));
             }
         }
 

@@ -54,11 +54,12 @@ public static class ModelInitialization
     /// <summary>
     /// One direction of a recurrent layer. Keras: input kernel glorot-uniform over its [I, G·H] shape, recurrent
     /// kernel orthogonal over its [H, G·H] shape (stored transposed here), biases zero, LSTM forget-gate bias 1,
-    /// peepholes glorot-uniform over [3, H]. PyTorch: everything U(±1/√H).
+    /// peepholes glorot-uniform over [3, H], a projection's weight_hr glorot-uniform over [H → P] (drawn last, so a layer
+    /// without one draws what it always did). PyTorch: everything U(±1/√H).
     /// </summary>
     public static void Recurrent(Initializer initializer, CellKind cell, int inputSize, int units,
         Span<float> inputWeights, Span<float> recurrentWeights, Span<float> bias, Span<float> recurrentBias, Span<float> peepholes,
-        DeterministicRandom random)
+        DeterministicRandom random, Span<float> projection = default)
     {
         Check(initializer);
         int gates = cell switch { CellKind.Lstm => 4, CellKind.Gru => 3, _ => 1 };
@@ -70,19 +71,21 @@ public static class ModelInitialization
             Initializers.Uniform(bias, limit, random);
             Initializers.Uniform(recurrentBias, limit, random);
             Initializers.Uniform(peepholes, limit, random);
+            Initializers.Uniform(projection, limit, random); // PyTorch's weight_hr: U(−1/√H, 1/√H) like every LSTM tensor
             return;
         }
 
         Initializers.GlorotUniform(inputWeights, inputSize, gates * units, random);
 
-        // Keras's recurrent kernel U is [H, G·H] with orthonormal rows; ours is Uᵀ, [G·H, H].
-        float[] keras = new float[units * gates * units];
-        Initializers.Orthogonal(keras, units, gates * units, random);
-        for (int r = 0; r < units; r++)
+        // Keras's recurrent kernel U is [h, G·H] with orthonormal rows; ours is Uᵀ, [G·H, h] (h = P with a projection, else H).
+        int hidden = recurrentWeights.Length / (gates * units);
+        float[] keras = new float[hidden * gates * units];
+        Initializers.Orthogonal(keras, hidden, gates * units, random);
+        for (int r = 0; r < hidden; r++)
         {
             for (int c = 0; c < gates * units; c++)
             {
-                recurrentWeights[c * units + r] = keras[r * gates * units + c];
+                recurrentWeights[c * hidden + r] = keras[r * gates * units + c];
             }
         }
 
@@ -96,6 +99,12 @@ public static class ModelInitialization
         if (!peepholes.IsEmpty)
         {
             Initializers.GlorotUniform(peepholes, 3, units, random);
+        }
+
+        if (!projection.IsEmpty)
+        {
+            // Keras has no projection; weight_hr [P, H] maps H units to P as a dense kernel would, Glorot-uniform
+            Initializers.GlorotUniform(projection, units, projection.Length / units, random);
         }
     }
 

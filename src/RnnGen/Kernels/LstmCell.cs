@@ -7,11 +7,15 @@ namespace RnnGen.Kernels;
 /// <summary>
 /// Where each slice of an LSTM direction's cache lives, R = B·T rows: the forward cache (gates after their activations,
 /// cell states), then backward scratch (∂gates, the states each step started from, the per-step ∂h, ∂c, ∂h_new), then
-/// the packed copy of W_hh. Forward and backward both read their offsets from here.
+/// the packed copy of W_hh, then — only with a projection (P &gt; 0) — what the projection <c>h = W_hr m</c> adds. h has
+/// P floats with a projection and H without; forward and backward both read their offsets from here.
 /// </summary>
-internal readonly struct LstmCache(int batch, int time, int units)
+internal readonly struct LstmCache(int batch, int time, int units, int projection = 0)
 {
-    private readonly int _r = batch * time, _b = batch, _h = units;
+    private readonly int _r = batch * time, _b = batch, _h = units, _p = projection;
+
+    /// <summary>Floats of h: P with a projection, H otherwise.</summary>
+    private int HiddenWidth => _p > 0 ? _p : _h;
 
     /// <summary>[R, 4H] i, f, g, o after their activations.</summary>
     public int Gates => 0;
@@ -22,26 +26,38 @@ internal readonly struct LstmCache(int batch, int time, int units)
     /// <summary>[R, 4H] ∂loss/∂(gate pre-activations).</summary>
     public int GateGradients => _r * 5 * _h;
 
-    /// <summary>[R, H] h_(t−1) of every step.</summary>
+    /// <summary>[R, h] h_(t−1) of every step.</summary>
     public int PreviousHidden => _r * 9 * _h;
 
     /// <summary>[R, H] c_(t−1) of every step.</summary>
-    public int PreviousCells => _r * 10 * _h;
+    public int PreviousCells => PreviousHidden + _r * HiddenWidth;
 
-    /// <summary>[B, H] ∂h carried back through the steps.</summary>
-    public int HiddenGradient => _r * 11 * _h;
+    /// <summary>[B, h] ∂h carried back through the steps.</summary>
+    public int HiddenGradient => PreviousCells + _r * _h;
 
     /// <summary>[B, H] ∂c carried back through the steps.</summary>
-    public int CellGradient => HiddenGradient + _b * _h;
+    public int CellGradient => HiddenGradient + _b * HiddenWidth;
 
-    /// <summary>[B, H] ∂h_(t−1) of one step (and tanh(c_t) before it).</summary>
+    /// <summary>[B, H] tanh(c_t) of one step, then ∂h_(t−1) [B, h] of that step (h ≤ H).</summary>
     public int NewHiddenGradient => CellGradient + _b * _h;
 
-    /// <summary>The packed copy of W_hh(ᵀ) for the per-step products.</summary>
+    /// <summary>The packed copy of W_hh(ᵀ) [4H, h] for the per-step products.</summary>
     public int Packed => NewHiddenGradient + _b * _h;
 
+    /// <summary>Projection only: [R, H] m_t = o_t ⊙ tanh(c_t) of every step, what W_hr projects (∂W_hr reads it).</summary>
+    public int Unprojected => Packed + RecurrentCommon.PackedRecurrentSize(4 * _h, HiddenWidth);
+
+    /// <summary>Projection only: [B, P] one step's projected h_t, before it enters the state of the sequences still running.</summary>
+    public int StepHidden => Unprojected + (_p > 0 ? _r * _h : 0);
+
+    /// <summary>Projection only: [R, P] ∂h_t of every step (zero at padded steps), for ∂W_hr.</summary>
+    public int HiddenGradients => StepHidden + _b * _p;
+
+    /// <summary>Projection only: [B, H] ∂m_t of one step.</summary>
+    public int UnprojectedGradient => HiddenGradients + _r * _p;
+
     /// <summary>Floats of the whole cache.</summary>
-    public int Size => Packed + RecurrentCommon.PackedRecurrentSize(4 * _h, _h);
+    public int Size => UnprojectedGradient + (_p > 0 ? _b * _h : 0);
 }
 
 /// <summary>

@@ -15,11 +15,11 @@ public static unsafe partial class LstmKernel
         in RecurrentSequence sequence, in RecurrentSequenceGradients sequenceGradients) where TShape : IRecurrentShape
     {
         using DenormalScope fp = DenormalScope.Enter(); // subnormals read and written as zero for this call (Denormals.Flush)
-        int H = TShape.Units, G = 4 * H;
+        int H = TShape.Units, G = 4 * H, P = TShape.ProjectionSize, Hh = RecurrentShape.HiddenSize<TShape>();
 
         // ∂pre · W_hh per step, over W_hh packed once per call into the cache (where the forward's packed W_hhᵀ was) when that pays
-        RecurrentStepProduct.Backward(sequence, weights.Recurrent, G, H, PackedRecurrent<TShape>(sequence));
-        int parts = RecurrentParallel.Parts(sequence, 3L * G * (TShape.InputSize + H));
+        RecurrentStepProduct.Backward(sequence, weights.Recurrent, G, Hh, PackedRecurrent<TShape>(sequence));
+        int parts = RecurrentParallel.Parts(sequence, 3L * G * (TShape.InputSize + Hh) + 3L * P * H);
         RecurrentParallel.Run(parts, weights, gradients, sequence, sequenceGradients, &BackwardThroughTime<TShape>);
         RecurrentParallel.Run(parts, weights, gradients, sequence, sequenceGradients, &WeightGradients<TShape>);
 
@@ -35,37 +35,45 @@ public static unsafe partial class LstmKernel
     private static void BackwardThroughTime<TShape>(in RecurrentWeights weights, in RecurrentGradients _,
         in RecurrentSequence whole, in RecurrentSequenceGradients wholeGradients, int part, int parts) where TShape : IRecurrentShape
     {
-        int H = TShape.Units, G = 4 * H;
+        int H = TShape.Units, G = 4 * H, P = TShape.ProjectionSize, Hh = RecurrentShape.HiddenSize<TShape>();
         int T = whole.Time;
-        var layout = new LstmCache(whole.Batch, T, H);
+        LstmCache layout = Layout<TShape>(whole.Batch, T);
         (int first, int B) = RecurrentParallel.Share(whole.Batch, part, parts);
-        RecurrentSequence share = parts == 1 ? default : whole.Rows(first, B, H);
+        RecurrentSequence share = parts == 1 ? default : whole.Rows(first, B, Hh, H);
         ref readonly RecurrentSequence sequence = ref (parts == 1 ? ref whole : ref share); // no copy for a single share
-        RecurrentSequenceGradients sequenceGradients = parts == 1 ? wholeGradients : wholeGradients.Rows(first, B, T, H, whole.InputStride);
+        RecurrentSequenceGradients sequenceGradients = parts == 1 ? wholeGradients : wholeGradients.Rows(first, B, T, Hh, H, whole.InputStride);
         int r0 = first * T, rows = B * T;
         Span<float> cache = whole.Cache;
         ReadOnlySpan<float> gates = cache.Slice(layout.Gates + r0 * G, rows * G);
         ReadOnlySpan<float> cells = cache.Slice(layout.Cells + r0 * H, rows * H);
         Span<float> dGates = cache.Slice(layout.GateGradients + r0 * G, rows * G);
-        Span<float> hPrev = cache.Slice(layout.PreviousHidden + r0 * H, rows * H);
+        Span<float> hPrev = cache.Slice(layout.PreviousHidden + r0 * Hh, rows * Hh);
         Span<float> cPrev = cache.Slice(layout.PreviousCells + r0 * H, rows * H);
-        Span<float> dh = cache.Slice(layout.HiddenGradient + first * H, B * H);
+        Span<float> dh = cache.Slice(layout.HiddenGradient + first * Hh, B * Hh);
         Span<float> dc = cache.Slice(layout.CellGradient + first * H, B * H);
         Span<float> dhNew = cache.Slice(layout.NewHiddenGradient + first * H, B * H);
-        var recurrent = RecurrentStepProduct.Backward(whole, weights.Recurrent, G, H, PackedRecurrent<TShape>(whole), pack: false);
+        Span<float> dHidden = P > 0 ? cache.Slice(layout.HiddenGradients + r0 * P, rows * P) : default;
+        Span<float> dm = P > 0 ? cache.Slice(layout.UnprojectedGradient + first * H, B * H) : default;
+        var recurrent = RecurrentStepProduct.Backward(whole, weights.Recurrent, G, Hh, PackedRecurrent<TShape>(whole), pack: false);
 
         // The state each real step started from, for c_{t−1} in the cell update and h_{t−1} in ∂W_hh.
-        RecurrentCommon.GatherPrevious(sequence, sequence.Hidden, sequence.InitialHidden, H, hPrev);
+        RecurrentCommon.GatherPrevious(sequence, sequence.Hidden, sequence.InitialHidden, Hh, hPrev);
         RecurrentCommon.GatherPrevious(sequence, cells, sequence.InitialCell, H, cPrev);
 
         // Gradient arriving through the final state enters at each sequence's last processed step.
         RecurrentCommon.StartState(sequenceGradients.FinalHidden, dh);
         RecurrentCommon.StartState(sequenceGradients.FinalCell, dc);
         dGates.Clear();
+        dHidden.Clear();
 
         for (int step = T - 1; step >= 0; step--)
         {
             int t = RecurrentCommon.TimeAt(sequence, step);
+            if (P > 0)
+            {
+                Unproject(sequence, sequenceGradients.Hidden, t, weights.Projection, dh, dHidden, dm, H, P);
+            }
+
             for (int b = 0; b < B; b++)
             {
                 if (t >= RecurrentCommon.Length(sequence, b))
@@ -74,8 +82,8 @@ public static unsafe partial class LstmKernel
                 }
 
                 int row = b * T + t;
-                Span<float> dhb = dh.Slice(b * H, H), dcb = dc.Slice(b * H, H);
-                if (!sequenceGradients.Hidden.IsEmpty)
+                Span<float> dhb = P > 0 ? dm.Slice(b * H, H) : dh.Slice(b * H, H), dcb = dc.Slice(b * H, H);
+                if (P == 0 && !sequenceGradients.Hidden.IsEmpty)
                 {
                     TensorPrimitives.Add(dhb, sequenceGradients.Hidden.Slice(row * H, H), dhb);
                 }
@@ -88,17 +96,17 @@ public static unsafe partial class LstmKernel
                 Span<float> tanhC = dhNew.Slice(b * H, H);
                 Activations.Tanh(cells.Slice(row * H, H), tanhC);
 
-                // ∂gates and ∂c_{t−1} of the row from ∂h and ∂c at step t
+                // ∂gates and ∂c_{t−1} of the row from ∂h (∂m with a projection) and ∂c at step t
                 LstmCell.Backward(pre, cp, tanhC, dhb, dcb, dz, weights.Peepholes, H);
             }
 
-            // ∂h_{t−1}[B, H] = ∂pre_t · W_hh; padded sequences keep the gradient they carry
+            // ∂h_{t−1}[B, h] = ∂pre_t · W_hh; padded sequences keep the gradient they carry
             recurrent.Backward(B, dGates.Slice(t * G), T * G, dhNew);
             for (int b = 0; b < B; b++)
             {
                 if (t < RecurrentCommon.Length(sequence, b))
                 {
-                    dhNew.Slice(b * H, H).CopyTo(dh.Slice(b * H, H));
+                    dhNew.Slice(b * Hh, Hh).CopyTo(dh.Slice(b * Hh, Hh));
                 }
             }
         }
@@ -115,24 +123,62 @@ public static unsafe partial class LstmKernel
     }
 
     /// <summary>
+    /// Backward of the projection at step <paramref name="t"/>: ∂h_t of every running sequence (carried, plus what arrives
+    /// at its output) is kept as row b·T + t of <paramref name="dHidden"/> for ∂W_hr, and <c>∂m_t[B, H] = ∂h_t · W_hr</c>.
+    /// </summary>
+    private static void Unproject(in RecurrentSequence sequence, ReadOnlySpan<float> outputGradient, int t, ReadOnlySpan<float> projection,
+        Span<float> dh, Span<float> dHidden, Span<float> dm, int H, int P)
+    {
+        int B = sequence.Batch, T = sequence.Time;
+        for (int b = 0; b < B; b++)
+        {
+            if (t < RecurrentCommon.Length(sequence, b))
+            {
+                int row = b * T + t;
+                Span<float> dhb = dh.Slice(b * P, P);
+                if (!outputGradient.IsEmpty)
+                {
+                    TensorPrimitives.Add(dhb, outputGradient.Slice(row * P, P), dhb);
+                }
+
+                dhb.CopyTo(dHidden.Slice(row * P, P));
+            }
+        }
+
+        // forward: h = m · W_hrᵀ, so ∂m = ∂h · W_hr
+        Gemm.MultiplyNN(B, H, P, dh, P, projection, H, dm, H, accumulate: false);
+    }
+
+    /// <summary>
     /// Share <paramref name="part"/> of the products over all steps that follow the recurrence: the weight gradients of
     /// its gate rows, and ∂x of its sequences.
     /// </summary>
     private static void WeightGradients<TShape>(in RecurrentWeights weights, in RecurrentGradients gradients,
         in RecurrentSequence sequence, in RecurrentSequenceGradients sequenceGradients, int part, int parts) where TShape : IRecurrentShape
     {
-        int H = TShape.Units, I = TShape.InputSize, G = 4 * H;
+        int H = TShape.Units, I = TShape.InputSize, G = 4 * H, P = TShape.ProjectionSize, Hh = RecurrentShape.HiddenSize<TShape>();
         int T = sequence.Time, R = sequence.Batch * T;
-        var layout = new LstmCache(sequence.Batch, T, H);
+        LstmCache layout = Layout<TShape>(sequence.Batch, T);
         Span<float> cache = sequence.Cache;
         ReadOnlySpan<float> dGates = cache.Slice(layout.GateGradients, R * G);
-        ReadOnlySpan<float> hPrev = cache.Slice(layout.PreviousHidden, R * H);
+        ReadOnlySpan<float> hPrev = cache.Slice(layout.PreviousHidden, R * Hh);
 
-        // ∂W_ih[4H, I] += ∂preᵀ · x ; ∂W_hh[4H, H] += ∂preᵀ · h_prev ; ∂b += Σ ∂pre — gate rows g0 … g0 + n − 1 of this share
+        // ∂W_ih[4H, I] += ∂preᵀ · x ; ∂W_hh[4H, h] += ∂preᵀ · h_prev ; ∂b += Σ ∂pre — gate rows g0 … g0 + n − 1 of this share
         (int g0, int n) = RecurrentParallel.Share(G, part, parts, multiple: 16);
         Gemm.MultiplyTN(n, I, R, dGates.Slice(g0), G, sequence.Input, sequence.InputStride, gradients.Input.Slice(g0 * I), I, accumulate: true);
-        Gemm.MultiplyTN(n, H, R, dGates.Slice(g0), G, hPrev, H, gradients.Recurrent.Slice(g0 * H), H, accumulate: true);
+        Gemm.MultiplyTN(n, Hh, R, dGates.Slice(g0), G, hPrev, Hh, gradients.Recurrent.Slice(g0 * Hh), Hh, accumulate: true);
         RecurrentCommon.SumRows(dGates, R, G, g0, n, gradients.Bias.Slice(g0));
+
+        if (P > 0)
+        {
+            // forward: h = W_hr m, so ∂W_hr[P, H] += ∂hᵀ · m over all steps — rows p0 … p0 + np − 1 of this share
+            (int p0, int np) = RecurrentParallel.Share(P, part, parts);
+            if (np > 0)
+            {
+                ReadOnlySpan<float> dHidden = cache.Slice(layout.HiddenGradients, R * P), unprojected = cache.Slice(layout.Unprojected, R * H);
+                Gemm.MultiplyTN(np, H, R, dHidden.Slice(p0), P, unprojected, H, gradients.Projection.Slice(p0 * H), H, accumulate: true);
+            }
+        }
 
         if (!weights.Peepholes.IsEmpty && part == 0)
         {

@@ -23,6 +23,9 @@ public ref struct RecurrentWeights
 
     /// <summary>LSTM with peepholes only: <c>[3, H]</c>, the diagonal weights of the <c>i, f, o</c> gates onto the cell. Empty: no peepholes.</summary>
     public ReadOnlySpan<float> Peepholes;
+
+    /// <summary>LSTM with a projection only: <c>weight_hr</c> <c>[P, H]</c>, <c>h = W_hr (o ⊙ tanh(c))</c>. Empty: no projection.</summary>
+    public ReadOnlySpan<float> Projection;
 }
 
 /// <summary>Gradient views matching <see cref="RecurrentWeights"/> field by field. Kernels accumulate into them (<c>+=</c>).</summary>
@@ -42,6 +45,9 @@ public ref struct RecurrentGradients
 
     /// <summary>∂L/∂peepholes <c>[3, H]</c> (LSTM with peepholes only).</summary>
     public Span<float> Peepholes;
+
+    /// <summary>∂L/∂<c>weight_hr</c> <c>[P, H]</c> (LSTM with a projection only).</summary>
+    public Span<float> Projection;
 }
 
 /// <summary>
@@ -105,7 +111,13 @@ public ref struct RecurrentSequence
     /// their own (a share of <see cref="RecurrentParallel"/>): every batch-indexed span sliced to them; the cache is left
     /// empty, since each kernel slices its own cache layout.
     /// </summary>
-    internal readonly RecurrentSequence Rows(int first, int count, int units) => first == 0 && count == Batch ? this : new()
+    internal readonly RecurrentSequence Rows(int first, int count, int units) => Rows(first, count, units, units);
+
+    /// <summary>
+    /// As <see cref="Rows(int, int, int)"/> where h has <paramref name="hiddenUnits"/> floats per row and the cell state
+    /// <paramref name="cellUnits"/> (they differ for an LSTM with a projection).
+    /// </summary>
+    internal readonly RecurrentSequence Rows(int first, int count, int hiddenUnits, int cellUnits) => first == 0 && count == Batch ? this : new()
     {
         Batch = count,
         Time = Time,
@@ -114,11 +126,11 @@ public ref struct RecurrentSequence
         Input = Input.Slice(first * Time * InputStride),
         InputStride = InputStride,
         SequenceBias = SequenceBias.IsEmpty ? default : SequenceBias.Slice(first * (SequenceBias.Length / Batch), count * (SequenceBias.Length / Batch)),
-        InitialHidden = Part(InitialHidden, first * units, count * units),
-        InitialCell = Part(InitialCell, first * units, count * units),
-        Hidden = Hidden.Slice(first * Time * units, count * Time * units),
-        FinalHidden = FinalHidden.Slice(first * units, count * units),
-        FinalCell = Part(FinalCell, first * units, count * units),
+        InitialHidden = Part(InitialHidden, first * hiddenUnits, count * hiddenUnits),
+        InitialCell = Part(InitialCell, first * cellUnits, count * cellUnits),
+        Hidden = Hidden.Slice(first * Time * hiddenUnits, count * Time * hiddenUnits),
+        FinalHidden = FinalHidden.Slice(first * hiddenUnits, count * hiddenUnits),
+        FinalCell = Part(FinalCell, first * cellUnits, count * cellUnits),
     };
 
     internal static Span<float> Part(Span<float> span, int start, int length) => span.IsEmpty ? default : span.Slice(start, length);
@@ -150,14 +162,18 @@ public ref struct RecurrentSequenceGradients
     /// <summary><c>[B, H]</c> ∂L/∂initial cell state (LSTM), overwritten; empty: not computed.</summary>
     public Span<float> InitialCell;
 
-    /// <summary>The gradients of sequences <paramref name="first"/> … <paramref name="first"/> + <paramref name="count"/> − 1 (see <see cref="RecurrentSequence.Rows"/>).</summary>
-    internal readonly RecurrentSequenceGradients Rows(int first, int count, int time, int units, int inputStride) => new()
+    /// <summary>The gradients of sequences <paramref name="first"/> … <paramref name="first"/> + <paramref name="count"/> − 1 (see <see cref="RecurrentSequence.Rows(int, int, int)"/>).</summary>
+    internal readonly RecurrentSequenceGradients Rows(int first, int count, int time, int units, int inputStride)
+        => Rows(first, count, time, units, units, inputStride);
+
+    /// <summary>As <see cref="Rows(int, int, int, int, int)"/> with h and the cell state of different widths (an LSTM with a projection).</summary>
+    internal readonly RecurrentSequenceGradients Rows(int first, int count, int time, int hiddenUnits, int cellUnits, int inputStride) => new()
     {
-        Hidden = RecurrentSequence.Part(Hidden, first * time * units, count * time * units),
-        FinalHidden = RecurrentSequence.Part(FinalHidden, first * units, count * units),
-        FinalCell = RecurrentSequence.Part(FinalCell, first * units, count * units),
+        Hidden = RecurrentSequence.Part(Hidden, first * time * hiddenUnits, count * time * hiddenUnits),
+        FinalHidden = RecurrentSequence.Part(FinalHidden, first * hiddenUnits, count * hiddenUnits),
+        FinalCell = RecurrentSequence.Part(FinalCell, first * cellUnits, count * cellUnits),
         Input = Input.IsEmpty ? default : Input.Slice(first * time * inputStride),
-        InitialHidden = RecurrentSequence.Part(InitialHidden, first * units, count * units),
-        InitialCell = RecurrentSequence.Part(InitialCell, first * units, count * units),
+        InitialHidden = RecurrentSequence.Part(InitialHidden, first * hiddenUnits, count * hiddenUnits),
+        InitialCell = RecurrentSequence.Part(InitialCell, first * cellUnits, count * cellUnits),
     };
 }

@@ -62,8 +62,8 @@ internal static unsafe class RecurrentParallel
             return;
         }
 
-        fixed (float* wInput = w.Input, wRecurrent = w.Recurrent, wBias = w.Bias, wRecurrentBias = w.RecurrentBias, wPeepholes = w.Peepholes,
-               gInput = g.Input, gRecurrent = g.Recurrent, gBias = g.Bias, gRecurrentBias = g.RecurrentBias, gPeepholes = g.Peepholes,
+        fixed (float* wInput = w.Input, wRecurrent = w.Recurrent, wBias = w.Bias, wRecurrentBias = w.RecurrentBias, wPeepholes = w.Peepholes, wProjection = w.Projection,
+               gInput = g.Input, gRecurrent = g.Recurrent, gBias = g.Bias, gRecurrentBias = g.RecurrentBias, gPeepholes = g.Peepholes, gProjection = g.Projection,
                sInput = s.Input, sSequenceBias = s.SequenceBias, sInitialHidden = s.InitialHidden, sInitialCell = s.InitialCell, sHidden = s.Hidden,
                sFinalHidden = s.FinalHidden, sFinalCell = s.FinalCell, sCache = s.Cache,
                dHidden = sg.Hidden, dFinalHidden = sg.FinalHidden, dFinalCell = sg.FinalCell, dInput = sg.Input,
@@ -76,8 +76,10 @@ internal static unsafe class RecurrentParallel
                 Batch = s.Batch, Time = s.Time, Reverse = s.Reverse, InputStride = s.InputStride,
                 WInput = new(wInput, w.Input.Length), WRecurrent = new(wRecurrent, w.Recurrent.Length), WBias = new(wBias, w.Bias.Length),
                 WRecurrentBias = new(wRecurrentBias, w.RecurrentBias.Length), WPeepholes = new(wPeepholes, w.Peepholes.Length),
+                WProjection = new(wProjection, w.Projection.Length),
                 GInput = new(gInput, g.Input.Length), GRecurrent = new(gRecurrent, g.Recurrent.Length), GBias = new(gBias, g.Bias.Length),
                 GRecurrentBias = new(gRecurrentBias, g.RecurrentBias.Length), GPeepholes = new(gPeepholes, g.Peepholes.Length),
+                GProjection = new(gProjection, g.Projection.Length),
                 Lengths = lengths, LengthsCount = s.Lengths.Length,
                 SInput = new(sInput, s.Input.Length), SSequenceBias = new(sSequenceBias, s.SequenceBias.Length), SInitialHidden = new(sInitialHidden, s.InitialHidden.Length),
                 SInitialCell = new(sInitialCell, s.InitialCell.Length), SHidden = new(sHidden, s.Hidden.Length),
@@ -96,11 +98,11 @@ internal static unsafe class RecurrentParallel
         ref Frame f = ref *(Frame*)state;
         var w = new RecurrentWeights
         {
-            Input = f.WInput.Span, Recurrent = f.WRecurrent.Span, Bias = f.WBias.Span, RecurrentBias = f.WRecurrentBias.Span, Peepholes = f.WPeepholes.Span,
+            Input = f.WInput.Span, Recurrent = f.WRecurrent.Span, Bias = f.WBias.Span, RecurrentBias = f.WRecurrentBias.Span, Peepholes = f.WPeepholes.Span, Projection = f.WProjection.Span,
         };
         var g = new RecurrentGradients
         {
-            Input = f.GInput.Span, Recurrent = f.GRecurrent.Span, Bias = f.GBias.Span, RecurrentBias = f.GRecurrentBias.Span, Peepholes = f.GPeepholes.Span,
+            Input = f.GInput.Span, Recurrent = f.GRecurrent.Span, Bias = f.GBias.Span, RecurrentBias = f.GRecurrentBias.Span, Peepholes = f.GPeepholes.Span, Projection = f.GProjection.Span,
         };
         var s = new RecurrentSequence
         {
@@ -130,8 +132,8 @@ internal static unsafe class RecurrentParallel
         public int Batch, Time, InputStride, LengthsCount;
         public bool Reverse;
         public int* Lengths;
-        public Pinned WInput, WRecurrent, WBias, WRecurrentBias, WPeepholes;
-        public Pinned GInput, GRecurrent, GBias, GRecurrentBias, GPeepholes;
+        public Pinned WInput, WRecurrent, WBias, WRecurrentBias, WPeepholes, WProjection;
+        public Pinned GInput, GRecurrent, GBias, GRecurrentBias, GPeepholes, GProjection;
         public Pinned SInput, SSequenceBias, SInitialHidden, SInitialCell, SHidden, SFinalHidden, SFinalCell, SCache;
         public Pinned DHidden, DFinalHidden, DFinalCell, DInput, DInitialHidden, DInitialCell;
     }

@@ -47,6 +47,8 @@ public sealed class DiagnosticHarnessTests
         { "RNN0029", new object[] { "Summary", "'Summary', a member RnnGen generates" } },
         { "RNN0030", new object[] { "M", "its constructor does not call this(seed) or this(seed, initializer), so it would leave the layers unset; add ': this(0)'" } },
         { "RNN0031", new object[] { "activation", "42", "Activation", "Linear, Tanh, Relu, Sigmoid, Softmax" } },
+        { "RNN0036", new object[] { "Rnn", "4", "4", "3" } },
+        { "RNN0037", new object[] { "Reader", "4", "it is an [Encoder] layer, and encoder-decoder models take no projection; remove ProjectionSize" } },
     };
 
     /// <summary>Cases that report a second diagnostic beside their own: its ID, where it starts and its arguments.</summary>

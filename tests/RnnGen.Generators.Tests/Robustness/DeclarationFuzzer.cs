@@ -45,7 +45,8 @@ public sealed class DeclarationFuzzer
         Assert.InRange(ran, Count / 5, Count * 4 / 5);
     }
 
-    private sealed record Layer(string Kind, int Units, int Vocabulary, int Activation, bool Sequences, bool Bidirectional, int Merge, bool Peepholes, bool ResetAfter, double Dropout);
+    private sealed record Layer(string Kind, int Units, int Vocabulary, int Activation, bool Sequences, bool Bidirectional, int Merge, bool Peepholes, bool ResetAfter, double Dropout,
+        int Projection = 0);
 
     private static Declaration Generate(Random r, string name)
     {
@@ -59,7 +60,8 @@ public sealed class DeclarationFuzzer
             string kind = last && r.NextDouble() < 0.6 ? "Dense" : new[] { "SimpleRnn", "Lstm", "Gru" }[r.Next(3)];
             int activation = kind == "SimpleRnn" ? new[] { 1, 1, 2, 3 }[r.Next(4)] : new[] { 0, 1, 3, 4 }[r.Next(4)];
             layers.Add(new Layer(kind, r.Next(1, 6), 0, activation, !last || r.NextDouble() < 0.3, kind != "Dense" && r.NextDouble() < 0.2,
-                r.Next(4), r.NextDouble() < 0.3, r.NextDouble() < 0.7, !last && r.NextDouble() < 0.1 ? 0.25 : 0));
+                r.Next(4), r.NextDouble() < 0.3, r.NextDouble() < 0.7, !last && r.NextDouble() < 0.1 ? 0.25 : 0,
+                kind == "Lstm" && r.NextDouble() < 0.25 ? r.Next(1, 4) : 0)); // a projection, valid when below the units
         }
 
         // a hostile touch on some declarations; each may make it invalid (diagnosed) or leave it valid (then it must run)
@@ -124,7 +126,7 @@ public sealed class DeclarationFuzzer
                 case "Embedding": attributes.Add($"Embedding({l.Vocabulary}, {l.Units})"); type = "EmbeddingLayer"; break;
                 case "Dense": attributes.Add($"Dense({l.Units}, (Activation)({l.Activation}))"); type = "DenseLayer"; break;
                 case "SimpleRnn": attributes.Add($"SimpleRnn({l.Units}, (Activation)({l.Activation}){seq})"); type = "RecurrentLayer"; break;
-                case "Lstm": attributes.Add($"Lstm({l.Units}{seq}, Peepholes = {(l.Peepholes ? "true" : "false")})"); type = "RecurrentLayer"; break;
+                case "Lstm": attributes.Add($"Lstm({l.Units}{seq}, Peepholes = {(l.Peepholes ? "true" : "false")}{(l.Projection > 0 ? $", ProjectionSize = {l.Projection}" : "")})"); type = "RecurrentLayer"; break;
                 default: attributes.Add($"Gru({l.Units}{seq}, ResetAfter = {(l.ResetAfter ? "true" : "false")})"); type = "RecurrentLayer"; break;
             }
 

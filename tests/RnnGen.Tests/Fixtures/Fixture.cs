@@ -17,6 +17,10 @@ public sealed class Fixture
     public string Cell => _root.GetProperty("cell").GetString()!;
     public int InputSize => _root.GetProperty("input_size").GetInt32();
     public int HiddenSize => _root.GetProperty("hidden_size").GetInt32();
+    /// <summary>An LSTM's <c>proj_size</c> P (0: none).</summary>
+    public int ProjSize => _root.TryGetProperty("proj_size", out JsonElement p) ? p.GetInt32() : 0;
+    /// <summary>Floats of h (the output per direction and the hidden state): P with a projection, H otherwise.</summary>
+    public int OutputUnits => ProjSize > 0 ? ProjSize : HiddenSize;
     public int NumLayers => _root.GetProperty("num_layers").GetInt32();
     public int NumDirections => _root.GetProperty("num_directions").GetInt32();
     public int SeqLen => _root.GetProperty("seq_len").GetInt32();

@@ -4,7 +4,8 @@ namespace RnnGen.Tests.Models;
 
 /// <summary>
 /// Drives a generated fixture model through arrays, so one test body serves every model class:
-/// the state is exchanged as <c>State.Values</c> (per layer, per direction: hidden [B, H], then cell [B, H] for LSTM).
+/// the state is exchanged as <c>State.Values</c> (per layer, per direction: hidden [B, h], then cell [B, H] for LSTM;
+/// h = P with a projection, H otherwise).
 /// </summary>
 public sealed class FixtureHarness
 {
@@ -59,36 +60,33 @@ public sealed class FixtureHarness
         return (Members[layer], pytorchName[..at] + "_l0" + pytorchName[end..]);
     }
 
-    /// <summary>Converts a fixture state tensor [L·D, B, H] (h and optionally c) to State.Values layout.</summary>
+    /// <summary>Converts fixture state tensors h [L·D, B, h] and optionally c [L·D, B, H] to State.Values layout.</summary>
     public static float[] ToState(Fixture f, Tensor h, Tensor? c)
     {
-        int L = f.NumLayers, D = f.NumDirections, B = f.Batch, H = f.HiddenSize;
-        int perSlot = (c is null ? 1 : 2) * B * H;
+        int L = f.NumLayers, D = f.NumDirections, B = f.Batch, H = f.HiddenSize, Hh = f.OutputUnits;
+        int perSlot = B * Hh + (c is null ? 0 : B * H);
         var values = new float[L * D * perSlot];
         for (int slot = 0; slot < L * D; slot++)
         {
-            for (int i = 0; i < B * H; i++)
-            {
-                values[slot * perSlot + i] = (float)h.Data[slot * B * H + i];
-                if (c is not null) values[slot * perSlot + B * H + i] = (float)c.Data[slot * B * H + i];
-            }
+            for (int i = 0; i < B * Hh; i++) values[slot * perSlot + i] = (float)h.Data[slot * B * Hh + i];
+            for (int i = 0; c is not null && i < B * H; i++) values[slot * perSlot + B * Hh + i] = (float)c.Data[slot * B * H + i];
         }
 
         return values;
     }
 
-    /// <summary>Splits State.Values back into (h [L·D·B·H], c) in the fixture's slot order.</summary>
+    /// <summary>Splits State.Values back into (h [L·D·B·h], c [L·D·B·H]) in the fixture's slot order.</summary>
     public static (float[] H, float[]? C) FromState(Fixture f, float[] values)
     {
-        int L = f.NumLayers, D = f.NumDirections, B = f.Batch, H = f.HiddenSize;
+        int L = f.NumLayers, D = f.NumDirections, B = f.Batch, H = f.HiddenSize, Hh = f.OutputUnits;
         bool lstm = f.IsLstm;
-        int perSlot = (lstm ? 2 : 1) * B * H;
-        var h = new float[L * D * B * H];
-        float[]? c = lstm ? new float[h.Length] : null;
+        int perSlot = B * Hh + (lstm ? B * H : 0);
+        var h = new float[L * D * B * Hh];
+        float[]? c = lstm ? new float[L * D * B * H] : null;
         for (int slot = 0; slot < L * D; slot++)
         {
-            Array.Copy(values, slot * perSlot, h, slot * B * H, B * H);
-            if (c is not null) Array.Copy(values, slot * perSlot + B * H, c, slot * B * H, B * H);
+            Array.Copy(values, slot * perSlot, h, slot * B * Hh, B * Hh);
+            if (c is not null) Array.Copy(values, slot * perSlot + B * Hh, c, slot * B * H, B * H);
         }
 
         return (h, c);

@@ -65,3 +65,18 @@ public partial class RnnTanhLargeFixture
     [SimpleRnn(24, ReturnSequences = true)] public partial RecurrentLayer Layer0 { get; }
     [SimpleRnn(24, ReturnSequences = true)] public partial RecurrentLayer Layer1 { get; }
 }
+
+// LSTMs with a projection (PyTorch proj_size = 3): h = W_hr (o ⊙ tanh(c)) has 3 floats, c has 5
+
+[RnnModel(InputSize = 3)]
+public partial class LstmProjFixture
+{
+    [Lstm(5, ProjectionSize = 3, ReturnSequences = true)] public partial RecurrentLayer Rnn { get; }
+}
+
+[RnnModel(InputSize = 3)]
+public partial class LstmProjBidirectional2LayerFixture
+{
+    [Bidirectional, Lstm(5, ProjectionSize = 3, ReturnSequences = true)] public partial RecurrentLayer Layer0 { get; }
+    [Bidirectional, Lstm(5, ProjectionSize = 3, ReturnSequences = true)] public partial RecurrentLayer Layer1 { get; }
+}

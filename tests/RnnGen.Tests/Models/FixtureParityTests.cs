@@ -10,7 +10,7 @@ public sealed class FixtureParityTests
     public static TheoryData<string> Names => new()
     {
         "rnn_tanh", "rnn_relu", "lstm", "gru", "lstm_2layer", "gru_bidirectional", "lstm_bidirectional_2layer", "lstm_large",
-        "gru_large", "rnn_tanh_large",
+        "gru_large", "rnn_tanh_large", "lstm_proj", "lstm_proj_bidirectional_2layer",
     };
 
     internal static FixtureHarness Harness(string name) => name switch
@@ -25,6 +25,8 @@ public sealed class FixtureParityTests
         "lstm_large" => Make(new LstmLargeFixture(), ["Rnn"]),
         "gru_large" => Make(new GruLargeFixture(), ["Rnn"]),
         "rnn_tanh_large" => Make(new RnnTanhLargeFixture(), ["Layer0", "Layer1"]),
+        "lstm_proj" => Make(new LstmProjFixture(), ["Rnn"]),
+        "lstm_proj_bidirectional_2layer" => Make(new LstmProjBidirectional2LayerFixture(), ["Layer0", "Layer1"]),
         _ => throw new ArgumentException(name),
     };
 
@@ -37,7 +39,7 @@ public sealed class FixtureParityTests
         model.LoadParameters(f);
         int B = f.Batch, T = f.SeqLen;
         float[] inputs = Fixture.ToBatchFirst(f.Tensor("input")).Select(d => (float)d).ToArray();
-        float[] outputs = new float[B * T * f.NumDirections * f.HiddenSize];
+        float[] outputs = new float[B * T * f.NumDirections * f.OutputUnits];
         float[] state = FixtureHarness.ToState(f, f.Tensor("h0"), f.IsLstm ? f.Tensor("c0") : null);
 
         model.Forward(inputs, B, T, outputs, state);
@@ -59,7 +61,7 @@ public sealed class FixtureParityTests
             model.LoadParameters(f);
             int B = f.Batch, T = f.SeqLen, I = f.InputSize;
             float[] inputs = Fixture.ToBatchFirst(f.Tensor("input")).Select(d => (float)d).ToArray();
-            float[] outputs = new float[B * T * f.NumDirections * f.HiddenSize];
+            float[] outputs = new float[B * T * f.NumDirections * f.OutputUnits];
             float[] state = FixtureHarness.ToState(f, f.Tensor("h0"), f.IsLstm ? f.Tensor("c0") : null);
             model.Forward(inputs, B, T, outputs, state);
 

@@ -17,7 +17,7 @@ public sealed class StreamingFixtureTests
 
     private sealed record Streamer(FixtureHarness Harness, ISequenceModel Model, StepFn Step, PredictFn Predict);
 
-    public static TheoryData<string> Names => new() { "rnn_tanh", "rnn_relu", "lstm", "gru", "lstm_2layer", "lstm_large" };
+    public static TheoryData<string> Names => new() { "rnn_tanh", "rnn_relu", "lstm", "gru", "lstm_2layer", "lstm_large", "lstm_proj" };
 
     private static Streamer Make(string name)
     {
@@ -30,6 +30,7 @@ public sealed class StreamingFixtureTests
             case "gru": { var m = new GruFixture(); return new(Bind(harness, m), m, (x, y, s) => m.Step(x, y, (GruFixture.State)s), m.Predict); }
             case "lstm_2layer": { var m = new Lstm2LayerFixture(); return new(Bind(harness, m), m, (x, y, s) => m.Step(x, y, (Lstm2LayerFixture.State)s), m.Predict); }
             case "lstm_large": { var m = new LstmLargeFixture(); return new(Bind(harness, m), m, (x, y, s) => m.Step(x, y, (LstmLargeFixture.State)s), m.Predict); }
+            case "lstm_proj": { var m = new LstmProjFixture(); return new(Bind(harness, m), m, (x, y, s) => m.Step(x, y, (LstmProjFixture.State)s), m.Predict); }
             default: throw new ArgumentException(name);
         }
     }
@@ -52,9 +53,9 @@ public sealed class StreamingFixtureTests
         Fixture f = Fixture.Load(name);
         Streamer s = Make(name);
         s.Harness.LoadParameters(f);
-        int B = f.Batch, T = f.SeqLen, I = f.InputSize, H = f.HiddenSize;
+        int B = f.Batch, T = f.SeqLen, I = f.InputSize, H = f.OutputUnits;
         float[] input = f.Tensor("input").ToFloat();     // time-major: step t is the [B, I] block t
-        double[] expected = f.Tensor("output").Data;      // [T, B, H]
+        double[] expected = f.Tensor("output").Data;      // [T, B, h]
         IRecurrentState state = s.Model.CreateRecurrentState(B);
         FixtureHarness.ToState(f, f.Tensor("h0"), f.IsLstm ? f.Tensor("c0") : null).CopyTo(state.Values);
 
@@ -77,7 +78,7 @@ public sealed class StreamingFixtureTests
         Fixture f = Fixture.Load(name);
         Streamer s = Make(name);
         s.Harness.LoadParameters(f);
-        int B = f.Batch, T = f.SeqLen, I = f.InputSize, H = f.HiddenSize;
+        int B = f.Batch, T = f.SeqLen, I = f.InputSize, H = f.OutputUnits;
         float[] batchFirst = Fixture.ToBatchFirst(f.Tensor("input")).Select(d => (float)d).ToArray();
         float[] predicted = new float[B * T * H];
         s.Predict(batchFirst, B, T, predicted, default);

@@ -2,7 +2,8 @@ namespace RnnGen.Tests.Reference;
 
 /// <summary>A layer as the float64 reference understands it (written from the equations, independently of the kernels).</summary>
 public sealed record RefLayer(string Kind, string Name, int Units, Activation Activation = Activation.Tanh, bool Bidirectional = false,
-    MergeMode Merge = MergeMode.Concat, bool ReturnSequences = false, bool Peepholes = false, bool ResetAfter = true, int Vocabulary = 0, bool Residual = false);
+    MergeMode Merge = MergeMode.Concat, bool ReturnSequences = false, bool Peepholes = false, bool ResetAfter = true, int Vocabulary = 0, bool Residual = false,
+    int Projection = 0);
 
 /// <summary>
 /// A straightforward float64 implementation of RnnGen models: one sequence at a time at its own length, plain loops,
@@ -142,8 +143,9 @@ public sealed class ReferenceModel
         double[] wih = p[layer.Name + ".weight_ih" + suffix], whh = p[layer.Name + ".weight_hh" + suffix], bih = p[layer.Name + ".bias_ih" + suffix];
         double[]? bhh = p.TryGetValue(layer.Name + ".bias_hh" + suffix, out double[]? v) ? v : null;
         double[]? peep = p.TryGetValue(layer.Name + ".weight_peephole" + suffix, out double[]? pp) ? pp : null;
-        int H = layer.Units, I = xs[0].Length, T = xs.Count;
-        var h = new double[H];
+        double[]? whr = p.TryGetValue(layer.Name + ".weight_hr" + suffix, out double[]? hr) ? hr : null;
+        int H = layer.Units, I = xs[0].Length, T = xs.Count, P = layer.Projection;
+        var h = new double[P > 0 ? P : H];
         var c = new double[H];
         var outputs = new double[T][];
         for (int s = 0; s < T; s++)
@@ -151,7 +153,7 @@ public sealed class ReferenceModel
             int t = reverse ? T - 1 - s : s;
             double[] x = xs[t];
             double In(int row) { double a = 0; for (int k = 0; k < I; k++) a += wih[row * I + k] * x[k]; return a; }
-            double Rec(int row, double[] state) { double a = 0; for (int k = 0; k < H; k++) a += whh[row * H + k] * state[k]; return a; }
+            double Rec(int row, double[] state) { double a = 0; for (int k = 0; k < state.Length; k++) a += whh[row * state.Length + k] * state[k]; return a; }
             var hNew = new double[H];
             switch (layer.Kind)
             {
@@ -171,6 +173,17 @@ public sealed class ReferenceModel
                     }
 
                     c = cNew;
+                    if (P > 0)
+                    {
+                        // projection: h = W_hr (o ⊙ tanh(c)), W_hr [P, H]
+                        double[] m = hNew;
+                        hNew = new double[P];
+                        for (int q = 0; q < P; q++)
+                        {
+                            for (int j = 0; j < H; j++) hNew[q] += whr![q * H + j] * m[j];
+                        }
+                    }
+
                     break;
                 default:
                     var r = new double[H];

@@ -92,6 +92,21 @@ public partial class ReluSequenceRegressor
     [Dense(2)] public partial DenseLayer Out { get; }
 }
 
+[RnnModel(InputSize = 4, Loss = Loss.MeanSquaredError)]
+public partial class ProjectedPeepholeTagger
+{
+    [Lstm(7, Peepholes = true, ProjectionSize = 3, ReturnSequences = true)] public partial RecurrentLayer Rnn { get; }
+    [Dense(2, Activation.Tanh)] public partial DenseLayer Out { get; }
+}
+
+[RnnModel(InputSize = 4, Loss = Loss.CrossEntropy)]
+public partial class ProjectedStack
+{
+    [Residual, Lstm(7, ProjectionSize = 4, ReturnSequences = true)] public partial RecurrentLayer A { get; }
+    [Bidirectional, Lstm(5, ProjectionSize = 3)] public partial RecurrentLayer B { get; }
+    [Dense(3, Activation.Softmax)] public partial DenseLayer Out { get; }
+}
+
 public sealed record ReferenceCase(string Name, Func<RnnGen.Training.ITrainableModel> Create, ReferenceModel Reference, int Vocabulary)
 {
     public override string ToString() => Name;
@@ -124,6 +139,11 @@ public sealed record ReferenceCase(string Name, Func<RnnGen.Training.ITrainableM
             new ReferenceModel(1, Loss.CrossEntropy, new RefLayer("Embedding", "Words", 5, Vocabulary: 6), new RefLayer("Lstm", "A", 5, ReturnSequences: true, Residual: true),
                 new RefLayer("Lstm", "B", 5, Bidirectional: true, Merge: MergeMode.Average, ReturnSequences: true, Residual: true),
                 new RefLayer("Gru", "C", 3), new RefLayer("Dense", "Out", 3, Activation.Softmax)), 6);
+        yield return new("LSTM projection (7 units → 3) with peepholes, many-to-many, tanh + squared error", () => new ProjectedPeepholeTagger(12),
+            new ReferenceModel(4, Loss.MeanSquaredError, new RefLayer("Lstm", "Rnn", 7, ReturnSequences: true, Peepholes: true, Projection: 3), new RefLayer("Dense", "Out", 2, Activation.Tanh)), 0);
+        yield return new("Residual projected LSTM (7 → 4), bidirectional projected LSTM (5 → 3) many-to-one, softmax", () => new ProjectedStack(13),
+            new ReferenceModel(4, Loss.CrossEntropy, new RefLayer("Lstm", "A", 7, ReturnSequences: true, Residual: true, Projection: 4),
+                new RefLayer("Lstm", "B", 5, Bidirectional: true, Projection: 3), new RefLayer("Dense", "Out", 3, Activation.Softmax)), 0);
         yield return new("GRU bidirectional concat, many-to-one, sigmoid + binary cross-entropy", () => new ConcatGru(9),
             new ReferenceModel(2, Loss.BinaryCrossEntropy, new RefLayer("Gru", "Rnn", 3, Bidirectional: true), new RefLayer("Dense", "Out", 2, Activation.Sigmoid)), 0);
     }

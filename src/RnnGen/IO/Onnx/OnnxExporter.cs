@@ -57,6 +57,13 @@ public static class OnnxExporter
                 + "ONNX's LSTM, GRU and RNN operators take only the given sequence, so the feedback loop cannot be expressed. Export a model without output recurrence.");
         }
 
+        if (layers.OfType<RecurrentLayer>().FirstOrDefault(r => r.ProjectionSize > 0) is { } projected)
+        {
+            throw new NotSupportedException($"ONNX export: layer '{projected.Name}' is an LSTM with a projection (ProjectionSize = {projected.ProjectionSize}, "
+                + $"h = W_hr (o ⊙ tanh(c)) of {projected.ProjectionSize} units); ONNX's LSTM operator has no projection, so the layer cannot be expressed. "
+                + "Export a model without ProjectionSize.");
+        }
+
         var graph = new OnnxGraph(new OnnxGraphWriter());
         return graph.Build(model, layers, options.SequenceLengths);
     }
