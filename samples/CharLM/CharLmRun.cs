@@ -49,7 +49,7 @@ public static partial class CharLmRun
             Epochs = settings.Epochs,
             BatchSize = settings.Lanes,
             Stateful = true,
-            Callbacks = [new CosinePerBatch(settings.LearningRate, batches)],
+            Callbacks = [new WarmUpCosinePerBatch(settings.LearningRate, settings.WarmUp, batches)],
             ConsoleProgress = progress,
         });
 
@@ -113,15 +113,28 @@ public static partial class CharLmRun
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
 
-    /// <summary>Adam's rate along a half cosine from the peak to zero over every batch of the run (Fit's schedules step per epoch).</summary>
-    private sealed class CosinePerBatch(float peak, int batches) : TrainingCallback
+    /// <summary>
+    /// Adam's rate per batch (Fit's schedules step per epoch): a linear rise from zero to the peak over the first
+    /// <c>warmUp</c> fraction of the run's batches, then a half cosine from the peak to zero over the rest.
+    /// </summary>
+    private sealed class WarmUpCosinePerBatch(float peak, double warmUp, int batches) : TrainingCallback
     {
+        private readonly double _warmUpBatches = warmUp * batches;
         private int _done;
 
-        public override void OnBatchEnd(TrainingContext context, BatchProgress progress)
+        public override void OnEpochBegin(TrainingContext context)
         {
-            _done++;
-            context.Optimizer.LearningRate = (float)(peak * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1.0, (double)_done / batches))));
+            if (_done == 0) context.Optimizer.LearningRate = Rate(0); // the first batch already warms up
+        }
+
+        public override void OnBatchEnd(TrainingContext context, BatchProgress progress) => context.Optimizer.LearningRate = Rate(++_done);
+
+        /// <summary>The rate for the batch after <paramref name="done"/> finished ones.</summary>
+        private float Rate(int done)
+        {
+            if (done < _warmUpBatches) return (float)(peak * Math.Min(1.0, (done + 1) / _warmUpBatches));
+            double decayed = Math.Min(1.0, (done - _warmUpBatches) / Math.Max(1.0, batches - _warmUpBatches));
+            return (float)(peak * 0.5 * (1 + Math.Cos(Math.PI * decayed)));
         }
     }
 }

@@ -5,15 +5,16 @@ namespace CharLM;
 /// <param name="Lanes">Batch lanes the training text is split into (the batch size).</param>
 /// <param name="TimeSteps">Steps per window (truncated BPTT length).</param>
 /// <param name="LearningRate">Adam's peak rate, decayed to zero over the run (cosine, per batch).</param>
+/// <param name="WarmUp">The fraction of the run's batches over which the rate rises linearly from zero to its peak.</param>
 /// <param name="TrainingCharacters">Train on only the first this many training characters (null: all of them).</param>
 /// <param name="HeldOutCharacters">Score only the first this many held-out characters (null: all of them).</param>
 /// <param name="HeldOutLanes">Streams the held-out text is split into for scoring (each starts from a zero state).</param>
 /// <param name="GeneratedCharacters">Characters generated at each temperature.</param>
-public sealed record CharLmSettings(int Epochs, int Lanes, int TimeSteps, float LearningRate,
+public sealed record CharLmSettings(int Epochs, int Lanes, int TimeSteps, float LearningRate, double WarmUp = 0,
     int? TrainingCharacters = null, int? HeldOutCharacters = null, int HeldOutLanes = 8, int GeneratedCharacters = 400)
 {
     /// <summary>The full run: the figures in the README.</summary>
-    public static CharLmSettings Full { get; } = new(Epochs: 4, Lanes: 16, TimeSteps: 50, LearningRate: 0.006f);
+    public static CharLmSettings Full { get; } = new(Epochs: 5, Lanes: 12, TimeSteps: 50, LearningRate: 0.007f, WarmUp: 0.02);
 
     /// <summary>Seconds: a few steps on the first 2,000 characters, to check the pipeline (small enough for a Debug test run).</summary>
     public static CharLmSettings Smoke { get; } = new(Epochs: 1, Lanes: 2, TimeSteps: 20, LearningRate: 0.03f,
