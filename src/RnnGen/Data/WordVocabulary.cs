@@ -56,6 +56,18 @@ public sealed class WordVocabulary
         return new WordVocabulary(kept);
     }
 
+    /// <summary>The token of an ordinary id.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="id"/> is special or not below <see cref="Size"/>.</exception>
+    public string TokenOf(int id)
+    {
+        if (id < SpecialTokens.Count || id >= Size)
+        {
+            throw new ArgumentOutOfRangeException(nameof(id), id, $"id: expected a token id in {SpecialTokens.Count}…{Size - 1} but got {id}.");
+        }
+
+        return _tokens[id - SpecialTokens.Count];
+    }
+
     /// <summary>The id of <paramref name="token"/> (<see cref="SpecialTokens.Unknown"/> when unknown).</summary>
     public int this[string token] => _ids.TryGetValue(token, out int id) ? id : SpecialTokens.Unknown;
 

@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace RnnGen.Generators.Tests.Robustness;
 
 /// <summary>
-/// Random sequential models, most of them plain and some with a hostile touch — keyword, reserved, clashing or non-ASCII
+/// Random sequential and tree models, most of them plain and some with a hostile touch — keyword, reserved, clashing or non-ASCII
 /// names, undefined enum values, bad sizes, unusual class shapes, user members named like generated ones — each touched
 /// one with its plain twin (the same layers, plain names, a plain class); an untouched one is plain already and runs alone. The seed is printed; set RNNGEN_FUZZ_SEED to replay a run.
 /// </summary>
@@ -43,6 +43,9 @@ public sealed class DeclarationFuzzer
 
         // Both halves are exercised: the generator neither rejects everything nor accepts everything.
         Assert.InRange(ran, Count / 5, Count * 4 / 5);
+        int trees = outcomes.Count(o => o.Declaration.Tree), treesRan = outcomes.Count(o => o.Declaration.Tree && o.Ran);
+        _output.WriteLine($"{trees} tree declarations: {treesRan} compiled and ran, {trees - treesRan} diagnosed");
+        Assert.InRange(treesRan, 1, trees - 1);
     }
 
     private sealed record Layer(string Kind, int Units, int Vocabulary, int Activation, bool Sequences, bool Bidirectional, int Merge, bool Peepholes, bool ResetAfter, double Dropout,
@@ -50,10 +53,12 @@ public sealed class DeclarationFuzzer
 
     private static Declaration Generate(Random r, string name)
     {
-        bool tokens = r.NextDouble() < 0.3;
+        bool tree = r.NextDouble() < 0.2;
+        bool tokens = tree || r.NextDouble() < 0.3;
         var layers = new List<Layer>();
-        int count = r.Next(1, 4);
+        int count = tree ? 0 : r.Next(1, 4);
         if (tokens) layers.Add(new Layer("Embedding", r.Next(2, 6), r.Next(3, 15), 0, true, false, 0, false, false, 0));
+        if (tree) AddTreeLayers(r, layers);
         for (int i = 0; i < count; i++)
         {
             bool last = i == count - 1;
@@ -107,7 +112,39 @@ public sealed class DeclarationFuzzer
         string hostile = $"using RnnGen;\nnamespace {ns};\n{before}{attribute}\n{header} {className}\n{{\n{Members(layers, names)}{extra}\n}}{after}\n";
         string plainNames = Members(layers, layers.Select((_, i) => "P" + i).ToArray());
         string plain = $"using RnnGen;\nnamespace Plain.{name};\n{attribute}\npublic partial class M\n{{\n{plainNames}\n}}\n";
-        return new Declaration(name, hostile, type, touches == 0 ? null : plain, tokens);
+        return new Declaration(name, hostile, type, touches == 0 ? null : plain, tokens, Tree: tree);
+    }
+
+    /// <summary>
+    /// After the embedding: a tree layer and a dense head (docs/trees.md), then, on some, one shape mutation that the
+    /// tree rules (RNN0040–RNN0044) or the common ones must diagnose.
+    /// </summary>
+    private static void AddTreeLayers(Random r, List<Layer> layers)
+    {
+        int dimension = layers[0].Units;
+        string kind = r.Next(2) == 0 ? "TreeLstm" : "TreeRnn";
+        int units = kind == "TreeRnn" && r.NextDouble() < 0.85 ? dimension : r.Next(1, 6);
+        var treeLayer = new Layer(kind, units, 0, 0, false, false, 0, false, false, 0);
+        var head = new Layer("Dense", r.Next(1, 6), 0, new[] { 0, 1, 3, 4 }[r.Next(4)], false, false, 0, false, false, 0);
+        layers.Add(treeLayer);
+        layers.Add(head);
+        if (r.NextDouble() < 0.6)
+        {
+            return;
+        }
+
+        var sequential = new Layer(new[] { "SimpleRnn", "Lstm", "Gru" }[r.Next(3)], r.Next(1, 6), 0, 1, false, false, 0, false, true, 0);
+        switch (r.Next(8))
+        {
+            case 0: layers.Insert(2, treeLayer with { Kind = kind == "TreeLstm" ? "TreeRnn" : "TreeLstm" }); break; // two tree layers
+            case 1: layers.RemoveAt(0); break; // no embedding
+            case 2: layers.Insert(1, sequential with { Sequences = true }); break; // a sequential layer before the tree
+            case 3: layers.Insert(2, sequential); break; // a sequential layer after the tree
+            case 4: layers.Add(head with { Units = r.Next(1, 6) }); break; // two heads
+            case 5: layers.RemoveAt(2); break; // no head
+            case 6: layers[1] = treeLayer with { Bidirectional = r.Next(2) == 0, Dropout = 0.25 }; break;
+            default: layers[1] = treeLayer with { Kind = "TreeRnn", Units = dimension + r.Next(1, 3) }; break; // a TreeRnn narrower or wider than its embedding
+        }
     }
 
     private static string Members(List<Layer> layers, string[] names)
@@ -124,6 +161,7 @@ public sealed class DeclarationFuzzer
             switch (l.Kind)
             {
                 case "Embedding": attributes.Add($"Embedding({l.Vocabulary}, {l.Units})"); type = "EmbeddingLayer"; break;
+                case "TreeLstm": case "TreeRnn": attributes.Add($"{l.Kind}({l.Units})"); type = "TreeLayer"; break;
                 case "Dense": attributes.Add($"Dense({l.Units}, (Activation)({l.Activation}))"); type = "DenseLayer"; break;
                 case "SimpleRnn": attributes.Add($"SimpleRnn({l.Units}, (Activation)({l.Activation}){seq})"); type = "RecurrentLayer"; break;
                 case "Lstm": attributes.Add($"Lstm({l.Units}{seq}, Peepholes = {(l.Peepholes ? "true" : "false")}{(l.Projection > 0 ? $", ProjectionSize = {l.Projection}" : "")})"); type = "RecurrentLayer"; break;

@@ -8,9 +8,9 @@ namespace RnnGen.Generators.Tests.Robustness;
 /// <summary>
 /// One declaration to throw at the generator: a whole file whose types live in a namespace of their own, the model to run
 /// if it compiles (a C# type expression; null: compile only), the same model declared plainly, and what input the model reads
-/// (floats, tokens, or, for an encoder-decoder model, a source to decode and a target to score).
+/// (floats, tokens, trees of tokens, or, for an encoder-decoder model, a source to decode and a target to score).
 /// </summary>
-public sealed record Declaration(string Name, string Source, string? ModelType = null, string? Plain = null, bool Tokens = false, string? ExpectedId = null, bool EncoderDecoder = false);
+public sealed record Declaration(string Name, string Source, string? ModelType = null, string? Plain = null, bool Tokens = false, string? ExpectedId = null, bool EncoderDecoder = false, bool Tree = false);
 
 /// <summary>What happened to one declaration: the RNN diagnostics in its own file, or the outputs it matched the plain model with.</summary>
 public sealed record Outcome(Declaration Declaration, IReadOnlyList<Diagnostic> RnnDiagnostics, bool Ran);
@@ -85,6 +85,15 @@ public static class RobustnessHarness
                     probe.Append($"    public static float[] Run{suffix}{i}() {{ var m = new {type}(7); var t = Tokens(2 * 4, {type}.TargetVocabularySize); var s = Tokens(2 * 3, {type}.SourceVocabularySize); " +
                                  $"float loss = m.Forward(new global::RnnGen.Seq2Seq.Seq2SeqBatch {{ BatchSize = 2, SourceSteps = 3, Source = s, TargetSteps = 4, Targets = t }}); " +
                                  $"var o = new int[2 * 5]; m.Decode(s, 2, 3, default, o, 5, new int[2]); return o.Select(x => (float)x).Prepend(loss).ToArray(); }}\n");
+                    continue;
+                }
+
+                if (runnable[i].Tree)
+                {
+                    // a batch of two trees of different shapes, one row per root
+                    probe.Append($"    public static float[] Run{suffix}{i}() {{ var m = new {type}(7); var t = Tokens(4, {type}.VocabularySize); " +
+                                 "var trees = new[] { global::RnnGen.Trees.BinaryTree.Node(global::RnnGen.Trees.BinaryTree.Node(global::RnnGen.Trees.BinaryTree.Leaf(t[0]), global::RnnGen.Trees.BinaryTree.Leaf(t[1])), global::RnnGen.Trees.BinaryTree.Leaf(t[2])), global::RnnGen.Trees.BinaryTree.Leaf(t[3]) }; " +
+                                 $"var o = new float[2 * {type}.OutputSize]; m.Predict(trees, o); return o; }}\n");
                     continue;
                 }
 
