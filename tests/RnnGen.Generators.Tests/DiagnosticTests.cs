@@ -153,6 +153,18 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void A_conditioned_layer_with_a_projection_is_reported_on_that_layer()
+    {
+        string source = GeneratorHarness.Model("[Conditioned(3), Lstm(6, ProjectionSize = 4, ReturnSequences = true)] public partial RecurrentLayer Memory { get; } [Dense(2)] public partial DenseLayer Out { get; }");
+        (IReadOnlyList<Diagnostic> diagnostics, GeneratorDriverRunResult result, _) = GeneratorHarness.Analyze(source);
+        Assert.Null(result.Results[0].Exception);
+        Diagnostic diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("RNN0033", diagnostic.Id);
+        Assert.Contains("'Memory'", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains("ProjectionSize", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public void Encoder_decoder_layers_take_dropout_and_residual_connections()
     {
         (IReadOnlyList<Diagnostic> diagnostics, _, Compilation output) = GeneratorHarness.Analyze(GeneratorHarness.Model(
