@@ -421,8 +421,9 @@ public sealed partial class RnnGenerator
 
             if (conditionSize > 0 && projection > 0)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConditionedLayerMismatch, location, member.Name,
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConditionedLayerMismatch, AttributeLocation(conditioned!, cancellationToken) ?? location, member.Name,
                     "it has a ProjectionSize, and a conditioned layer takes no projection yet; remove one of them"));
+                projection = 0; // as for a rejected projection: the checks after this one see a consistent layer
             }
 
             var layer = new LayerSpec(member.Name, Accessibility(property.DeclaredAccessibility), expectedType, kind, units, vocabulary,
