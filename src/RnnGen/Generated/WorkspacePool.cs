@@ -1,23 +1,34 @@
 namespace RnnGen.Generated;
 
 /// <summary>
-/// A small lock-free pool of per-call buffers, so that inference calls on several threads never share one: a call rents
-/// an item, uses it and gives it back. Once every thread's item exists, renting and returning allocate nothing; an item
-/// returned to a full pool is left to the collector.
+/// The per-call buffers behind the inference members, so that calls on several threads never share one. Each thread keeps
+/// the item of its last call and takes it again next time, so what a thread allocates depends only on its own calls:
+/// once it has made each kind of call once, it allocates nothing, however other threads interleave. A nested call on the
+/// same thread (a sampler that predicts) rents from a shared free list; nothing ever waits, so nothing can deadlock.
 /// </summary>
 internal sealed class WorkspacePool<T> where T : class, new()
 {
-    private readonly T?[] _items = new T?[Math.Clamp(2 * Environment.ProcessorCount, 4, 32)];
+    private readonly ThreadLocal<T?> _mine = new();
+    private readonly Lock _lock = new();
+    private T[] _free = new T[4];
+    private int _count; // free shared items, in _free[0.._count)
 
-    /// <summary>A free item, or a new one when every pooled item is in use.</summary>
+    /// <summary>This thread's item, else a free shared one, else a new one.</summary>
     public T Rent()
     {
-        T?[] items = _items;
-        for (int i = 0; i < items.Length; i++)
+        T? item = _mine.Value;
+        if (item is not null)
         {
-            T? item = Volatile.Read(ref items[i]);
-            if (item is not null && Interlocked.CompareExchange(ref items[i], null, item) == item)
+            _mine.Value = null;
+            return item;
+        }
+
+        lock (_lock)
+        {
+            if (_count > 0)
             {
+                item = _free[--_count];
+                _free[_count] = null!;
                 return item;
             }
         }
@@ -25,16 +36,23 @@ internal sealed class WorkspacePool<T> where T : class, new()
         return new T();
     }
 
-    /// <summary>Gives <paramref name="item"/> back for the next call.</summary>
+    /// <summary>Gives <paramref name="item"/> back: kept by this thread for its next call, else to the shared list.</summary>
     public void Return(T item)
     {
-        T?[] items = _items;
-        for (int i = 0; i < items.Length; i++)
+        if (_mine.Value is null)
         {
-            if (Volatile.Read(ref items[i]) is null && Interlocked.CompareExchange(ref items[i], item, null) is null)
+            _mine.Value = item;
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (_count == _free.Length)
             {
-                return;
+                Array.Resize(ref _free, 2 * _free.Length); // only after nested calls made new items
             }
+
+            _free[_count++] = item;
         }
     }
 }

@@ -3,6 +3,8 @@ using RnnGen.Generation;
 using RnnGen.Tests.Models;
 using RnnGen.Tests.OutputRecurrence;
 using RnnGen.Training;
+using RnnGen.Trees;
+using RnnGen.Tests.Trees;
 
 namespace RnnGen.Tests.Reliability;
 
@@ -14,17 +16,29 @@ public sealed class ConcurrencyTests
 {
     private const int Threads = 4, Calls = 10_000, Cases = 8;
 
-    /// <summary>Runs <paramref name="body"/>(thread, call) on <see cref="Threads"/> threads started together; rethrows the first failure.</summary>
-    private static void OnThreads(Action<int, int> body)
+    /// <summary>
+    /// Runs <paramref name="body"/>(thread, call) on <see cref="Threads"/> threads started together, <see cref="Calls"/>
+    /// calls each; returns each thread's bytes allocated after its first <paramref name="warmUp"/> calls, measured while the
+    /// other threads run; rethrows the first failure.
+    /// </summary>
+    private static long[] OnThreads(Action<int, int> body, int warmUp = Calls)
     {
         using var start = new Barrier(Threads);
         Exception? failure = null;
+        long[] allocated = new long[Threads];
         var threads = Enumerable.Range(0, Threads).Select(thread => new Thread(() =>
         {
             try
             {
                 start.SignalAndWait();
-                for (int call = 0; call < Calls; call++) body(thread, call);
+                long before = 0;
+                for (int call = 0; call < Calls; call++)
+                {
+                    if (call == warmUp) before = GC.GetAllocatedBytesForCurrentThread();
+                    body(thread, call);
+                }
+
+                if (warmUp < Calls) allocated[thread] = GC.GetAllocatedBytesForCurrentThread() - before;
             }
             catch (Exception e)
             {
@@ -34,6 +48,7 @@ public sealed class ConcurrencyTests
         foreach (Thread t in threads) t.Start();
         foreach (Thread t in threads) t.Join();
         if (failure is not null) throw new Xunit.Sdk.XunitException($"a thread failed: {failure}");
+        return allocated;
     }
 
     [Fact]
@@ -190,6 +205,66 @@ public sealed class ConcurrencyTests
             if (BitConverter.SingleToInt32Bits(loss) != BitConverter.SingleToInt32Bits(expected[c])) wrong[thread]++;
         });
         Assert.Equal(new int[Threads], wrong);
+    }
+
+    [Fact]
+    public void Every_inference_member_allocates_nothing_on_any_thread_while_four_threads_run()
+    {
+        const int B = 2, T = 5, N = 4;
+        var model = new HelloModel(seed: 16);
+        var feedback = new FeedbackForecaster(seed: 17);
+        var trees = new TreeLstmClassifier(seed: 18);
+        int[][] tokens = Enumerable.Range(0, Cases).Select(c => Enumerable.Range(0, B * T).Select(i => (i * 5 + c) % 4).ToArray()).ToArray();
+        int[][] prefixes = Enumerable.Range(0, Cases).Select(c => new[] { c % 4, (c / 4 + 2) % 4 }).ToArray();
+        float[][] series = Enumerable.Range(0, Cases).Select(c => TestFloats.Uniform(B * 3 * FeedbackForecaster.InputSize, 60 + c)).ToArray();
+        BinaryTree[][] forests = Enumerable.Range(0, Cases).Select(c => new[] { BinaryTree.Parse($"(({c % 7} 1) (2 {6 - c % 7}))", int.Parse), BinaryTree.Parse($"{c % 7}", int.Parse) }).ToArray();
+
+        // one thread's results: Predict, Step, greedy Generate, beam Generate, the output-recurrent Predict and Step, tree Predict
+        (float[] Predict, float[] Step, int[] Greedy, int[] Beam, float Score, float[] Feedback, float[] FeedbackStep, float[] Trees) Run(
+            int c, HelloModel.State state, TokenSampler sampler, LanguageModelBeam beam, FeedbackForecaster.State feedbackState, (float[], float[], int[], int[], float, float[], float[], float[]) into)
+        {
+            var (predict, step, greedy, beamed, _, fed, fedStep, treeOut) = into;
+            model.Predict(tokens[c], B, T, predict);
+            state.Reset();
+            model.Step(prefixes[c][0], step, state);
+            state.Reset();
+            model.Generate(prefixes[c], greedy, sampler, state);
+            state.Reset();
+            float score = model.Generate(prefixes[c], beamed, beam, state);
+            feedback.Predict(series[c], B, 3, fed);
+            feedbackState.Reset();
+            feedback.Step(series[c].AsSpan(0, B * FeedbackForecaster.InputSize), fedStep, feedbackState);
+            trees.Predict(forests[c], treeOut);
+            return (predict, step, greedy, beamed, score, fed, fedStep, treeOut);
+        }
+
+        (float[], float[], int[], int[], float, float[], float[], float[]) Fresh() => (new float[B * T * HelloModel.OutputSize], new float[HelloModel.OutputSize], new int[N], new int[N], 0f,
+            new float[B * 3 * FeedbackForecaster.OutputSize], new float[B * FeedbackForecaster.OutputSize], new float[2 * TreeLstmClassifier.OutputSize]);
+        var greedyOptions = SamplingOptions.Greedy;
+        var expected = Enumerable.Range(0, Cases)
+            .Select(c => Run(c, model.CreateState(), new TokenSampler(greedyOptions), new LanguageModelBeam(3), feedback.CreateState(B), Fresh())).ToArray();
+        Assert.True(expected.Select(e => string.Join(",", e.Beam)).Distinct().Count() > 1, "the cases should generate different tokens");
+
+        var results = Enumerable.Range(0, Threads).Select(_ => Fresh()).ToArray();
+        var states = Enumerable.Range(0, Threads).Select(_ => model.CreateState()).ToArray();
+        var samplers = Enumerable.Range(0, Threads).Select(_ => new TokenSampler(greedyOptions)).ToArray();
+        var beams = Enumerable.Range(0, Threads).Select(_ => new LanguageModelBeam(3)).ToArray();
+        var feedbackStates = Enumerable.Range(0, Threads).Select(_ => feedback.CreateState(B)).ToArray();
+        int[] wrong = new int[Threads];
+        long[] allocated = OnThreads((thread, call) =>
+        {
+            int c = (call + thread) % Cases;
+            var r = Run(c, states[thread], samplers[thread], beams[thread], feedbackStates[thread], results[thread]);
+            var e = expected[c];
+            if (!r.Predict.AsSpan().SequenceEqual(e.Predict) || !r.Step.AsSpan().SequenceEqual(e.Step) || !r.Greedy.AsSpan().SequenceEqual(e.Greedy)
+                || !r.Beam.AsSpan().SequenceEqual(e.Beam) || BitConverter.SingleToInt32Bits(r.Score) != BitConverter.SingleToInt32Bits(e.Score)
+                || !r.Feedback.AsSpan().SequenceEqual(e.Feedback) || !r.FeedbackStep.AsSpan().SequenceEqual(e.FeedbackStep) || !r.Trees.AsSpan().SequenceEqual(e.Trees))
+            {
+                wrong[thread]++;
+            }
+        }, warmUp: 4 * Cases);
+        Assert.Equal(new int[Threads], wrong);
+        Assert.Equal(new long[Threads], allocated);
     }
 
     [Fact]
