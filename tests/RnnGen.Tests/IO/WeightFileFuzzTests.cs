@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Xunit.Abstractions;
 using System.Runtime.InteropServices;
 using RnnGen.IO;
 
@@ -9,7 +11,7 @@ public sealed class FuzzCollection;
 
 /// <summary>Hostile safetensors files: each loads to exactly what a plain reading gives, or throws one exception that names the file and the tensor and changes nothing.</summary>
 [Collection(nameof(FuzzCollection))]
-public sealed class WeightFileFuzzTests : IDisposable
+public sealed class WeightFileFuzzTests(ITestOutputHelper output) : IDisposable
 {
     private const int Cases = 600;
 
@@ -27,6 +29,7 @@ public sealed class WeightFileFuzzTests : IDisposable
 
         var random = new Random(14);
         var outcomes = new Dictionary<string, (int Loaded, int Rejected)>();
+        var slowest = (Ticks: 0L, Label: "");
         for (int i = 0; i < Cases; i++)
         {
             Mutation m = SafetensorsMutations.Make(bases[i % 2], random, i / 2 % SafetensorsMutations.KindCount);
@@ -36,9 +39,14 @@ public sealed class WeightFileFuzzTests : IDisposable
 
             var model = new TorchLstmLinear(seed: 1);
             int[] before = Bits(model.Parameters);
-            long allocated = GC.GetAllocatedBytesForCurrentThread();
+            long allocated = GC.GetAllocatedBytesForCurrentThread(), started = Stopwatch.GetTimestamp();
             Exception? error = Record.Exception(() => model.LoadWeights(path));
+            long ticks = Stopwatch.GetTimestamp() - started;
             allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+            if (ticks > slowest.Ticks) slowest = (ticks, label);
+
+            // A hang guard, not a speed figure: a load takes tens of microseconds, and the issue's bound is 1 s per file.
+            Assert.True(ticks < Stopwatch.Frequency, $"{label}: the load took {ticks * 1e3 / Stopwatch.Frequency:F0} ms");
 
             // Bounded work: nothing the header claims is allocated before it is checked against the file's size.
             Assert.True(allocated < 1_000_000 + 64L * m.Bytes.Length, $"{label}: allocated {allocated} bytes for a file of {m.Bytes.Length}");
@@ -72,6 +80,8 @@ public sealed class WeightFileFuzzTests : IDisposable
             (int loaded, int rejected) = outcomes.GetValueOrDefault(m.Kind);
             outcomes[m.Kind] = error is null ? (loaded + 1, rejected) : (loaded, rejected + 1);
         }
+
+        output.WriteLine($"slowest load: {slowest.Label}, {slowest.Ticks * 1e3 / Stopwatch.Frequency:F2} ms; outcomes: {string.Join(", ", outcomes)}");
 
         // The mix exercises both sides: valid rewrites and flips that load, and every hostile kind rejected.
         Assert.True(outcomes.Values.Sum(o => o.Loaded) >= 60, string.Join(", ", outcomes));
