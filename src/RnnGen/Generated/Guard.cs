@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 
 namespace RnnGen.Generated;
 
@@ -27,6 +28,7 @@ public static class Guard
     }
 
     /// <summary>Throws unless <paramref name="lengths"/> is empty or holds <paramref name="batch"/> values in 1 … <paramref name="time"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Lengths(string name, ReadOnlySpan<int> lengths, int batch, int time)
     {
         if (lengths.IsEmpty)
@@ -53,6 +55,7 @@ public static class Guard
         => new("batchSize", batch, $"batchSize·timeSteps = {batch}·{time} = {(long)batch * time} steps need a workspace larger than one .NET array holds; run the batch in smaller parts.");
 
     /// <summary>Zeroes the rows <c>[b, t, :]</c> with t ≥ lengths[b] of a <c>[B, T, width]</c> tensor.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ZeroPaddedRows(Span<float> values, ReadOnlySpan<int> lengths, int time, int width)
     {
         for (int b = 0; b < lengths.Length; b++)
@@ -63,6 +66,7 @@ public static class Guard
     }
 
     /// <summary>Row weights <c>[B, T]</c>: 1 for t &lt; lengths[b], 0 for padded steps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void FillRowWeights(Span<float> weights, ReadOnlySpan<int> lengths, int time)
     {
         for (int b = 0; b < lengths.Length; b++)
@@ -74,6 +78,7 @@ public static class Guard
     }
 
     /// <summary>Throws unless every id in <paramref name="tokens"/> is in 0 … <paramref name="vocabularySize"/> − 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Tokens(string name, ReadOnlySpan<int> tokens, int vocabularySize)
     {
         for (int i = 0; i < tokens.Length; i++)
@@ -90,6 +95,7 @@ public static class Guard
     /// <paramref name="lengths"/>, <paramref name="ids"/> is <c>[B, time]</c> and padded steps (t ≥ lengths[b]), which the
     /// loss ignores, may hold anything.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ClassIds(string name, ReadOnlySpan<int> ids, int classes, ReadOnlySpan<int> lengths = default, int time = 0)
     {
         for (int i = 0; i < ids.Length; i++)
@@ -102,6 +108,7 @@ public static class Guard
     }
 
     /// <summary>Throws unless every value of <paramref name="values"/> (<c>[…, width]</c>) is in [0, 1], as binary cross-entropy targets are; padded steps as in <see cref="ClassIds"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Probabilities(string name, ReadOnlySpan<float> values, int width, ReadOnlySpan<int> lengths = default, int time = 0)
     {
         for (int i = 0; i < values.Length; i++)

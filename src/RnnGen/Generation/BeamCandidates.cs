@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace RnnGen.Generation;
 
 /// <summary>
@@ -12,6 +14,7 @@ internal static class BeamCandidates
     /// <paramref name="logProbabilities"/>[b · V + v] over the <paramref name="scores"/>.Length live beams; ties keep the
     /// lower beam, then the lower token; NaN scores are never chosen. Returns how many were chosen (≤ K).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Select(ReadOnlySpan<float> scores, ReadOnlySpan<float> logProbabilities, int vocabularySize,
         Span<float> newScores, Span<int> beams, Span<int> tokens)
     {
@@ -41,6 +44,7 @@ internal static class BeamCandidates
     }
 
     /// <summary>Inserts (s, b, v) at or before <paramref name="last"/> keeping <paramref name="scores"/> descending (stable: earlier candidates stay ahead on ties).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Insert(Span<float> scores, Span<int> beams, Span<int> tokens, int last, float s, int b, int v)
     {
         int i = last;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RnnGen.Generated;
 
 namespace RnnGen.Generation;
@@ -24,6 +25,7 @@ public sealed class BeamSearch
     /// Decodes <paramref name="source"/> into <paramref name="output"/> (without start and end tokens); returns the number of
     /// tokens written. <paramref name="maxLength"/> bounds the decoded length (end token excluded) and must fit <paramref name="output"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Decode(ITokenDecoder decoder, ReadOnlySpan<int> source, Span<int> output, int width, int maxLength, out float score)
     {
         ArgumentNullException.ThrowIfNull(decoder);

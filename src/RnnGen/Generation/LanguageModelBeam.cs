@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RnnGen.Generated;
 
 namespace RnnGen.Generation;
@@ -41,6 +42,7 @@ public sealed class LanguageModelBeam
     /// tokens and leaves <paramref name="state"/> as the sampling <c>Generate</c> does (after every generated token but
     /// the last); returns the best sequence's total log-probability.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal float Search(IBeamLanguageModel model, InferenceBuffers buffers, ReadOnlySpan<int> prefix, Span<int> output, ModelState state, ReadOnlySpan<float> condition = default)
     {
         int K = Width, V = model.OutputSize, N = output.Length;
@@ -100,6 +102,7 @@ public sealed class LanguageModelBeam
     }
 
     /// <summary>Sizes the buffers for a search of <paramref name="length"/> tokens over <paramref name="vocabularySize"/> outputs; returns the log-probability rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private float[] Prepare(IBeamLanguageModel model, ModelState state, int vocabularySize, int length)
     {
         int K = Width;

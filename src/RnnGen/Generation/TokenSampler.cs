@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RnnGen.Initialization;
 
 namespace RnnGen.Generation;
@@ -29,6 +30,7 @@ public sealed class TokenSampler
     }
 
     /// <summary>The index of the largest value (the lowest index among equal ones).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int ArgMax(ReadOnlySpan<float> values)
     {
         int best = 0;
@@ -44,6 +46,7 @@ public sealed class TokenSampler
     }
 
     /// <summary>Chooses a token from <paramref name="probabilities"/> (one row, summing to 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Next(ReadOnlySpan<float> probabilities)
     {
         if (_options.Temperature == 0)

@@ -1,5 +1,6 @@
-using System.Runtime.InteropServices;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace RnnGen.Kernels;
 
@@ -37,6 +38,7 @@ public static class Activations
     }
 
     /// <summary>Applies <paramref name="activation"/> in place; softmax over rows of <paramref name="width"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply(Activation activation, Span<float> values, int width)
     {
         switch (activation)
@@ -74,6 +76,7 @@ public static class Activations
     }
 
     /// <summary>In-place log-softmax of one row, stable: <c>z − max − log Σ e^(z − max)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LogSoftmax(Span<float> row)
     {
         if (row.IsEmpty)

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
+using System.Runtime.Intrinsics;
 
 namespace RnnGen.Kernels;
 
@@ -81,6 +82,7 @@ public static class Gemm
     /// NT with k &lt; 4. One input feature with B a contiguous column (k = 1, ldb = 1: a recurrent layer over a scalar
     /// signal): each row of C is a scaled copy of that column, one vector multiply-add. Otherwise the scalar reference.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SmallDepthNT(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         Span<float> c, int ldc, bool accumulate)
     {

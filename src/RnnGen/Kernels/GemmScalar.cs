@@ -1,9 +1,12 @@
+using System.Runtime.CompilerServices;
+
 namespace RnnGen.Kernels;
 
 /// <summary>Scalar reference matrix products: the definition the vector paths are tested against.</summary>
 public static class GemmScalar
 {
     /// <summary>Reference for <see cref="Gemm.MultiplyNT"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyNT(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         Span<float> c, int ldc, bool accumulate)
     {
@@ -23,6 +26,7 @@ public static class GemmScalar
     }
 
     /// <summary>Reference for <see cref="Gemm.MultiplyPacked"/>: B read from its <see cref="PackedPanels"/> layout.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyPacked(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> packed,
         Span<float> c, int ldc, bool accumulate)
     {
@@ -43,6 +47,7 @@ public static class GemmScalar
     }
 
     /// <summary>Reference for <see cref="Gemm.MultiplyNN"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyNN(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         Span<float> c, int ldc, bool accumulate)
     {
@@ -62,6 +67,7 @@ public static class GemmScalar
     }
 
     /// <summary>Reference for <see cref="Gemm.MultiplyTN"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyTN(int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         Span<float> c, int ldc, bool accumulate)
     {

@@ -783,6 +783,7 @@ internal static class GemmSimd<TV> where TV : struct, ISimdVector<TV>
         c = accumulate ? c + value : value;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Dot(ref float x, ref float y, int k)
     {
         int kv = k - k % W;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace RnnGen.Kernels;
 
 /// <summary>
@@ -16,6 +18,7 @@ public static class PackedPanels
     public static int Size(int n, int k) => (n + Width - 1) / Width * Width * k;
 
     /// <summary>Packs <c>B [k, n]</c> (row stride <paramref name="ldb"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Pack(int k, int n, ReadOnlySpan<float> b, int ldb, Span<float> packed)
     {
         Check(k, n, packed);
@@ -33,6 +36,7 @@ public static class PackedPanels
     }
 
     /// <summary>Packs <c>Bᵀ</c> where <paramref name="b"/> is <c>[n, k]</c> (row stride <paramref name="ldb"/>) — PyTorch-layout weights for <c>x · Wᵀ</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackTransposed(int n, int k, ReadOnlySpan<float> b, int ldb, Span<float> packed)
     {
         Check(k, n, packed);

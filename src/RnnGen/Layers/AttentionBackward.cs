@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using RnnGen.Kernels;
 
 namespace RnnGen.Layers;
@@ -11,6 +12,7 @@ public static partial class AttentionKernel
     /// additive <c>∂u_j = ∂e_j v ⊙ (1 − u_j²)</c>, <c>∂v += Σ_j ∂e_j u_j</c>, <c>∂k_j += ∂u_j</c>, <c>∂(W_q q) = Σ_j ∂u_j</c>;
     /// general <c>∂q += Σ_j ∂e_j k_j</c>, <c>∂k_j += ∂e_j q</c>; dot <c>∂q += Σ_j ∂e_j h_j</c>, <c>∂h_j += ∂e_j q</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(in AttentionStep s, in AttentionStepGradients g)
     {
         using DenormalScope fp = DenormalScope.Enter(); // subnormals read and written as zero for this call (Denormals.Flush)

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using RnnGen.Kernels;
 
 namespace RnnGen.Layers;
@@ -14,6 +15,7 @@ public static partial class AttentionKernel
         => score == AttentionScore.Additive ? checked(batch * source * units + batch * units) : 0;
 
     /// <summary><c>keys[rows, keySize] = values[rows, valueSize] · Wᵀ</c>, W <c>[keySize, valueSize]</c>: once per batch, hoisted out of the decoder loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ProjectKeys(int rows, int valueSize, int keySize, ReadOnlySpan<float> values, ReadOnlySpan<float> weight, Span<float> keys)
     {
         using DenormalScope fp = DenormalScope.Enter(); // subnormals read and written as zero for this call (Denormals.Flush)
@@ -21,6 +23,7 @@ public static partial class AttentionKernel
     }
 
     /// <summary>Backward of <see cref="ProjectKeys"/>: <c>∂W += ∂keysᵀ · values</c>, <c>∂values += ∂keys · W</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ProjectKeysBackward(int rows, int valueSize, int keySize, ReadOnlySpan<float> values, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> dKeys, Span<float> dWeight, Span<float> dValues)
     {
@@ -30,6 +33,7 @@ public static partial class AttentionKernel
     }
 
     /// <summary>Fills the weights α and the context of one decoder step (and the cache backward reads).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(in AttentionStep s)
     {
         using DenormalScope fp = DenormalScope.Enter(); // subnormals read and written as zero for this call (Denormals.Flush)

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using RnnGen.Kernels;
 
 namespace RnnGen.Layers;
@@ -7,6 +8,7 @@ namespace RnnGen.Layers;
 public static class DenseKernel
 {
     /// <summary><c>y[rows, units] = act(x[rows, inputSize] · Wᵀ + b)</c>; W is <c>[units, inputSize]</c> (PyTorch layout). Softmax is over each row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(int rows, int inputSize, int units, Activation activation,
         ReadOnlySpan<float> x, int xStride, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y)
     {
@@ -26,6 +28,7 @@ public static class DenseKernel
     /// gradient, when <paramref name="dyIsPreActivation"/> — a loss fused with the activation) and is used as scratch.
     /// Accumulates dWeight, dBias; accumulates dx (stride xStride) unless empty.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(int rows, int inputSize, int units, Activation activation,
         ReadOnlySpan<float> x, int xStride, ReadOnlySpan<float> weight, ReadOnlySpan<float> y,
         Span<float> dy, bool dyIsPreActivation, Span<float> dWeight, Span<float> dBias, Span<float> dx)
@@ -54,6 +57,7 @@ public static class DenseKernel
     }
 
     /// <summary>In place: <c>dz = dy ⊙ act'(z)</c>, with the derivative written in terms of the output y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ActivationBackward(Activation activation, ReadOnlySpan<float> y, Span<float> d, int width)
     {
         switch (activation)

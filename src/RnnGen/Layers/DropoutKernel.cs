@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RnnGen.Initialization;
 
 namespace RnnGen.Layers;
@@ -9,6 +10,7 @@ public static class DropoutKernel
     /// Training: draws the mask and applies it. Inference (<paramref name="training"/> false): y = x and the mask is left
     /// alone — no backward pass follows an inference pass (the generated models refuse one).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(bool training, float rate, ReadOnlySpan<float> x, Span<float> mask, Span<float> y, DeterministicRandom random)
     {
         if (!training || rate == 0f)
@@ -27,6 +29,7 @@ public static class DropoutKernel
     }
 
     /// <summary>In place: <c>d ⊙= mask</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(ReadOnlySpan<float> mask, Span<float> d)
         => System.Numerics.Tensors.TensorPrimitives.Multiply(d, mask.Slice(0, d.Length), d);
 }

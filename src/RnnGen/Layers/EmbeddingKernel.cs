@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace RnnGen.Layers;
 
@@ -9,6 +10,7 @@ public static class EmbeddingKernel
     /// <c>output[i, :] = table[tokens[i], :]</c>. A token outside <c>[0, vocabularySize)</c> throws
     /// <see cref="ArgumentOutOfRangeException"/> naming the position, the value and the vocabulary size.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(int vocabularySize, int dimension, ReadOnlySpan<int> tokens, ReadOnlySpan<float> table, Span<float> output)
     {
         for (int i = 0; i < tokens.Length; i++)
@@ -24,6 +26,7 @@ public static class EmbeddingKernel
     }
 
     /// <summary><c>dTable[tokens[i], :] += dOutput[i, :]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(int vocabularySize, int dimension, ReadOnlySpan<int> tokens, ReadOnlySpan<float> dOutput, Span<float> dTable)
     {
         for (int i = 0; i < tokens.Length; i++)

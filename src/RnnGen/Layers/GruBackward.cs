@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RnnGen.Kernels;
 
 namespace RnnGen.Layers;
@@ -10,6 +11,7 @@ public static unsafe partial class GruKernel
     /// initial-state gradients where requested. With <see cref="Parallelism.Threads"/> &gt; 1 the recurrence is shared
     /// out by sequences and the weight-gradient products by gate rows.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward<TShape>(in RecurrentWeights weights, in RecurrentGradients gradients,
         in RecurrentSequence sequence, in RecurrentSequenceGradients sequenceGradients) where TShape : IRecurrentShape
     {
@@ -31,6 +33,7 @@ public static unsafe partial class GruKernel
     /// The backward recurrence of share <paramref name="part"/> of the sequences: ∂a_ih and ∂a_hh for every row (into the
     /// cache), h_prev, and the gradient of the initial state.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardThroughTime<TShape>(in RecurrentWeights weights, in RecurrentGradients _,
         in RecurrentSequence whole, in RecurrentSequenceGradients wholeGradients, int part, int parts) where TShape : IRecurrentShape
     {
@@ -135,6 +138,7 @@ public static unsafe partial class GruKernel
     /// Share <paramref name="part"/> of the products over all steps that follow the recurrence: the weight gradients of
     /// its gate rows, and ∂x of its sequences.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WeightGradients<TShape>(in RecurrentWeights weights, in RecurrentGradients gradients,
         in RecurrentSequence sequence, in RecurrentSequenceGradients sequenceGradients, int part, int parts) where TShape : IRecurrentShape
     {

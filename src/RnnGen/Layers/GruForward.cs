@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using RnnGen.Kernels;
 
 namespace RnnGen.Layers;
@@ -19,6 +20,7 @@ public static unsafe partial class GruKernel
     /// Runs the layer direction over the batch; fills Hidden, FinalHidden and the cache. With
     /// <see cref="Parallelism.Threads"/> &gt; 1 the sequences are shared out among the threads.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward<TShape>(in RecurrentWeights weights, in RecurrentSequence sequence) where TShape : IRecurrentShape
     {
         using DenormalScope fp = DenormalScope.Enter(); // subnormals read and written as zero for this call (Denormals.Flush)
@@ -44,6 +46,7 @@ public static unsafe partial class GruKernel
     }
 
     /// <summary>The forward pass of share <paramref name="part"/> of the sequences (all of them when <paramref name="parts"/> = 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardShare<TShape>(in RecurrentWeights weights, in RecurrentGradients _, in RecurrentSequence whole,
         in RecurrentSequenceGradients __, int part, int parts) where TShape : IRecurrentShape
     {

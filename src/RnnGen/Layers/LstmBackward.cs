@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using RnnGen.Kernels;
 
 namespace RnnGen.Layers;
@@ -11,6 +12,7 @@ public static unsafe partial class LstmKernel
     /// initial-state gradients where requested. With <see cref="Parallelism.Threads"/> &gt; 1 the recurrence is shared
     /// out by sequences and the weight-gradient products by gate rows.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward<TShape>(in RecurrentWeights weights, in RecurrentGradients gradients,
         in RecurrentSequence sequence, in RecurrentSequenceGradients sequenceGradients) where TShape : IRecurrentShape
     {
@@ -32,6 +34,7 @@ public static unsafe partial class LstmKernel
     /// The backward recurrence of share <paramref name="part"/> of the sequences: ∂gates for every row (into the cache),
     /// h_prev and c_prev, and the gradients of the initial states.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardThroughTime<TShape>(in RecurrentWeights weights, in RecurrentGradients _,
         in RecurrentSequence whole, in RecurrentSequenceGradients wholeGradients, int part, int parts) where TShape : IRecurrentShape
     {
@@ -126,6 +129,7 @@ public static unsafe partial class LstmKernel
     /// Backward of the projection at step <paramref name="t"/>: ∂h_t of every running sequence (carried, plus what arrives
     /// at its output) is kept as row b·T + t of <paramref name="dHidden"/> for ∂W_hr, and <c>∂m_t[B, H] = ∂h_t · W_hr</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Unproject(in RecurrentSequence sequence, ReadOnlySpan<float> outputGradient, int t, ReadOnlySpan<float> projection,
         Span<float> dh, Span<float> dHidden, Span<float> dm, int H, int P)
     {
@@ -153,6 +157,7 @@ public static unsafe partial class LstmKernel
     /// Share <paramref name="part"/> of the products over all steps that follow the recurrence: the weight gradients of
     /// its gate rows, and ∂x of its sequences.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WeightGradients<TShape>(in RecurrentWeights weights, in RecurrentGradients gradients,
         in RecurrentSequence sequence, in RecurrentSequenceGradients sequenceGradients, int part, int parts) where TShape : IRecurrentShape
     {

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using RnnGen.Kernels;
 
 namespace RnnGen.Layers;
@@ -21,6 +22,7 @@ public static unsafe partial class LstmKernel
     /// Runs the layer direction over the batch; fills Hidden, FinalHidden, FinalCell and the cache. With
     /// <see cref="Parallelism.Threads"/> &gt; 1 the sequences are shared out among the threads.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward<TShape>(in RecurrentWeights weights, in RecurrentSequence sequence) where TShape : IRecurrentShape
     {
         using DenormalScope fp = DenormalScope.Enter(); // subnormals read and written as zero for this call (Denormals.Flush)
@@ -46,6 +48,7 @@ public static unsafe partial class LstmKernel
     }
 
     /// <summary>The forward pass of share <paramref name="part"/> of the sequences (all of them when <paramref name="parts"/> = 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardShare<TShape>(in RecurrentWeights weights, in RecurrentGradients _, in RecurrentSequence whole,
         in RecurrentSequenceGradients __, int part, int parts) where TShape : IRecurrentShape
     {
@@ -120,6 +123,7 @@ public static unsafe partial class LstmKernel
     /// The projection of step <paramref name="t"/>: <c>h_t[B, P] = m_t · W_hrᵀ</c> (m_t: rows b·T + t of
     /// <paramref name="unprojected"/>), then h_t becomes the state and the output of every sequence still running.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Project(in RecurrentSequence sequence, int t, ReadOnlySpan<float> unprojected, ReadOnlySpan<float> projection,
         Span<float> stepHidden, Span<float> h, int H, int P)
     {

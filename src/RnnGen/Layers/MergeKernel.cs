@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace RnnGen.Layers;
 
@@ -9,6 +10,7 @@ public static class MergeKernel
     /// forward, backward: <c>[rows, units]</c>; output <c>[rows, 2·units]</c> for <see cref="MergeMode.Concat"/>
     /// (forward first), <c>[rows, units]</c> otherwise.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(MergeMode mode, int rows, int units, ReadOnlySpan<float> forward, ReadOnlySpan<float> backward, Span<float> output)
     {
         int n = rows * units;
@@ -38,6 +40,7 @@ public static class MergeKernel
     }
 
     /// <summary>Overwrites dForward and dBackward (<c>[rows, units]</c>) from dOutput.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(MergeMode mode, int rows, int units, ReadOnlySpan<float> forward, ReadOnlySpan<float> backward,
         ReadOnlySpan<float> dOutput, Span<float> dForward, Span<float> dBackward)
     {

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using RnnGen.Kernels;
 
 namespace RnnGen.Layers;
@@ -16,6 +17,7 @@ internal static class RecurrentCommon
     /// The input projection for every step at once, hoisted out of the recurrence:
     /// <c>pre[B·T, G·H] = x[B·T, I] · W_ihᵀ + b</c> — one matrix product instead of one per step.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ProjectInputs(in RecurrentSequence s, ReadOnlySpan<float> inputWeights, ReadOnlySpan<float> bias,
         int inputSize, int width, Span<float> pre)
     {
@@ -38,6 +40,7 @@ internal static class RecurrentCommon
     }
 
     /// <summary>∂(sequence bias)[b] += Σ_t ∂pre[b, t] (padded rows hold zero gradients); nothing when not asked for.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SumSequences(in RecurrentSequence s, ReadOnlySpan<float> gradients, int width, Span<float> sequenceBias)
     {
         if (sequenceBias.IsEmpty)
@@ -87,6 +90,7 @@ internal static class RecurrentCommon
     /// stored value, or the initial state at a sequence's first step), as rows of <paramref name="previous"/> [B·T, H].
     /// Padded rows are zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GatherPrevious(in RecurrentSequence s, ReadOnlySpan<float> sequence, ReadOnlySpan<float> initial, int units, Span<float> previous)
     {
         int T = s.Time;
@@ -123,6 +127,7 @@ internal static class RecurrentCommon
     }
 
     /// <summary>∂b += Σ_rows ∂pre over <paramref name="width"/> columns starting at <paramref name="offset"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SumRows(ReadOnlySpan<float> gradients, int rows, int stride, int offset, int width, Span<float> bias)
     {
         for (int r = 0; r < rows; r++)

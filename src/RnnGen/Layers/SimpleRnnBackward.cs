@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using RnnGen.Kernels;
 
 namespace RnnGen.Layers;
@@ -11,6 +12,7 @@ public static unsafe partial class SimpleRnnKernel
     /// initial-state gradients where requested. With <see cref="Parallelism.Threads"/> &gt; 1 the recurrence is shared
     /// out by sequences and the weight-gradient products by rows of the weights.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward<TShape>(Activation activation, in RecurrentWeights weights, in RecurrentGradients gradients,
         in RecurrentSequence sequence, in RecurrentSequenceGradients sequenceGradients) where TShape : IRecurrentShape
     {
@@ -36,6 +38,7 @@ public static unsafe partial class SimpleRnnKernel
     }
 
     /// <summary>The backward recurrence of share <paramref name="part"/> of the sequences: ∂pre for every row (into the cache), h_prev, ∂h_0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardThroughTime<TShape, TActivation>(in RecurrentWeights weights, in RecurrentGradients _,
         in RecurrentSequence whole, in RecurrentSequenceGradients wholeGradients, int part, int parts)
         where TShape : IRecurrentShape where TActivation : IActivationKind
@@ -105,6 +108,7 @@ public static unsafe partial class SimpleRnnKernel
     /// Share <paramref name="part"/> of the products over all steps that follow the recurrence: the weight gradients of
     /// its rows of the weights, and ∂x of its sequences.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WeightGradients<TShape>(in RecurrentWeights weights, in RecurrentGradients gradients,
         in RecurrentSequence sequence, in RecurrentSequenceGradients sequenceGradients, int part, int parts) where TShape : IRecurrentShape
     {

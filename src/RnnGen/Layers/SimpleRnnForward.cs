@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RnnGen.Kernels;
 
 namespace RnnGen.Layers;
@@ -17,6 +18,7 @@ public static unsafe partial class SimpleRnnKernel
     /// Runs the layer direction over the batch; fills Hidden, FinalHidden and the cache. With
     /// <see cref="Parallelism.Threads"/> &gt; 1 the sequences are shared out among the threads.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward<TShape>(Activation activation, in RecurrentWeights weights, in RecurrentSequence sequence) where TShape : IRecurrentShape
     {
         using DenormalScope fp = DenormalScope.Enter(); // subnormals read and written as zero for this call (Denormals.Flush)
@@ -48,6 +50,7 @@ public static unsafe partial class SimpleRnnKernel
     }
 
     /// <summary>The forward pass of share <paramref name="part"/> of the sequences (all of them when <paramref name="parts"/> = 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardShare<TShape, TActivation>(in RecurrentWeights weights, in RecurrentGradients _, in RecurrentSequence whole,
         in RecurrentSequenceGradients __, int part, int parts) where TShape : IRecurrentShape where TActivation : IActivationKind
     {

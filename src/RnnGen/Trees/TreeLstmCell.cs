@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using RnnGen.Kernels;
 
 namespace RnnGen.Trees;
@@ -41,6 +42,7 @@ public static class TreeLstmCell
     /// (<c>[leaves, E]</c>); <paramref name="cache"/> gets one <c>Cache.Width·H</c> row per slot (h of slot s at
     /// <c>s·9H + 6H</c>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(TreeSchedule s, int inputSize, int hidden, ReadOnlySpan<float> leafInputs,
         ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, ReadOnlySpan<float> bias, Span<float> cache)
     {
@@ -100,6 +102,7 @@ public static class TreeLstmCell
     /// <see cref="ScratchLength"/> floats. Accumulates the weight gradients; writes ∂L/∂x per leaf into
     /// <paramref name="dLeafInputs"/> (<c>[leaves, E]</c>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(TreeSchedule s, int inputSize, int hidden, ReadOnlySpan<float> leafInputs,
         ReadOnlySpan<float> weightIh, ReadOnlySpan<float> weightHh, ReadOnlySpan<float> cache, Span<float> dHidden,
         Span<float> dWeightIh, Span<float> dWeightHh, Span<float> dBias, Span<float> dLeafInputs, Span<float> scratch)

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using RnnGen.Kernels;
 
 namespace RnnGen.Trees;
@@ -24,6 +25,7 @@ public static class TreeRnnCell
     }
 
     /// <summary>Computes every node of <paramref name="s"/>; <paramref name="leafInputs"/> is <c>[leaves, H]</c>, <paramref name="cache"/> gets a <c>3H</c> row per slot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(TreeSchedule s, int hidden, ReadOnlySpan<float> leafInputs, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> cache)
     {
         using DenormalScope fp = DenormalScope.Enter();
@@ -59,6 +61,7 @@ public static class TreeRnnCell
     /// accumulates dW and db; writes ∂L/∂x per leaf into <paramref name="dLeafInputs"/>. <paramref name="scratch"/> needs
     /// <see cref="ScratchLength"/> floats.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(TreeSchedule s, int hidden, ReadOnlySpan<float> weight, ReadOnlySpan<float> cache, Span<float> dHidden,
         Span<float> dWeight, Span<float> dBias, Span<float> dLeafInputs, Span<float> scratch)
     {

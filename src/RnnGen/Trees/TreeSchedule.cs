@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace RnnGen.Trees;
 
 /// <summary>
@@ -42,6 +44,7 @@ public sealed class TreeSchedule
 
     /// <summary>Lays out <paramref name="trees"/>; token ids must be below <paramref name="vocabularySize"/>.</summary>
     /// <exception cref="ArgumentException">The batch is empty, a tree is null, or a token is out of range (the message names the tree and the node).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Set(ReadOnlySpan<BinaryTree> trees, int vocabularySize)
     {
         if (trees.IsEmpty)
@@ -128,6 +131,7 @@ public sealed class TreeSchedule
     }
 
     /// <summary>Writes [h_left; h_right] of each slot of a level into its row's children block (rows of <paramref name="stride"/> floats, block at <paramref name="childrenAt"/>; h of slot s at <c>s·stride + hiddenAt</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void GatherChildren(int start, int count, Span<float> rows, int stride, int childrenAt, ReadOnlySpan<float> cache, int hiddenAt, int hidden)
     {
         for (int k = 0; k < count; k++)
@@ -139,6 +143,7 @@ public sealed class TreeSchedule
     }
 
     /// <summary>Adds row k of <paramref name="dChildren"/> (<c>[∂h_left; ∂h_right]</c> of slot start + k) to the children's rows of <paramref name="dHidden"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void AddToChildren(int start, int count, ReadOnlySpan<float> dChildren, Span<float> dHidden, int hidden)
     {
         for (int k = 0; k < count; k++)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace RnnGen.Training;
 
@@ -20,6 +21,7 @@ internal static class FiniteStep
     }
 
     /// <summary>Whether no value is NaN or infinite: x − x is 0 for every finite x and NaN otherwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool AllFinite(ReadOnlySpan<float> values)
     {
         int i = 0;

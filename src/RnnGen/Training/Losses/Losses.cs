@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace RnnGen.Training;
 
 /// <summary>
@@ -14,6 +16,7 @@ public static class Losses
     /// L = Σ_r w_r · (−log softmax(z_r)[y_r]) / Σ_r w_r; ∂L/∂z_r = w_r (p_r − onehot(y_r)) / Σ w. Numerically stable (max subtraction).
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="classWeights"/> is neither empty nor one weight per class.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float SoftmaxCrossEntropy(int rows, int classes, ReadOnlySpan<float> logits, ReadOnlySpan<int> targets,
         ReadOnlySpan<float> rowWeights, Span<float> probabilities, Span<float> dLogits, ReadOnlySpan<float> classWeights = default)
     {
@@ -76,6 +79,7 @@ public static class Losses
     /// <paramref name="classWeights"/> = [c₀, c₁] (the weight of the target's class; interpolated for soft targets).
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="classWeights"/> is neither empty nor two weights.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float SigmoidBinaryCrossEntropy(int rows, int units, ReadOnlySpan<float> logits, ReadOnlySpan<float> targets,
         ReadOnlySpan<float> rowWeights, Span<float> probabilities, Span<float> dLogits, ReadOnlySpan<float> classWeights = default)
     {
@@ -110,6 +114,7 @@ public static class Losses
     /// Mean squared error averaged over rows and outputs (Keras's scaling): L = Σ w (ŷ − y)² / (Σw · units);
     /// ∂L/∂ŷ = 2 w (ŷ − y) / (Σw · units).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float MeanSquaredError(int rows, int units, ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets,
         ReadOnlySpan<float> rowWeights, Span<float> dPredictions)
     {
@@ -131,6 +136,7 @@ public static class Losses
     }
 
     /// <summary>Σ_r rowWeights[r] · classWeights[y_r], checking the targets of the rows that count.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double ClassWeightedTotal(int rows, int classes, ReadOnlySpan<int> targets, ReadOnlySpan<float> rowWeights, ReadOnlySpan<float> classWeights)
     {
         CheckClassWeights(classWeights, classes);
@@ -152,6 +158,7 @@ public static class Losses
     }
 
     /// <summary>Σ over rows and units of rowWeights[r] · (c₀(1 − y) + c₁y).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double BinaryWeightedTotal(int rows, int units, ReadOnlySpan<float> targets, ReadOnlySpan<float> rowWeights, ReadOnlySpan<float> classWeights)
     {
         double total = 0;
@@ -176,6 +183,7 @@ public static class Losses
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double TotalWeight(int rows, ReadOnlySpan<float> rowWeights)
     {
         if (rowWeights.IsEmpty)

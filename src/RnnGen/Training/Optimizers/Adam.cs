@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace RnnGen.Training;
 
 /// <summary>
@@ -37,6 +39,7 @@ public sealed class Adam : Optimizer
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
         Span<float> m = _m, v = _v;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace RnnGen.Training;
 
 /// <summary>
@@ -27,6 +29,7 @@ public sealed class RmsProp : Optimizer
     protected override void Allocate(int parameterCount) => _square = new float[parameterCount];
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
         Span<float> s = _square;

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace RnnGen.Training;
 
@@ -35,6 +36,7 @@ public sealed class Sgd : Optimizer
     protected override void Allocate(int parameterCount) => _velocity = Momentum > 0 ? new float[parameterCount] : Array.Empty<float>();
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Apply(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
         float lr = LearningRate;
