@@ -32,7 +32,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
     // Training: activations and caches for the largest batch seen so far (grown, never shrunk). Inference calls rent their
     // own buffers from the pool, so they run on several threads at once and never touch what Backward needs.
     private float[] _workspace = Array.Empty<float>();
-    private readonly WorkspacePool<InferenceBuffers> _inference = new();
+    private readonly WorkspacePool<LaidBuffers> _inference = new();
     private int[] _tokens = Array.Empty<int>();
     private int[] _lengths = Array.Empty<int>();
     private float[] _conditions = Array.Empty<float>();
@@ -270,11 +270,11 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
         CheckState(nameof(state), state, batch.BatchSize);
         CheckTrainingState(nameof(state), state);
         using ConcurrencyGuard.InferenceScope use = _guard.Infer("Evaluate");
-        InferenceBuffers buffers = _inference.Rent();
+        LaidBuffers buffers = _inference.Rent();
         try
         {
             ReadOnlySpan<int> tokens = TakesTokens ? batch.Tokens : default;
-            Frame frame = Prepare(batch.Tokens, batch.Inputs, batch.BatchSize, batch.TimeSteps, batch.Lengths, ref buffers.Workspace, out TNetwork layout, training: false);
+            Frame frame = PrepareInference(buffers, batch.Inputs, batch.BatchSize, batch.TimeSteps, batch.Lengths, out TNetwork layout);
             Run(frame, layout, buffers.Workspace, tokens, batch.Lengths, state is null ? default : state.Values, training: false, logits: TNetwork.Info.FusedLoss, batch.Conditions);
             return ComputeLoss(frame, buffers.Workspace, batch, outputs);
         }
@@ -455,7 +455,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
         Guard.Tokens(nameof(prefix), prefix, TNetwork.Info.VocabularySize);
         CheckCondition(nameof(condition), condition);
         using ConcurrencyGuard.InferenceScope use = _guard.Infer("Generate");
-        InferenceBuffers buffers = _inference.Rent();
+        LaidBuffers buffers = _inference.Rent();
         try
         {
             Buffers.Ensure(ref buffers.Probabilities, TNetwork.Info.OutputSize);
@@ -499,7 +499,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
         Guard.Tokens(nameof(prefix), prefix, TNetwork.Info.VocabularySize);
         CheckCondition(nameof(condition), condition);
         using ConcurrencyGuard.InferenceScope use = _guard.Infer("Generate");
-        InferenceBuffers buffers = _inference.Rent();
+        LaidBuffers buffers = _inference.Rent();
         try
         {
             return beam.Search(this, buffers, prefix, output, state, condition);
@@ -556,7 +556,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
             state.Values.Clear(); // a new stream: every layer restarts, the conditioned one from its condition
         }
 
-        Frame frame = Prepare(tokens, default, 1, 1, default, ref buffers.Workspace, out TNetwork layout, training: false);
+        Frame frame = PrepareInference((LaidBuffers)buffers, default, 1, 1, default, out TNetwork layout);
         Run(frame, layout, buffers.Workspace, tokens, default, state.Values, training: false, logits: true, condition);
         Span<float> row = logProbabilities.Slice(0, TNetwork.Info.OutputSize);
         buffers.Workspace.AsSpan(frame.Output, row.Length).CopyTo(row);
@@ -631,10 +631,10 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
         CheckConditions(nameof(conditions), conditions, batchSize);
         Guard.Length(nameof(outputs), outputs.Length, batchSize, TNetwork.Info.OutputIsSequence ? timeSteps : 1, TNetwork.Info.OutputSize, OutputShape);
         using ConcurrencyGuard.InferenceScope use = _guard.Infer("Predict");
-        InferenceBuffers buffers = _inference.Rent();
+        LaidBuffers buffers = _inference.Rent();
         try
         {
-            Frame frame = Prepare(tokens, inputs, batchSize, timeSteps, lengths, ref buffers.Workspace, out TNetwork layout, training: false);
+            Frame frame = PrepareInference(buffers, inputs, batchSize, timeSteps, lengths, out TNetwork layout);
             Run(frame, layout, buffers.Workspace, tokens, lengths, default, training: false, logits: false, conditions);
             CopyOutput(frame, buffers.Workspace, outputs, lengths);
         }
@@ -658,7 +658,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
         Guard.Length(nameof(output), output.Length, B, 1, TNetwork.Info.OutputSize, "[state.BatchSize, OutputSize]");
         CheckState(nameof(state), state, B);
         using ConcurrencyGuard.InferenceScope use = _guard.Infer("Step");
-        InferenceBuffers buffers = _inference.Rent();
+        LaidBuffers buffers = _inference.Rent();
         try
         {
             StepCore(buffers, tokens, inputs, output, state, conditions);
@@ -679,7 +679,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
             state.Values.Clear(); // new streams: every layer restarts, the conditioned one from its condition
         }
 
-        Frame frame = Prepare(tokens, inputs, B, 1, default, ref buffers.Workspace, out TNetwork layout, training: false);
+        Frame frame = PrepareInference((LaidBuffers)buffers, inputs, B, 1, default, out TNetwork layout);
         Run(frame, layout, buffers.Workspace, tokens, default, state.Values, training: false, logits: false, conditions);
         buffers.Workspace.AsSpan(frame.Output, B * TNetwork.Info.OutputSize).CopyTo(output);
     }
@@ -759,18 +759,52 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
             frame = Frame.Lay(batchSize, timeSteps, Buffers.AlignedStart(workspace), out layout);
         }
 
+        CopyInputs(workspace, frame, inputs, timeSteps, lengths);
+        return frame;
+    }
+
+    /// <summary>
+    /// <see cref="Prepare"/> for an inference call: the layout of the buffers' last call is reused when the batch and
+    /// time steps are the same and the workspace has not grown, so a stream of Step calls lays nothing out again.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private Frame PrepareInference(LaidBuffers buffers, ReadOnlySpan<float> inputs, int batchSize, int timeSteps, ReadOnlySpan<int> lengths, out TNetwork layout)
+    {
+        if (ReferenceEquals(buffers.LaidFor, buffers.Workspace) && buffers.Frame.Batch == batchSize && buffers.Frame.Time == timeSteps)
+        {
+            layout = buffers.Layout;
+            CopyInputs(buffers.Workspace, buffers.Frame, inputs, timeSteps, lengths);
+            return buffers.Frame;
+        }
+
+        Frame frame = Prepare(default, inputs, batchSize, timeSteps, lengths, ref buffers.Workspace, out layout, training: false);
+        buffers.Frame = frame;
+        buffers.Layout = layout;
+        buffers.LaidFor = buffers.Workspace;
+        return frame;
+    }
+
+    /// <summary>A float model's inputs into the workspace, padded steps zeroed: whatever fills the padding (even NaN) must not reach a weight gradient, which sums x over every row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CopyInputs(float[] workspace, in Frame frame, ReadOnlySpan<float> inputs, int timeSteps, ReadOnlySpan<int> lengths)
+    {
         if (!TakesTokens)
         {
             Span<float> input = workspace.AsSpan(frame.Input, inputs.Length);
             inputs.CopyTo(input);
-            // Whatever fills the padding (even NaN) must not reach a weight gradient, which sums x over every row.
             if (!lengths.IsEmpty)
             {
                 Guard.ZeroPaddedRows(input, lengths, timeSteps, TNetwork.Info.InputSize);
             }
         }
+    }
 
-        return frame;
+    /// <summary>Inference buffers with the layout of their last call (see <see cref="PrepareInference"/>).</summary>
+    private sealed class LaidBuffers : InferenceBuffers
+    {
+        public float[]? LaidFor;
+        public Frame Frame;
+        public TNetwork Layout;
     }
 
     /// <summary>The forward pass, layer by layer; with a <paramref name="state"/>, initial states are read from it and final states written back.</summary>

@@ -58,7 +58,7 @@ internal sealed class WorkspacePool<T> where T : class, new()
 }
 
 /// <summary>The buffers of one inference call of a sequential core: its activations and, for <c>Generate</c>, the next token's probabilities.</summary>
-internal sealed class InferenceBuffers
+internal class InferenceBuffers
 {
     public float[] Workspace = Array.Empty<float>();
     public float[] Probabilities = Array.Empty<float>();
