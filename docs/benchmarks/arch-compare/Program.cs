@@ -8,7 +8,7 @@ using RnnGen;
 // The same workloads built against two trees (the build before the architecture move and the current one) and run
 // alternately, so that "speed unchanged" is a comparison in one sitting. Usage: archbench [BenchmarkDotNet arguments].
 var config = ManualConfig.Create(DefaultConfig.Instance)
-    .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(6).WithIterationCount(25))
+    .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(5).WithIterationCount(15))
     .WithOptions(ConfigOptions.DisableLogFile);
 BenchmarkRunner.Run<Workloads>(config, args);
 
