@@ -244,7 +244,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
         CheckState(nameof(state), state, B);
         CheckTrainingState(nameof(state), state);
         ReadOnlySpan<int> tokens = TakesTokens ? batch.Tokens : default;
-        Frame frame = Prepare(batch.Tokens, batch.Inputs, B, T, batch.Lengths, ref _workspace, out TNetwork layout, training: true);
+        Frame frame = Prepare(batch.Inputs, B, T, batch.Lengths, ref _workspace, out TNetwork layout, training: true);
         RememberBatch(tokens, batch.Lengths, batch.Conditions, frame, layout);
         Run(frame, layout, _workspace, tokens, batch.Lengths, state is null ? default : state.Values, training: true, logits: TNetwork.Info.FusedLoss, TrainedConditions);
         float loss = ComputeLoss(frame, _workspace, batch, outputs);
@@ -671,7 +671,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
 
     /// <summary>One step of every stream of <paramref name="state"/> in <paramref name="buffers"/>; the arguments are checked.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void StepCore(InferenceBuffers buffers, ReadOnlySpan<int> tokens, ReadOnlySpan<float> inputs, Span<float> output, TState state, ReadOnlySpan<float> conditions = default)
+    private void StepCore(LaidBuffers buffers, ReadOnlySpan<int> tokens, ReadOnlySpan<float> inputs, Span<float> output, TState state, ReadOnlySpan<float> conditions = default)
     {
         int B = state.BatchSize;
         if (!conditions.IsEmpty)
@@ -679,7 +679,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
             state.Values.Clear(); // new streams: every layer restarts, the conditioned one from its condition
         }
 
-        Frame frame = PrepareInference((LaidBuffers)buffers, inputs, B, 1, default, out TNetwork layout);
+        Frame frame = PrepareInference(buffers, inputs, B, 1, default, out TNetwork layout);
         Run(frame, layout, buffers.Workspace, tokens, default, state.Values, training: false, logits: false, conditions);
         buffers.Workspace.AsSpan(frame.Output, B * TNetwork.Info.OutputSize).CopyTo(output);
     }
@@ -697,7 +697,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
         }
 
         CheckState(nameof(state), state, batchSize);
-        Frame frame = Prepare(tokens, inputs, batchSize, timeSteps, lengths, ref _workspace, out TNetwork layout, training: true);
+        Frame frame = Prepare(inputs, batchSize, timeSteps, lengths, ref _workspace, out TNetwork layout, training: true);
         RememberBatch(tokens, lengths, conditions, frame, layout);
         Run(frame, layout, _workspace, _tokens.AsSpan(0, tokens.Length), TrainedLengths, state is null ? default : state.Values, training: true, logits: false, TrainedConditions);
         if (!outputs.IsEmpty)
@@ -735,7 +735,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
     /// call first forgets the last training Forward, whose caches it is about to overwrite.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private Frame Prepare(ReadOnlySpan<int> tokens, ReadOnlySpan<float> inputs, int batchSize, int timeSteps, ReadOnlySpan<int> lengths,
+    private Frame Prepare(ReadOnlySpan<float> inputs, int batchSize, int timeSteps, ReadOnlySpan<int> lengths,
         ref float[] workspace, out TNetwork layout, bool training)
     {
         Frame frame;
@@ -777,7 +777,7 @@ public sealed class SequentialCore<TNetwork, TState> : ISequentialCore, IBeamLan
             return buffers.Frame;
         }
 
-        Frame frame = Prepare(default, inputs, batchSize, timeSteps, lengths, ref buffers.Workspace, out layout, training: false);
+        Frame frame = Prepare(inputs, batchSize, timeSteps, lengths, ref buffers.Workspace, out layout, training: false);
         buffers.Frame = frame;
         buffers.Layout = layout;
         buffers.LaidFor = buffers.Workspace;
