@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Xunit.Abstractions;
 using System.Runtime.InteropServices;
 using RnnGen.IO;
+using Xunit.Abstractions;
 
 namespace RnnGen.Tests.IO;
 

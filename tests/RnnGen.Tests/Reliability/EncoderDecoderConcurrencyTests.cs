@@ -19,39 +19,8 @@ public sealed class EncoderDecoderConcurrencyTests
     /// <summary>Source case c: <see cref="S"/> tokens of the source vocabulary (3…10).</summary>
     private static int[] Source(int c) => Enumerable.Range(0, S).Select(i => 3 + (i * 5 + c * 3) % 8).ToArray();
 
-    /// <summary>
-    /// Runs <paramref name="body"/>(thread, call) on <see cref="Threads"/> threads started together, <see cref="Calls"/>
-    /// calls each; returns each thread's bytes allocated after its first <paramref name="warmUp"/> calls; rethrows the first failure.
-    /// </summary>
-    private static long[] OnThreads(Action<int, int> body, int warmUp = Calls)
-    {
-        using var start = new Barrier(Threads);
-        Exception? failure = null;
-        long[] allocated = new long[Threads];
-        var threads = Enumerable.Range(0, Threads).Select(thread => new Thread(() =>
-        {
-            try
-            {
-                start.SignalAndWait();
-                long before = 0;
-                for (int call = 0; call < Calls; call++)
-                {
-                    if (call == warmUp) before = GC.GetAllocatedBytesForCurrentThread();
-                    body(thread, call);
-                }
-
-                if (warmUp < Calls) allocated[thread] = GC.GetAllocatedBytesForCurrentThread() - before;
-            }
-            catch (Exception e)
-            {
-                Interlocked.CompareExchange(ref failure, e, null);
-            }
-        })).ToArray();
-        foreach (Thread t in threads) t.Start();
-        foreach (Thread t in threads) t.Join();
-        if (failure is not null) throw new Xunit.Sdk.XunitException($"a thread failed: {failure}");
-        return allocated;
-    }
+    /// <summary><see cref="ConcurrentCalls.Run"/> with this class's <see cref="Threads"/> and <see cref="Calls"/>.</summary>
+    private static long[] OnThreads(Action<int, int> body, int warmUp = Calls) => ConcurrentCalls.Run(Threads, Calls, body, warmUp);
 
     [Fact]
     public void Decode_from_four_threads_equals_one_thread_bitwise_and_allocates_nothing_after_warm_up()
